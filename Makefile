@@ -1,0 +1,42 @@
+# Two commands: `make demo` and `make test`. Both create .venv with what they need.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_DB := .demo/tracker.db
+DEMO_DATE := 2022-11-30
+
+.PHONY: demo test lint typecheck unit clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.1"
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet --group test
+	@touch $@
+
+demo: $(VENV)/.installed
+	@rm -rf .demo && mkdir -p .demo
+	$(BIN)/tracker --db $(DEMO_DB) import seeds/minusma-2021-2023.jsonl
+	$(BIN)/tracker --db $(DEMO_DB) strength MINUSMA --on $(DEMO_DATE) --by contributor
+	$(BIN)/tracker --db $(DEMO_DB) history MINUSMA --contributor SWE --only announcement
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.installed-test
+	$(BIN)/mypy
+
+unit: $(VENV)/.installed-test
+	$(BIN)/pytest
+
+test: lint typecheck unit
+
+clean:
+	rm -rf $(VENV) .demo .pytest_cache .mypy_cache .ruff_cache

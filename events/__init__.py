@@ -1,0 +1,1 @@
+"""What happened: domain events, aggregates and their invariants."""

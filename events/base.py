@@ -1,0 +1,104 @@
+"""Glue between pydantic v2 and the eventsourcing library (9.5.x).
+
+Events are frozen pydantic models, validated when they are made and again when they are read back.
+The library's default mapper builds events without calling ``__init__`` and its JSON transcoder
+cannot encode nested models, so we bring our own mapper and transcoder, in the shape of the
+library's ``examples/aggregate7`` and ``examples/aggregate8`` (written here for 9.5.6, which
+ships no pydantic support).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+import pydantic_core
+from eventsourcing.domain import (
+    BaseAggregate,
+    CanInitAggregate,
+    CanMutateAggregate,
+    datetime_now_with_tzinfo,
+)
+from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
+from eventsourcing.utils import get_topic, resolve_topic
+from pydantic import BaseModel, ConfigDict, Field
+
+if TYPE_CHECKING:
+    from eventsourcing.domain import DomainEventProtocol
+
+
+class Immutable(BaseModel):
+    """A frozen pydantic model that refuses unknown fields."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DomainEvent(Immutable):
+    """Base of every stored event. ``timestamp`` is the *recorded time*: set by the store's
+    clock when the event is made, never by the user."""
+
+    originator_id: UUID
+    originator_version: int
+    timestamp: datetime = Field(default_factory=datetime_now_with_tzinfo)
+
+
+class Aggregate(BaseAggregate[UUID]):
+    """Base aggregate whose events are pydantic models."""
+
+    class Event(DomainEvent, CanMutateAggregate[UUID]):
+        pass
+
+    class Created(Event, CanInitAggregate[UUID]):
+        originator_topic: str
+
+
+class PydanticJSONTranscoder(Transcoder):
+    """JSON by pydantic-core: dates, UUIDs and nested models need no registered transcodings."""
+
+    def encode(self, obj: Any) -> bytes:
+        return pydantic_core.to_json(obj)
+
+    def decode(self, data: bytes) -> Any:
+        return pydantic_core.from_json(data)
+
+
+class PydanticMapper(Mapper[UUID]):
+    """Maps pydantic events to stored events and back, validating on the way back."""
+
+    def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
+        assert isinstance(domain_event, BaseModel)
+        state = domain_event.model_dump(
+            mode="json", exclude={"originator_id", "originator_version"}
+        )
+        class_version = getattr(type(domain_event), "class_version", 1)
+        if class_version > 1:  # needed for upcasting later (eventsourcing issue #302)
+            state["class_version"] = class_version
+        data = self.transcoder.encode(state)
+        if self.compressor:
+            data = self.compressor.compress(data)
+        if self.cipher:
+            data = self.cipher.encrypt(data)
+        return StoredEvent(
+            originator_id=domain_event.originator_id,
+            originator_version=domain_event.originator_version,
+            topic=get_topic(type(domain_event)),
+            state=data,
+        )
+
+    def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
+        data = stored_event.state
+        if self.cipher:
+            data = self.cipher.decrypt(data)
+        if self.compressor:
+            data = self.compressor.decompress(data)
+        state: dict[str, Any] = self.transcoder.decode(data)
+        state["originator_id"] = stored_event.originator_id
+        state["originator_version"] = stored_event.originator_version
+        cls = resolve_topic(stored_event.topic)
+        version = state.pop("class_version", 1)
+        while version < getattr(cls, "class_version", 1):
+            getattr(cls, f"upcast_v{version}_v{version + 1}")(state)
+            version += 1
+        event: DomainEventProtocol[UUID] = cls(**state)
+        return event

@@ -1,0 +1,81 @@
+"""Fields shared by the events of both aggregates: what every claim about the world carries."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from events.base import Immutable
+from events.errors import AlreadySupersededError, EventNotFoundError, InvalidInputError
+from events.values import Count, Location, Source, ValidDate
+
+IncidentKind = Literal["attack", "detention", "fatalities", "accident", "other"]
+EventRef = Annotated[str, Field(min_length=3, max_length=80, pattern=r"^[A-Z0-9/-]+/\d+$")]
+"""An event id: ``MISSION/CONTRIBUTOR/N`` for a contingent's N-th event, ``MISSION/N`` for a mission's."""
+
+
+class Claimed(Immutable):
+    """A fact about the world: when it holds (valid time) and who says so (source).
+
+    ``valid``: when it happened or takes effect, with its precision (day, month, year).
+    ``source``: where it comes from; ``source.published_on`` is the knowledge time.
+    ``corrects``: the id of an earlier event this one replaces; ``reason``: why.
+    """
+
+    valid: ValidDate
+    source: Source
+    corrects: EventRef | None = None
+    reason: str | None = Field(default=None, max_length=2000)
+
+    @model_validator(mode="after")
+    def _check_correction_has_reason(self) -> Claimed:
+        if self.corrects and not self.reason:
+            raise ValueError("a correction needs a reason: say why the earlier event was wrong")
+        return self
+
+
+class Incident(Immutable):
+    """What an incident was and what it cost: ``kind``, ``description`` and, where the source
+    gives them, the numbers ``killed``, ``injured`` and ``detained``, at ``location``."""
+
+    kind: IncidentKind
+    description: Annotated[str, Field(min_length=1, max_length=4000)]
+    killed: Count | None = None
+    injured: Count | None = None
+    detained: Count | None = None
+    location: Location = None
+
+
+class Retraction(Immutable):
+    """``retracts`` names the event withdrawn from the record; ``reason`` says why."""
+
+    retracts: EventRef
+    reason: Annotated[str, Field(min_length=1, max_length=2000)]
+    source: Source | None = None
+
+
+def superseded_target(event: object) -> str | None:
+    """The id of the event that ``event`` retracts or corrects, if any."""
+    return getattr(event, "retracts", None) or getattr(event, "corrects", None)
+
+
+def check_supersedes(event: object, kinds: dict[str, str], superseded: dict[str, str]) -> None:
+    """Refuse a correction or retraction of an event that is unknown, already superseded, or
+    (for a correction) of another kind. ``kinds`` maps an aggregate's event ids to kinds.
+
+    Raises:
+        EventNotFoundError, AlreadySupersededError, InvalidInputError
+    """
+    target = superseded_target(event)
+    if target is None:
+        return
+    if kinds.get(target, "Opened") == "Opened":
+        raise EventNotFoundError(target)
+    if target in superseded:
+        raise AlreadySupersededError(target, superseded[target])
+    if isinstance(event, Claimed) and kinds[target] != type(event).__name__:
+        raise InvalidInputError(
+            f"event {target!r} is a {kinds[target]}, not a {type(event).__name__}: "
+            "a correction replaces an event with one of the same kind (retract it instead)"
+        )

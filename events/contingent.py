@@ -1,0 +1,260 @@
+"""A contingent: one contributing country's personnel in one mission, and what happened to it.
+
+Announcements (intentions) and changes (what happened on the ground) are both recorded here,
+but only changes move strength. Invariants are checked against *valid* time: a withdrawal may
+not take more than was there on its date, and a back-dated change may not leave any later
+withdrawal short (see ``events.timeline``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any, NewType
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from pydantic import Field, model_validator
+
+from events.base import Aggregate
+from events.claims import Claimed, Incident, Retraction, check_supersedes, superseded_target
+from events.errors import InsufficientStrengthError
+from events.timeline import Change, State, fold
+from events.values import Contributor, Count, Location, MissionAcronym, PersonnelType, ValidDate
+
+if TYPE_CHECKING:
+    from events.timeline import Interval
+
+ContingentID = NewType("ContingentID", UUID)
+PositiveCount = Annotated[int, Field(ge=1, le=1_000_000)]
+
+
+def contingent_id(mission: str, contributor: str) -> ContingentID:
+    return ContingentID(uuid5(NAMESPACE_URL, f"/peacekeeping-tracker/{mission}/{contributor}"))
+
+
+class Contingent(Aggregate):
+    """One mission x contributor stream of events."""
+
+    class Event(Aggregate.Event):
+        """Every contingent event names its mission and contributor (ISO 3166 alpha-3)."""
+
+        mission: MissionAcronym
+        contributor: Contributor
+
+        @property
+        def event_id(self) -> str:
+            return f"{self.mission}/{self.contributor}/{self.originator_version}"
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate._track(self)
+
+    class Opened(Event, Aggregate.Created):
+        """The tracker started a stream for this contributor in this mission. Bookkeeping: it
+        claims nothing about the world and is made with the contingent's first real event."""
+
+    class DeploymentAnnounced(Event, Claimed):
+        """A deployment (or, with ``increase``, a reinforcement) was announced. An intention:
+        it changes no strength. ``count`` personnel of ``personnel_type`` to ``location``,
+        by ``target`` where the source gives one."""
+
+        count: Count | None = None
+        personnel_type: PersonnelType | None = None
+        location: Location = None
+        target: ValidDate | None = None
+        increase: bool = False
+
+    class WithdrawalAnnounced(Event, Claimed):
+        """A withdrawal was announced: ``full`` (the whole contingent) or partial (``count``
+        personnel of ``personnel_type`` from ``location``), to be done by ``target``.
+        An intention: it changes no strength."""
+
+        full: bool = False
+        count: Count | None = None
+        personnel_type: PersonnelType | None = None
+        location: Location = None
+        target: ValidDate | None = None
+
+        @model_validator(mode="after")
+        def _check_partial_has_count(self) -> Contingent.WithdrawalAnnounced:
+            if not self.full and self.count is None:
+                raise ValueError("a partial withdrawal needs a count (or say it is full)")
+            return self
+
+    class SuspensionAnnounced(Event, Claimed):
+        """The contributor announced it suspends its contingent's activities (or rotations)
+        from ``target``. An intention: it changes no strength."""
+
+        count: Count | None = None
+        personnel_type: PersonnelType | None = None
+        location: Location = None
+        target: ValidDate | None = None
+
+    class Deployed(Event, Claimed):
+        """``count`` personnel of ``personnel_type`` arrived at ``location`` on ``valid``."""
+
+        count: PositiveCount
+        personnel_type: PersonnelType | None = None
+        location: Location = None
+
+        def as_change(self) -> Change:
+            return Change(
+                self.event_id, self.valid.effective, self.originator_version, "deploy",
+                self.count, self.location, self.personnel_type,
+            )
+
+    class Withdrawn(Event, Claimed):
+        """``count`` personnel of ``personnel_type`` left ``location`` (the mission, when no
+        location is given) on ``valid``. No ``count``: everyone in that scope left."""
+
+        count: PositiveCount | None = None
+        personnel_type: PersonnelType | None = None
+        location: Location = None
+
+        def as_change(self) -> Change:
+            return Change(
+                self.event_id, self.valid.effective, self.originator_version, "withdraw",
+                self.count, self.location, self.personnel_type,
+            )
+
+    class Moved(Event, Claimed):
+        """``count`` personnel of ``personnel_type`` moved from ``location`` to
+        ``to_location`` on ``valid``; the contingent's strength is unchanged."""
+
+        count: PositiveCount
+        personnel_type: PersonnelType | None = None
+        location: Location = None
+        to_location: Location
+
+        @model_validator(mode="after")
+        def _check_places_differ(self) -> Contingent.Moved:
+            if self.to_location is None:
+                raise ValueError("a move needs a destination (to_location)")
+            if self.location == self.to_location:
+                raise ValueError(f"a move needs two different locations, not {self.location!r} twice")
+            return self
+
+        def as_change(self) -> Change:
+            return Change(
+                self.event_id, self.valid.effective, self.originator_version, "move",
+                self.count, self.location, self.personnel_type, self.to_location,
+            )
+
+    class StrengthReported(Event, Claimed):
+        """An authoritative level: ``strength`` personnel of ``personnel_type`` (all types,
+        when not given) at ``location`` (anywhere in the mission, when not given) on
+        ``valid``. ``strength`` None: present, but the figure was not published (unknown,
+        which is neither 0 nor absent). ``approximate``: the source rounded it ("about
+        1,100"). ``inferred``: not stated by the source but inferred from it (a contributor
+        missing from a monthly report has left)."""
+
+        strength: Count | None
+        personnel_type: PersonnelType | None = None
+        location: Location = None
+        approximate: bool = False
+        inferred: bool = False
+
+        def as_change(self) -> Change:
+            return Change(
+                self.event_id, self.valid.effective, self.originator_version, "report",
+                self.strength, self.location, self.personnel_type,
+                approximate=self.approximate,
+            )
+
+    class IncidentNoted(Event, Claimed, Incident):
+        """An incident involving the contingent: an attack, a detention, fatalities. It never
+        changes strength (a detention is not a withdrawal) but belongs in the history."""
+
+    class Retracted(Event, Retraction):
+        """An earlier event of this contingent is withdrawn from the record (it was wrong, or
+        its source was). Nothing is deleted: views stop counting it from now on."""
+
+    def __init__(self, mission: str, contributor: str) -> None:
+        self.mission = mission
+        self.contributor = contributor
+        self.changes: dict[str, Change] = {}
+        self.kinds: dict[str, str] = {}
+        self.superseded: dict[str, str] = {}
+        self._end: State | None = State(contributor)  # state after every change (a cache)
+
+    @staticmethod
+    def create_id(mission: str, contributor: str) -> UUID:
+        return contingent_id(mission, contributor)
+
+    @classmethod
+    def open(cls, mission: str, contributor: str) -> Contingent:
+        """Start a contingent's stream (before its first real event)."""
+        return cls._create(cls.Opened, mission=mission, contributor=contributor)
+
+    def record(self, event_class: type[Contingent.Event], fields: dict[str, Any]) -> Event:
+        """The one command: validate, check the invariants, append one event.
+
+        Raises:
+            pydantic.ValidationError: a field is not valid.
+            InsufficientStrengthError: the change takes more personnel than were there.
+            EventNotFoundError, AlreadySupersededError: a bad ``corrects``/``retracts``.
+        """
+        event = event_class(
+            originator_id=self.id,
+            originator_version=self.version + 1,
+            mission=self.mission,
+            contributor=self.contributor,
+            **fields,
+        )
+        check_supersedes(event, self.kinds, self.superseded)
+        self.check_strength_holds(event)
+        event.mutate(self)
+        self.pending_events.append(event)
+        return event
+
+    def check_strength_holds(self, event: Event) -> None:
+        change = _change(event)
+        target = superseded_target(event)
+        if target is None:
+            if change is None:
+                return
+            if self._appends(change):  # the usual case: only the new change can fall short
+                self._end_state().copy().apply(change)
+                return
+        elif change is None and target not in self.changes:
+            return
+        kept = [c for key, c in self.changes.items() if key != target]
+        try:
+            fold(self.contributor, kept, new=change)
+        except InsufficientStrengthError as error:
+            if change is None:  # a retraction leaves a later change short
+                raise error.happening_later() from None
+            raise
+
+    def intervals(self) -> list[Interval]:
+        """Every cell's levels over valid time, from the changes still in force."""
+        return fold(self.contributor, self.changes.values())
+
+    def _appends(self, change: Change) -> bool:
+        return all(c.sort_key <= change.sort_key for c in self.changes.values())
+
+    def _end_state(self) -> State:
+        if self._end is None:
+            state = State(self.contributor)
+            for change in sorted(self.changes.values(), key=lambda c: c.sort_key):
+                state.apply(change)
+            self._end = state
+        return self._end
+
+    def _track(self, event: Event) -> None:
+        """Keep the aggregate's view of its changes up to date (called by every event)."""
+        self.kinds[event.event_id] = type(event).__name__
+        target = superseded_target(event)
+        if target:
+            self.superseded[target] = event.event_id
+            if self.changes.pop(target, None) is not None:
+                self._end = None
+        change = _change(event)
+        if change is not None:
+            if self._end is not None and self._appends(change):
+                self._end.apply(change)
+            else:
+                self._end = None
+            self.changes[event.event_id] = change
+
+
+def _change(event: object) -> Change | None:
+    as_change = getattr(event, "as_change", None)
+    return as_change() if as_change else None

@@ -1,0 +1,243 @@
+"""Strength of one contingent as a step function of valid time.
+
+One pure function, ``fold``, turns a contingent's changes (reports, deployments, withdrawals,
+moves) into its levels on every date. The aggregate uses it to refuse a change that would take
+away personnel who were not there (back-dated changes included); the strength projection uses it
+to write interval rows. One function for both, so the rule and the read model cannot drift.
+
+The state is a set of *cells*, keyed by (location, personnel type); ``None`` in a key means "not
+given by the source" (unassigned location, unspecified type). A cell's level is an int, or
+``None`` when it is unknown (a withdrawal from a scope no report or deployment ever set, or a
+report of a contributor present whose figures were not published). Unknown is never guessed as 0.
+
+Rules, in valid-time order (ties in the order recorded):
+- a *report* of (L, T) = n sets that cell to n. The cells it covers (more specific: L's types
+  when T is not given, T's locations when L is not given) are replaced by it. When it is more
+  specific than a cell already there (a figure for Gao while the contingent's figure is
+  unassigned), its personnel are drawn out of that less specific pool, which shrinks (not below 0).
+- a *deployment* adds to its cell.
+- a *withdrawal* of n takes from its own cell first, then from the less specific pools
+  ((None, T), (L, None), (None, None)), then from the more specific cells it covers, in name
+  order. Taking more than there is, is refused. A withdrawal with no count takes everything in
+  its scope.
+- a *move* is a withdrawal from one location and a deployment to another.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+from events.errors import InsufficientStrengthError
+
+Cell = tuple[str | None, str | None]
+ChangeKind = Literal["report", "deploy", "withdraw", "move"]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change to a contingent's strength, as the fold needs it."""
+
+    event_id: str
+    effective: date
+    order: int
+    kind: ChangeKind
+    count: int | None
+    location: str | None = None
+    personnel_type: str | None = None
+    to_location: str | None = None
+    approximate: bool = False
+
+    @property
+    def sort_key(self) -> tuple[date, int]:
+        return (self.effective, self.order)
+
+
+@dataclass(frozen=True)
+class Level:
+    strength: int | None
+    approximate: bool = False
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A cell's level from ``valid_from`` (inclusive) to ``valid_to`` (exclusive, None: open)."""
+
+    location: str | None
+    personnel_type: str | None
+    valid_from: date
+    valid_to: date | None
+    strength: int | None
+    approximate: bool
+    event_id: str
+
+
+def scope(location: str | None, personnel_type: str | None) -> str:
+    what = (personnel_type or "personnel").replace("_", " ")
+    return f"{what} at {location}" if location else what
+
+
+def _covers(outer: Cell, inner: Cell) -> bool:
+    """True when every person counted in ``inner`` is also in scope ``outer``."""
+    return all(o is None or o == i for o, i in zip(outer, inner, strict=True))
+
+
+def _overlaps(a: Cell, b: Cell) -> bool:
+    """True when some person could be counted in both scopes."""
+    return all(x is None or y is None or x == y for x, y in zip(a, b, strict=True))
+
+
+@dataclass
+class State:
+    """A contingent's cells at one moment of the fold."""
+
+    contributor: str
+    cells: dict[Cell, Level] = field(default_factory=dict)
+    last_event: dict[Cell, str] = field(default_factory=dict)
+
+    def copy(self) -> State:
+        return State(self.contributor, dict(self.cells), dict(self.last_event))
+
+    def set(self, cell: Cell, level: Level, event_id: str) -> None:
+        self.cells[cell] = level
+        self.last_event[cell] = event_id
+
+    def apply(self, change: Change) -> None:
+        cell: Cell = (change.location, change.personnel_type)
+        if change.kind == "report":
+            self._report(cell, change)
+        elif change.kind == "deploy":
+            self._add(cell, change.count or 0, change)
+        elif change.kind == "withdraw":
+            self._take(cell, change.count, change)
+        else:
+            self._take(cell, change.count, change)
+            self._add((change.to_location, change.personnel_type), change.count or 0, change)
+
+    def _report(self, cell: Cell, change: Change) -> None:
+        for other in [c for c in self.cells if c != cell and _covers(cell, c)]:
+            del self.cells[other]  # its personnel are counted in the new figure
+            del self.last_event[other]
+        if change.count is not None:
+            new = change.count - (self.level(cell) or 0)
+            for pool in self._pools(cell):
+                if new <= 0:
+                    break
+                level = self.cells[pool]
+                if level.strength is None:
+                    continue
+                drawn = min(new, level.strength)
+                self.set(pool, Level(level.strength - drawn, level.approximate), change.event_id)
+                new -= drawn
+        self.set(cell, Level(change.count, change.approximate), change.event_id)
+
+    def level(self, cell: Cell) -> int | None:
+        found = self.cells.get(cell)
+        return found.strength if found else None
+
+    def _pools(self, cell: Cell) -> list[Cell]:
+        """Less specific cells present that may hold the personnel of ``cell``."""
+        location, personnel_type = cell
+        candidates: list[Cell] = [(None, personnel_type), (location, None), (None, None)]
+        seen: list[Cell] = []
+        for pool in candidates:
+            if pool != cell and pool not in seen and _covers(pool, cell) and pool in self.cells:
+                seen.append(pool)
+        return seen
+
+    def _add(self, cell: Cell, count: int, change: Change) -> None:
+        current = self.cells.get(cell)
+        if current is None:
+            self.set(cell, Level(count, change.approximate), change.event_id)
+        elif current.strength is None:
+            self.set(cell, current, change.event_id)
+        else:
+            approximate = current.approximate or change.approximate
+            self.set(cell, Level(current.strength + count, approximate), change.event_id)
+
+    def _take(self, cell: Cell, count: int | None, change: Change) -> None:
+        if count is None:  # everything in scope leaves
+            for other in [cell, *(c for c in self.cells if c != cell and _covers(cell, c))]:
+                self.set(other, Level(0), change.event_id)
+            return
+        sources = [c for c in [cell, *self._overlapping(cell)] if c in self.cells]
+        if not sources or any(self.cells[c].strength is None for c in sources):
+            # Strength unknown on that date: record the change, keep the level unknown.
+            self.set(cell, Level(None), change.event_id)
+            return
+        available = sum(self.cells[c].strength or 0 for c in sources)
+        if count > available:
+            raise InsufficientStrengthError(
+                self.contributor, change.effective, available, count, scope(*cell)
+            )
+        left = count
+        for source in sources:
+            level = self.cells[source]
+            taken = min(left, level.strength or 0)
+            if taken or source == cell:
+                remaining = Level((level.strength or 0) - taken, level.approximate)
+                self.set(source, remaining, change.event_id)
+            left -= taken
+
+    def _overlapping(self, cell: Cell) -> list[Cell]:
+        """Other cells that may hold personnel of ``cell``'s scope: the less specific pools
+        first, then the rest in name order."""
+        pools = self._pools(cell)
+        rest = sorted(
+            (c for c in self.cells if c != cell and c not in pools and _overlaps(cell, c)),
+            key=lambda c: (c[0] or "", c[1] or ""),
+        )
+        return pools + rest
+
+
+def fold(
+    contributor: str, changes: Iterable[Change], *, new: Change | None = None
+) -> list[Interval]:
+    """Apply ``changes`` in valid-time order and return every cell's levels as intervals.
+
+    Raises:
+        InsufficientStrengthError: a withdrawal or move takes more than there was; when the
+            offending change is not ``new`` itself, the message says it happens later.
+    """
+    ordered = sorted([*changes, *([new] if new else [])], key=lambda c: c.sort_key)
+    state = State(contributor)
+    open_rows: dict[Cell, tuple[date, Level, str]] = {}
+    rows: list[Interval] = []
+    for index, change in enumerate(ordered):
+        try:
+            state.apply(change)
+        except InsufficientStrengthError as error:
+            if new is not None and change is not new:
+                raise error.happening_later() from None
+            raise
+        is_last_of_day = index + 1 == len(ordered) or ordered[index + 1].effective != change.effective
+        if is_last_of_day:
+            _close_changed(state, open_rows, rows, change.effective)
+    for cell, (start, level, event_id) in open_rows.items():
+        rows.append(_interval(cell, start, None, level, event_id))
+    return sorted(rows, key=lambda r: (r.valid_from, r.location or "", r.personnel_type or ""))
+
+
+def _interval(cell: Cell, start: date, end: date | None, level: Level, event_id: str) -> Interval:
+    return Interval(cell[0], cell[1], start, end, level.strength, level.approximate, event_id)
+
+
+def _close_changed(
+    state: State,
+    open_rows: dict[Cell, tuple[date, Level, str]],
+    rows: list[Interval],
+    on: date,
+) -> None:
+    for cell in set(open_rows) | set(state.cells):
+        level = state.cells.get(cell, Level(0))
+        current = open_rows.get(cell)
+        if current is not None and current[1] == level:
+            continue
+        if current is not None and current[0] < on:
+            rows.append(_interval(cell, current[0], on, current[1], current[2]))
+        if cell in state.cells:
+            open_rows[cell] = (on, level, state.last_event[cell])
+        else:  # replaced by a less specific figure: its row ends, no 0 is claimed for it
+            del open_rows[cell]

@@ -1,0 +1,302 @@
+"""Value types every event is made of: contributors, personnel types, dates with a precision,
+sources and locations. Each validates and normalises its input, so an event that exists is valid."""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from importlib import resources
+from typing import Annotated, Any, Literal
+
+import pycountry
+from pydantic import AfterValidator, BeforeValidator, Field, GetCoreSchemaHandler
+from pydantic_core import core_schema
+
+from events.base import Immutable
+
+PERSONNEL_TYPES: tuple[str, ...] = (
+    "troops",
+    "staff_officers",
+    "military_experts",
+    "individual_police",
+    "formed_police_units",
+)
+PersonnelType = Literal[
+    "troops", "staff_officers", "military_experts", "individual_police", "formed_police_units"
+]
+"""The UN's categories of uniformed personnel, spelled as every output spells them."""
+
+Precision = Literal["day", "month", "year"]
+
+EARLIEST = date(1945, 1, 1)  # the UN's founding: nothing this tracker counts happened before it
+LATEST = date(2099, 12, 31)
+
+MAX_COUNT = 1_000_000  # larger than any UN operation ever fielded; a bigger number is a typo
+Count = Annotated[int, Field(ge=0, le=MAX_COUNT, strict=False)]
+
+
+def _fold(text: str) -> str:
+    """Lower-case, strip accents and everything but letters and digits: 'Côte d’Ivoire' -> 'cotedivoire'."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]", "", ascii_only.lower())
+
+
+# Spellings that sources use and that pycountry's names do not cover.
+_COUNTRY_ALIASES = {
+    "uk": "GBR",
+    "britain": "GBR",
+    "greatbritain": "GBR",
+    "unitedkingdomofgreatbritainandnorthernireland": "GBR",
+    "usa": "USA",
+    "us": "USA",
+    "unitedstatesofamerica": "USA",
+    "ivorycoast": "CIV",
+    "russia": "RUS",
+    "southkorea": "KOR",
+    "republicofkorea": "KOR",
+    "korearepublicof": "KOR",
+    "tanzania": "TZA",
+    "unitedrepublicoftanzania": "TZA",
+    "iran": "IRN",
+    "laos": "LAO",
+    "syria": "SYR",
+    "moldova": "MDA",
+    "bolivia": "BOL",
+    "venezuela": "VEN",
+    "vietnam": "VNM",
+    "drc": "COD",
+    "democraticrepublicofthecongo": "COD",
+    "gambia": "GMB",
+    "thegambia": "GMB",
+    "macedonia": "MKD",
+    "theformeryugoslavrepublicofmacedonia": "MKD",
+    "czechrepublic": "CZE",
+    "turkey": "TUR",
+}
+
+
+@cache
+def _country_index() -> dict[str, str]:
+    index: dict[str, str] = {}
+    for country in pycountry.countries:
+        for attr in ("name", "official_name", "common_name"):
+            name = getattr(country, attr, None)
+            if name:
+                index[_fold(name)] = country.alpha_3
+        index[_fold(country.alpha_3)] = country.alpha_3
+    index.update(_COUNTRY_ALIASES)
+    return index
+
+
+def country_code(value: str) -> str:
+    """ISO 3166 alpha-3 code for a code or a country name in any common spelling.
+
+    Raises:
+        ValueError: the value names no country.
+    """
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("a country is required (ISO 3166 alpha-3 code or name)")
+    code = _country_index().get(_fold(value))
+    if code is None:
+        raise ValueError(
+            f"unknown country {value.strip()!r}: give an ISO 3166 alpha-3 code such as 'CIV' "
+            "or a country name"
+        )
+    return code
+
+
+def country_name(code: str) -> str:
+    country = pycountry.countries.get(alpha_3=code)
+    return str(getattr(country, "common_name", None) or country.name) if country else code
+
+
+Contributor = Annotated[str, BeforeValidator(country_code)]
+"""A contributing country as its ISO 3166 alpha-3 code; names such as "Côte d'Ivoire" map to CIV."""
+Country = Contributor
+
+
+def _mission_acronym(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("a mission acronym is required, such as 'MINUSMA'")
+    acronym = value.strip().upper()
+    if not re.fullmatch(r"[A-Z][A-Z0-9-]{1,19}", acronym):
+        raise ValueError(
+            f"{value!r} is not a mission acronym: use 2-20 letters, digits or '-', such as 'MINUSMA'"
+        )
+    return acronym
+
+
+MissionAcronym = Annotated[str, BeforeValidator(_mission_acronym)]
+
+
+def check_date_range(value: date) -> date:
+    if not EARLIEST <= value <= LATEST:
+        raise ValueError(
+            f"{value.isoformat()} is out of range: dates must lie between "
+            f"{EARLIEST.isoformat()} and {LATEST.isoformat()}"
+        )
+    return value
+
+
+PlausibleDate = Annotated[date, AfterValidator(check_date_range)]
+
+
+@dataclass(frozen=True, order=True)
+class ValidDate:
+    """A date with its precision: "2022-03-14" (day), "2022-03" (month) or "2022" (year).
+
+    "March 2022" is not "2022-03-01": a month- or year-precise change takes effect at the
+    *end* of its period (``effective``), the first day on which it surely holds.
+    """
+
+    start: date
+    precision: Precision = "day"
+
+    @classmethod
+    def parse(cls, value: Any) -> ValidDate:
+        if isinstance(value, ValidDate):
+            return value
+        if isinstance(value, date):
+            return cls(check_date_range(value), "day")
+        if not isinstance(value, str):
+            raise ValueError("a date is required: YYYY-MM-DD, YYYY-MM or YYYY")
+        text = value.strip()
+        try:
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+                parsed = cls(date.fromisoformat(text), "day")
+            elif re.fullmatch(r"\d{4}-\d{2}", text):
+                parsed = cls(date.fromisoformat(text + "-01"), "month")
+            elif re.fullmatch(r"\d{4}", text):
+                parsed = cls(date(int(text), 1, 1), "year")
+            else:
+                raise ValueError
+        except ValueError:
+            raise ValueError(
+                f"{value!r} is not a date: use YYYY-MM-DD, YYYY-MM (month) or YYYY (year)"
+            ) from None
+        check_date_range(parsed.start)
+        return parsed
+
+    @property
+    def end(self) -> date:
+        if self.precision == "day":
+            return self.start
+        if self.precision == "month":
+            last = calendar.monthrange(self.start.year, self.start.month)[1]
+            return self.start.replace(day=last)
+        return self.start.replace(month=12, day=31)
+
+    @property
+    def effective(self) -> date:
+        """The day from which the fact holds in the step function of strength."""
+        return self.end
+
+    def __str__(self) -> str:
+        if self.precision == "day":
+            return self.start.isoformat()
+        if self.precision == "month":
+            return self.start.isoformat()[:7]
+        return str(self.start.year)
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: type[Any], handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            cls.parse,
+            serialization=core_schema.plain_serializer_function_ser_schema(str),
+            json_schema_input_schema=core_schema.str_schema(),
+        )
+
+
+def _http_url(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    if not re.fullmatch(r"https?://\S+", value.strip()):
+        raise ValueError(f"{value!r} is not a web address: it must start with http:// or https://")
+    return value.strip()
+
+
+NonEmpty = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(str.strip)]
+
+
+class Source(Immutable):
+    """Where a fact comes from. A figure without a source is not evidence.
+
+    Fields: ``title`` (title or publisher of the document), ``url`` (its address, where it has one),
+    ``published_on`` (its publication date, with its precision: the event's *knowledge time*;
+    "2022-11" when only the month is known), ``quote`` (a short quote or note: what exactly the
+    source says, rounding and caveats included).
+    """
+
+    title: NonEmpty
+    url: Annotated[str | None, AfterValidator(_http_url)] = None
+    published_on: ValidDate
+    quote: str | None = Field(default=None, max_length=4000)
+
+    @property
+    def known_from(self) -> date:
+        """The first day on which the source was surely published."""
+        return self.published_on.end
+
+
+@dataclass(frozen=True)
+class Place:
+    """A location of the gazetteer: canonical name, its admin-1 region, coordinates if known."""
+
+    country: str
+    name: str
+    region: str
+    latitude: float | None
+    longitude: float | None
+
+
+@cache
+def gazetteer() -> dict[str, Place]:
+    """Every known location by folded name and alias (see ``events/gazetteer.csv``)."""
+    places: dict[str, Place] = {}
+    text = resources.files("events").joinpath("gazetteer.csv").read_text(encoding="utf-8")
+    for row in csv.DictReader(text.splitlines()):
+        place = Place(
+            country=row["country"],
+            name=row["name"],
+            region=row["region"],
+            latitude=float(row["latitude"]) if row["latitude"] else None,
+            longitude=float(row["longitude"]) if row["longitude"] else None,
+        )
+        for name in [row["name"], *filter(None, row["aliases"].split(";"))]:
+            places[_fold(name)] = place
+    return places
+
+
+def find_place(name: str) -> Place:
+    place = gazetteer().get(_fold(name))
+    if place is None:
+        known = ", ".join(sorted({p.name for p in gazetteer().values()}))
+        raise ValueError(
+            f"unknown location {name!r}: known locations are {known} "
+            "(add a new one to events/gazetteer.csv)"
+        )
+    return place
+
+
+def _location(value: Any) -> str | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if not isinstance(value, str):
+        raise ValueError("a location is a place name, such as 'Gao'")
+    return find_place(value).name
+
+
+Location = Annotated[str | None, BeforeValidator(_location)]
+"""A canonical location name; aliases are accepted (Timbuktu -> Tombouctou, Menaka -> Ménaka)."""
+
+
+def region_of(location: str | None) -> str | None:
+    return None if location is None else find_place(location).region

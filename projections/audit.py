@@ -1,0 +1,202 @@
+"""The audit trail: every event with its three times, its source, and what it superseded.
+
+Table ``audit_events``: one row per event (bookkeeping events excluded). ``position`` is its
+place in the log; ``event_id`` its id (``MISSION/CONTRIBUTOR/N`` or ``MISSION/N``); ``kind`` its
+type; ``category`` announcement, change, mission, incident or retraction; ``valid`` the valid
+time as given (with its precision) and ``effective`` the day it takes effect; ``published_on``
+the knowledge time; ``recorded_at`` the store's time; ``source_*`` the source; ``supersedes`` the
+event it corrects or retracts; ``superseded_by`` the event that later did so to it;
+``summary`` one line saying what the event claims; ``payload`` the event's fields as JSON.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from events.contingent import Contingent
+from events.mission import Mission
+from projections.engine import Projection, rows
+
+CATEGORIES = {
+    "DeploymentAnnounced": "announcement",
+    "WithdrawalAnnounced": "announcement",
+    "SuspensionAnnounced": "announcement",
+    "Deployed": "change",
+    "Withdrawn": "change",
+    "Moved": "change",
+    "StrengthReported": "change",
+    "IncidentNoted": "incident",
+    "Retracted": "retraction",
+    "Established": "mission",
+    "MandateRenewed": "mission",
+    "MandateEnded": "mission",
+    "Closed": "mission",
+}
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One event of the audit trail, as the history shows it."""
+
+    position: int
+    event_id: str
+    kind: str
+    category: str
+    mission: str
+    contributor: str | None
+    valid: str | None
+    published_on: str | None
+    recorded_at: str
+    summary: str
+    source_title: str | None
+    source_url: str | None
+    quote: str | None
+    supersedes: str | None
+    reason: str | None
+    superseded_by: str | None
+
+
+def _people(count: int | None, personnel_type: str | None) -> str:
+    what = (personnel_type or "personnel").replace("_", " ")
+    return f"{count:,} {what}" if count is not None else what
+
+
+def summarise(event: Any) -> str:
+    """One line saying what the event claims, for people reading the history."""
+    kind = type(event).__name__
+    fields = event.model_dump()
+    where = f" at {fields['location']}" if fields.get("location") else ""
+    target = f" by {fields['target']}" if fields.get("target") else ""
+    count, personnel_type = fields.get("count"), fields.get("personnel_type")
+    if kind == "StrengthReported":
+        level = "unknown (not published)" if event.strength is None else f"{event.strength:,}"
+        about = "about " if event.approximate else ""
+        inferred = " (inferred)" if event.inferred else ""
+        return f"strength {about}{level} {(personnel_type or 'personnel').replace('_', ' ')}{where}{inferred}"
+    if kind == "DeploymentAnnounced":
+        verb = "increase" if event.increase else "deployment"
+        return f"{verb} of {_people(count, personnel_type)}{where} announced{target}"
+    if kind == "WithdrawalAnnounced":
+        if event.full:
+            scope = "full withdrawal" + (f" ({_people(count, personnel_type)})" if count else "")
+        else:
+            scope = f"withdrawal of {_people(count, personnel_type)}"
+        return f"{scope}{where} announced{target}"
+    if kind == "SuspensionAnnounced":
+        start = f" from {fields['target']}" if fields.get("target") else ""
+        return f"suspension announced{start}"
+    if kind == "Deployed":
+        return f"{_people(count, personnel_type)} deployed{where}"
+    if kind == "Withdrawn":
+        return f"{_people(count, personnel_type) if count else 'all ' + _people(None, personnel_type)} withdrawn{where}"
+    if kind == "Moved":
+        return f"{_people(count, personnel_type)} moved from {event.location or 'unassigned'} to {event.to_location}"
+    if kind == "IncidentNoted":
+        tolls = [f"{n} {label}" for n, label in ((event.killed, "killed"), (event.injured, "injured"), (event.detained, "detained")) if n is not None]
+        return f"{event.kind}{where}: {event.description}" + (f" ({', '.join(tolls)})" if tolls else "")
+    if kind == "Retracted":
+        return f"retracts {event.retracts}: {event.reason}"
+    if kind == "Established":
+        return f"mission established: {event.name} (host {event.host})"
+    if kind == "MandateRenewed":
+        ceilings = ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in event.ceilings.items())
+        until = f" until {event.until}" if event.until else ""
+        return f"mandate renewed by resolution {event.resolution}{until}" + (f"; ceilings {ceilings}" if ceilings else "")
+    if kind == "MandateEnded":
+        by = f"; withdrawal by {event.withdrawal_by}" if event.withdrawal_by else ""
+        return f"mandate ended by resolution {event.resolution}{by}"
+    if kind == "Closed":
+        return "mission closed"
+    return kind
+
+
+class AuditProjection(Projection):
+    name = "audit"
+    version = 1
+
+    def create_tables(self) -> None:
+        self.db["audit_events"].create(
+            {
+                "position": int,
+                "event_id": str,
+                "kind": str,
+                "category": str,
+                "mission": str,
+                "contributor": str,
+                "valid": str,
+                "valid_start": str,
+                "effective": str,
+                "published_on": str,
+                "recorded_at": str,
+                "summary": str,
+                "source_title": str,
+                "source_url": str,
+                "quote": str,
+                "supersedes": str,
+                "reason": str,
+                "superseded_by": str,
+                "payload": str,
+            },
+            pk="position",
+            if_not_exists=True,
+        )
+        self.db["audit_events"].create_index(["mission", "contributor", "valid_start"], if_not_exists=True)
+        self.db["audit_events"].create_index(["event_id"], unique=True, if_not_exists=True)
+
+    def process(self, event: Any, position: int) -> None:
+        if not isinstance(event, Contingent.Event | Mission.Event) or isinstance(event, Contingent.Opened):
+            return
+        kind = type(event).__name__
+        valid = getattr(event, "valid", None)
+        source = getattr(event, "source", None)
+        supersedes = getattr(event, "retracts", None) or getattr(event, "corrects", None)
+        payload = event.model_dump(mode="json", exclude={"originator_id", "originator_version", "timestamp", "originator_topic"})
+        self.db["audit_events"].insert(
+            {
+                "position": position,
+                "event_id": event.event_id,
+                "kind": kind,
+                "category": CATEGORIES.get(kind, "other"),
+                "mission": event.mission,
+                "contributor": getattr(event, "contributor", None),
+                "valid": str(valid) if valid else None,
+                "valid_start": valid.start.isoformat() if valid else None,
+                "effective": valid.effective.isoformat() if valid else None,
+                "published_on": str(source.published_on) if source else None,
+                "recorded_at": event.timestamp.isoformat(),
+                "summary": summarise(event),
+                "source_title": source.title if source else None,
+                "source_url": source.url if source else None,
+                "quote": source.quote if source else None,
+                "supersedes": supersedes,
+                "reason": getattr(event, "reason", None),
+                "superseded_by": None,
+                "payload": json.dumps(payload, ensure_ascii=False),
+            }
+        )
+        if supersedes:
+            self.db.execute(
+                "UPDATE audit_events SET superseded_by = ? WHERE event_id = ?",
+                [event.event_id, supersedes],
+            )
+
+    def history(
+        self, mission: str, contributor: str | None = None, categories: tuple[str, ...] = ()
+    ) -> list[HistoryRow]:
+        """Events of ``mission`` (and ``contributor``) in valid-time order, then log order."""
+        where, params = ["mission = ?"], [mission]
+        if contributor:
+            where.append("contributor = ?")
+            params.append(contributor)
+        if categories:
+            where.append(f"category IN ({', '.join('?' for _ in categories)})")
+            params.extend(categories)
+        sql = (
+            "SELECT position, event_id, kind, category, mission, contributor, valid, "
+            "published_on, recorded_at, summary, source_title, source_url, quote, supersedes, "
+            f"reason, superseded_by FROM audit_events WHERE {' AND '.join(where)} "
+            "ORDER BY COALESCE(valid_start, '9999'), effective, position"
+        )
+        return [HistoryRow(**row) for row in rows(self.db, sql, params)]

@@ -1,0 +1,195 @@
+"""Strength by mission x contributor x location x personnel type, as a step function of valid
+time: interval rows, so "as of D" is one indexed lookup, not a replay.
+
+Tables:
+- ``strength_intervals``: one row per contingent cell and period. ``valid_from`` inclusive,
+  ``valid_to`` exclusive (NULL: still in force); ``strength`` NULL means unknown (present, figure
+  not published, or changed before any figure was known); ``location``/``personnel_type`` NULL
+  mean not given by the source (unassigned, unspecified); ``region`` is the location's admin-1
+  region; ``approximate`` 1 when the figure was rounded by its source; ``event_id`` is the
+  event that set the level.
+- ``strength_changes``: the changes still in force (superseded ones removed), from which a
+  contingent's intervals are re-derived whenever one of its events arrives, back-dated or not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal
+
+from events.contingent import Contingent
+from events.timeline import Change, fold
+from events.values import region_of
+from projections.engine import Projection, rows
+
+Dimension = Literal["contributor", "location", "region", "personnel_type"]
+DIMENSIONS: tuple[Dimension, ...] = ("contributor", "location", "region", "personnel_type")
+
+
+@dataclass(frozen=True)
+class StrengthRow:
+    """Strength of one group on a date. ``strength`` None: unknown (some part of the group is
+    present with no published figure); ``known`` is the sum of the parts that are known and
+    ``unknown_parts`` how many parts are not; ``approximate``: some part was rounded."""
+
+    strength: int | None
+    known: int
+    unknown_parts: int
+    approximate: bool
+    contributor: str | None = None
+    location: str | None = None
+    region: str | None = None
+    personnel_type: str | None = None
+
+    def keys(self, by: tuple[Dimension, ...]) -> dict[str, Any]:
+        return {dimension: getattr(self, dimension) for dimension in by}
+
+
+class StrengthProjection(Projection):
+    name = "strength"
+    version = 1
+
+    def __init__(self, path: Any) -> None:
+        super().__init__(path)
+        self._dirty: set[tuple[str, str]] = set()
+
+    def create_tables(self) -> None:
+        self.db["strength_changes"].create(
+            {
+                "event_id": str,
+                "mission": str,
+                "contributor": str,
+                "effective": str,
+                "ord": int,
+                "kind": str,
+                "count": int,
+                "location": str,
+                "personnel_type": str,
+                "to_location": str,
+                "approximate": int,
+            },
+            pk="event_id",
+            if_not_exists=True,
+        )
+        self.db["strength_changes"].create_index(
+            ["mission", "contributor"], if_not_exists=True
+        )
+        self.db["strength_intervals"].create(
+            {
+                "mission": str,
+                "contributor": str,
+                "location": str,
+                "region": str,
+                "personnel_type": str,
+                "valid_from": str,
+                "valid_to": str,
+                "strength": int,
+                "approximate": int,
+                "event_id": str,
+            },
+            if_not_exists=True,
+        )
+        self.db["strength_intervals"].create_index(
+            ["mission", "valid_from", "valid_to"], if_not_exists=True
+        )
+        self.db["strength_intervals"].create_index(
+            ["mission", "contributor"], if_not_exists=True
+        )
+
+    def process(self, event: Any, position: int) -> None:
+        if not isinstance(event, Contingent.Event):
+            return
+        target = getattr(event, "retracts", None) or getattr(event, "corrects", None)
+        if target:
+            self.db.execute("DELETE FROM strength_changes WHERE event_id = ?", [target])
+            self._dirty.add((event.mission, event.contributor))
+        as_change = getattr(event, "as_change", None)
+        if as_change is not None:
+            change: Change = as_change()
+            self.db["strength_changes"].insert(
+                {
+                    "event_id": change.event_id,
+                    "mission": event.mission,
+                    "contributor": event.contributor,
+                    "effective": change.effective.isoformat(),
+                    "ord": change.order,
+                    "kind": change.kind,
+                    "count": change.count,
+                    "location": change.location,
+                    "personnel_type": change.personnel_type,
+                    "to_location": change.to_location,
+                    "approximate": int(change.approximate),
+                },
+                replace=True,
+            )
+            self._dirty.add((event.mission, event.contributor))
+
+    def flush(self) -> None:
+        for mission, contributor in sorted(self._dirty):
+            self._rederive(mission, contributor)
+        self._dirty.clear()
+
+    def _rederive(self, mission: str, contributor: str) -> None:
+        changes = [
+            Change(
+                r["event_id"], date.fromisoformat(r["effective"]), r["ord"], r["kind"],
+                r["count"], r["location"], r["personnel_type"], r["to_location"],
+                bool(r["approximate"]),
+            )
+            for r in rows(
+                self.db,
+                "SELECT * FROM strength_changes WHERE mission = ? AND contributor = ?",
+                [mission, contributor],
+            )
+        ]
+        self.db.execute(
+            "DELETE FROM strength_intervals WHERE mission = ? AND contributor = ?",
+            [mission, contributor],
+        )
+        self.db["strength_intervals"].insert_all(
+            {
+                "mission": mission,
+                "contributor": contributor,
+                "location": interval.location,
+                "region": region_of(interval.location),
+                "personnel_type": interval.personnel_type,
+                "valid_from": interval.valid_from.isoformat(),
+                "valid_to": interval.valid_to.isoformat() if interval.valid_to else None,
+                "strength": interval.strength,
+                "approximate": int(interval.approximate),
+                "event_id": interval.event_id,
+            }
+            for interval in fold(contributor, changes)
+        )
+
+    def strength(
+        self, mission: str, on: date, by: tuple[Dimension, ...] = ()
+    ) -> list[StrengthRow]:
+        """Strength of ``mission`` on ``on``, grouped by the ``by`` dimensions."""
+        columns = ", ".join(by)
+        group = f"GROUP BY {columns} ORDER BY {columns}" if by else ""
+        select = f"{columns}, " if by else ""
+        sql = (
+            f"SELECT {select}COALESCE(SUM(strength), 0) AS known, "
+            "COUNT(*) - COUNT(strength) AS unknown_parts, "
+            "COALESCE(MAX(approximate), 0) AS approximate, COUNT(*) AS parts "
+            "FROM strength_intervals WHERE mission = ? AND valid_from <= ? "
+            f"AND (valid_to IS NULL OR valid_to > ?) {group}"
+        )
+        day = on.isoformat()
+        found = []
+        for row in rows(self.db, sql, [mission, day, day]):
+            if not row.pop("parts"):
+                continue  # nothing in force: no row at all (not a row of 0)
+            known, unknown = row.pop("known"), row.pop("unknown_parts")
+            found.append(
+                StrengthRow(
+                    strength=None if unknown else known,
+                    known=known,
+                    unknown_parts=unknown,
+                    approximate=bool(row.pop("approximate")),
+                    **row,
+                )
+            )
+        return found

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tracker import Tracker
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds" / "minusma-2021-2023.jsonl"
+
+
+def source(published_on: str = "2022-11-30", title: str = "Test source") -> dict[str, str]:
+    """A source for events made up in tests (never presented as real data)."""
+    return {"title": title, "url": "https://example.org/test", "published_on": published_on}
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def tracker(request: pytest.FixtureRequest, tmp_path: Path) -> Tracker:
+    """A tracker with a test mission (TESTMIS, hosted by Mali), in memory and on disk."""
+    db = ":memory:" if request.param == "memory" else str(tmp_path / "tracker.db")
+    app = Tracker(db)
+    app.establish_mission(
+        mission="TESTMIS", name="Test mission", host="MLI", valid="2020-01-01", source=source()
+    )
+    return app
+
+
+@pytest.fixture
+def sqlite_tracker(tmp_path: Path) -> Tracker:
+    return Tracker(tmp_path / "tracker.db")
+
+
+@pytest.fixture
+def seeded_db(tmp_path: Path) -> Path:
+    db = tmp_path / "seeded.db"
+    Tracker(db).import_events(SEEDS.read_text(encoding="utf-8").splitlines(), SEEDS.name)
+    return db
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()

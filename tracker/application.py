@@ -1,0 +1,321 @@
+"""The application service: one method per use case, over the event store and the views."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError
+from pydantic import ValidationError
+
+from events.contingent import Contingent, contingent_id
+from events.errors import (
+    EventNotFoundError,
+    InvalidInputError,
+    MissionExistsError,
+    MissionNotFoundError,
+    TrackerError,
+)
+from events.mission import Mission, mission_id
+from events.values import country_code, find_place
+from projections import AuditProjection, Dimension, HistoryRow, StrengthProjection, StrengthRow
+from tracker.config import StoreConfig
+from tracker.kinds import CONTINGENT_KINDS, MISSION_KINDS, SHARED_KINDS, kind_name
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+    from datetime import date
+    from pathlib import Path
+    from uuid import UUID
+
+    from eventsourcing.domain import BaseAggregate
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What a command wrote: the new event's id and kind."""
+
+    event_id: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import wrote: how many events, of which kinds, and their ids."""
+
+    count: int
+    kinds: dict[str, int]
+    event_ids: list[str] = field(repr=False)
+
+
+@dataclass(frozen=True)
+class StrengthAnswer:
+    """Strength of a mission on a date, grouped by ``by``. ``total`` is the sum of the known
+    figures; ``unknown`` lists the contributors present whose figure is unknown (not in it)."""
+
+    mission: str
+    on: date
+    by: tuple[Dimension, ...]
+    rows: list[StrengthRow]
+    total: int
+    unknown: list[str]
+    approximate: bool
+
+
+def explain(error: ValidationError) -> str:
+    """One line for the first problem pydantic found: the field and what is wrong."""
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first["loc"] if not str(part).startswith("function"))
+    message = str(first["msg"]).removeprefix("Value error, ")
+    return f"field {where!r}: {message}" if where else message
+
+
+class _Batch:
+    """A unit of work: aggregates loaded once, events checked one by one, saved together."""
+
+    def __init__(self, tracker: Tracker) -> None:
+        self.tracker = tracker
+        self.aggregates: dict[UUID, BaseAggregate[UUID]] = {}
+
+    def _get(self, aggregate_id: UUID) -> BaseAggregate[UUID] | None:
+        if aggregate_id not in self.aggregates:
+            try:
+                self.aggregates[aggregate_id] = self.tracker.repository.get(aggregate_id)
+            except AggregateNotFoundError:
+                return None
+        return self.aggregates[aggregate_id]
+
+    def mission(self, acronym: str) -> Mission:
+        found = self._get(mission_id(acronym))
+        if found is None:
+            raise MissionNotFoundError(acronym)
+        assert isinstance(found, Mission)
+        return found
+
+    def record(self, kind: str, fields: Mapping[str, Any]) -> Mission.Event | Contingent.Event:
+        kind = kind_name(kind)
+        values = dict(fields)
+        try:
+            if kind == "mission-established":
+                return self._establish(values)
+            acronym = _acronym(values.pop("mission", None))
+            mission = self.mission(acronym)
+            contributor = values.pop("contributor", None)
+            if kind in CONTINGENT_KINDS or (kind in SHARED_KINDS and contributor):
+                contingent = self._contingent(acronym, _contributor(contributor))
+                for name in ("location", "to_location"):
+                    _check_location(values.get(name), mission, name)
+                event_class = CONTINGENT_KINDS.get(kind) or SHARED_KINDS[kind][0]
+                return contingent.record(event_class, values)
+            if contributor:
+                raise InvalidInputError(f"field 'contributor': a {kind} event has no contributor")
+            return mission.record(MISSION_KINDS.get(kind) or SHARED_KINDS[kind][1], values)
+        except ValidationError as error:
+            raise InvalidInputError(explain(error)) from None
+
+    def _establish(self, values: dict[str, Any]) -> Mission.Event:
+        acronym = _acronym(values.get("mission"))
+        values["mission"] = acronym
+        if self._get(mission_id(acronym)) is not None:
+            raise MissionExistsError(acronym)
+        mission = Mission.establish(values)
+        self.aggregates[mission.id] = mission
+        event = mission.pending_events[-1]
+        assert isinstance(event, Mission.Event)
+        return event
+
+    def _contingent(self, mission: str, contributor: str) -> Contingent:
+        found = self._get(contingent_id(mission, contributor))
+        if found is None:
+            found = Contingent.open(mission, contributor)
+            self.aggregates[found.id] = found
+        assert isinstance(found, Contingent)
+        return found
+
+    def save(self) -> None:
+        pending = [a for a in self.aggregates.values() if a.pending_events]
+        try:
+            self.tracker.save(*pending)
+        except IntegrityError:
+            raise TrackerError(
+                "another writer changed the same contingent at the same time - nothing was "
+                "written; run the command again"
+            ) from None
+
+
+def _acronym(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInputError("field 'mission': a mission acronym is required, such as 'MINUSMA'")
+    return value.strip().upper()
+
+
+def _contributor(value: Any) -> str:
+    try:
+        return country_code(value)
+    except ValueError as error:
+        raise InvalidInputError(f"field 'contributor': {error}") from None
+
+
+def _check_location(value: Any, mission: Mission, name: str) -> None:
+    if not isinstance(value, str) or not value.strip():
+        return
+    try:
+        place = find_place(value)
+    except ValueError as error:
+        raise InvalidInputError(f"field {name!r}: {error}") from None
+    if place.country != mission.host:
+        raise InvalidInputError(
+            f"field {name!r}: {place.name} is in {place.country}, not in "
+            f"{mission.acronym}'s host country {mission.host}"
+        )
+
+
+class Tracker(Application):
+    """Peacekeeping force tracker: record what was announced and what happened, and ask for
+    strength by contributor, location and personnel type on any date.
+
+    Args:
+        db: the SQLite file of the event store (``:memory:`` for nothing on disk); by default
+            the ``TRACKER_DB`` variable, else ``./tracker.db``.
+    """
+
+    name = "Tracker"
+
+    def __init__(self, db: str | Path | None = None) -> None:
+        self.config = StoreConfig.resolve(db)
+        super().__init__(env=self.config.event_store_env())
+        self.strength_view = StrengthProjection(self.config.view_path("strength"))
+        self.audit_view = AuditProjection(self.config.view_path("audit"))
+
+    # Writing -------------------------------------------------------------------------------
+    def record(self, kind: str, fields: Mapping[str, Any]) -> Recorded:
+        """Record one event of ``kind`` (see ``tracker.kinds.KINDS``) with its ``fields``.
+
+        Raises:
+            TrackerError: the input is not valid or breaks an invariant; nothing is written.
+        """
+        batch = _Batch(self)
+        event = batch.record(kind, fields)
+        batch.save()
+        return Recorded(event.event_id, type(event).__name__)
+
+    def establish_mission(self, **fields: Any) -> Recorded:
+        """A mission was established: ``mission``, ``name``, ``host``, ``valid``, ``source``."""
+        return self.record("mission-established", fields)
+
+    def renew_mandate(self, **fields: Any) -> Recorded:
+        """A mandate was renewed: ``resolution``, ``ceilings``, ``until``, ``valid``, ``source``."""
+        return self.record("mandate-renewed", fields)
+
+    def end_mandate(self, **fields: Any) -> Recorded:
+        return self.record("mandate-ended", fields)
+
+    def close_mission(self, **fields: Any) -> Recorded:
+        return self.record("mission-closed", fields)
+
+    def announce_deployment(self, **fields: Any) -> Recorded:
+        return self.record("deployment-announced", fields)
+
+    def announce_withdrawal(self, **fields: Any) -> Recorded:
+        return self.record("withdrawal-announced", fields)
+
+    def announce_suspension(self, **fields: Any) -> Recorded:
+        return self.record("suspension-announced", fields)
+
+    def deploy_contingent(self, **fields: Any) -> Recorded:
+        return self.record("deployed", fields)
+
+    def withdraw_contingent(self, **fields: Any) -> Recorded:
+        return self.record("withdrawn", fields)
+
+    def move_contingent(self, **fields: Any) -> Recorded:
+        return self.record("moved", fields)
+
+    def report_strength(self, **fields: Any) -> Recorded:
+        return self.record("strength-reported", fields)
+
+    def note_incident(self, **fields: Any) -> Recorded:
+        return self.record("incident-noted", fields)
+
+    def retract_event(self, event_id: str, reason: str, source: Any = None) -> Recorded:
+        """Withdraw an event from the record; nothing is deleted, views stop counting it."""
+        parts = event_id.strip().upper().split("/")
+        if len(parts) not in (2, 3) or not parts[-1].isdigit():
+            raise EventNotFoundError(event_id)
+        fields: dict[str, Any] = {"mission": parts[0], "retracts": "/".join(parts), "reason": reason}
+        if len(parts) == 3:
+            fields["contributor"] = parts[1]
+        if source is not None:
+            fields["source"] = source
+        return self.record("retracted", fields)
+
+    def import_events(self, lines: Iterable[str], name: str = "<input>") -> ImportResult:
+        """Import JSON Lines: one event object per line with a ``type`` field. All or nothing:
+        the first bad line raises, naming ``name`` and the line, and nothing is written.
+
+        Raises:
+            InvalidInputError: a line is not valid; the message starts with ``name:line:``.
+        """
+        batch = _Batch(self)
+        ids: list[str] = []
+        kinds: Counter[str] = Counter()
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                fields = json.loads(line)
+                if not isinstance(fields, dict):
+                    raise InvalidInputError("each line must be one JSON object")
+                if "type" not in fields:
+                    raise InvalidInputError("field 'type': missing: say which kind of event")
+                event = batch.record(fields.pop("type"), fields)
+            except json.JSONDecodeError as error:
+                raise InvalidInputError(f"{name}:{number}: not valid JSON ({error.msg})") from None
+            except TrackerError as error:
+                raise type(error)(f"{name}:{number}: {error}") from None
+            ids.append(event.event_id)
+            kinds[type(event).__name__] += 1
+        if not ids:
+            raise InvalidInputError(f"{name}: no events in it - nothing was written")
+        batch.save()
+        return ImportResult(len(ids), dict(kinds), ids)
+
+    # Reading -------------------------------------------------------------------------------
+    def catch_up(self) -> int:
+        """Bring every view up to the log's head; return how many events were applied."""
+        return self.strength_view.catch_up(self) + self.audit_view.catch_up(self)
+
+    def get_mission(self, acronym: str) -> Mission:
+        return _Batch(self).mission(_acronym(acronym))
+
+    def strength(self, mission: str, on: date, by: Iterable[Dimension] = ()) -> StrengthAnswer:
+        """Strength of ``mission`` on ``on`` (valid time), grouped by ``by`` (contributor,
+        location, region, personnel_type), from the strength view caught up first."""
+        acronym = self.get_mission(mission).acronym
+        dims = tuple(dict.fromkeys(by))
+        self.strength_view.catch_up(self)
+        rows = self.strength_view.strength(acronym, on, dims)
+        by_contributor = self.strength_view.strength(acronym, on, ("contributor",))
+        unknown = [row.contributor or "" for row in by_contributor if row.strength is None]
+        return StrengthAnswer(
+            mission=acronym,
+            on=on,
+            by=dims,
+            rows=rows,
+            total=sum(row.known for row in by_contributor),
+            unknown=unknown,
+            approximate=any(row.approximate for row in by_contributor),
+        )
+
+    def history(
+        self, mission: str, contributor: str | None = None, categories: Iterable[str] = ()
+    ) -> list[HistoryRow]:
+        """The audit trail of ``mission`` (one ``contributor``'s, if given) in valid-time order:
+        every event with its three times, its source and what it superseded."""
+        acronym = self.get_mission(mission).acronym
+        code = _contributor(contributor) if contributor else None
+        self.audit_view.catch_up(self)
+        return self.audit_view.history(acronym, code, tuple(categories))

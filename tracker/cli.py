@@ -1,0 +1,264 @@
+"""The command line: parse, call one ``Tracker`` method, render. Nothing else lives here."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+import types
+import typing
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import click
+from eventsourcing.persistence import PersistenceError
+from rich.console import Console
+
+from events.errors import TrackerError
+from events.values import ValidDate
+from projections import DIMENSIONS
+from tracker import render
+from tracker.application import Tracker
+from tracker.kinds import CONTINGENT_KINDS, MISSION_KINDS, SHARED_KINDS
+
+BASE_FIELDS = {"originator_id", "originator_version", "timestamp", "originator_topic"}
+SOURCE_OPTIONS = ("source_title", "source_url", "published_on", "quote")
+
+
+class UserError(click.ClickException):
+    """Bad input or a refused command: one line, exit status 2, nothing written."""
+
+    exit_code = 2
+
+
+class TrackerGroup(click.Group):
+    """Turns expected failures into one line: input errors exit 2, store errors exit 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except TrackerError as error:
+            raise UserError(str(error)) from None
+        except (PersistenceError, sqlite3.Error, OSError) as error:
+            raise click.ClickException(f"the store could not be used: {error}") from None
+
+
+def open_tracker(ctx: click.Context) -> Tracker:
+    db: str | None = ctx.obj["db"]
+    try:
+        return Tracker(db)
+    except (PersistenceError, sqlite3.Error, OSError) as error:
+        raise click.ClickException(f"cannot open the store {db or 'tracker.db'!r}: {error}") from None
+
+
+@click.group(cls=TrackerGroup)
+@click.version_option(package_name="peacekeeping-tracker")
+@click.option(
+    "--db",
+    envvar="TRACKER_DB",
+    type=click.Path(dir_okay=False),
+    help="SQLite file of the event store (default: $TRACKER_DB, else ./tracker.db). "
+    "Views are kept beside it.",
+)
+@click.pass_context
+def cli(ctx: click.Context, db: str | None) -> None:
+    """Event-sourced tracker of UN peacekeeping troop strength by contributing country,
+    location and personnel type, on any date."""
+    ctx.obj = {"db": db}
+
+
+def format_option(f: Any) -> Any:
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["table", "csv", "json"]),
+        default="table",
+        show_default=True,
+        help="Output format.",
+    )(f)
+
+
+@cli.command()
+@click.argument("mission")
+@click.option(
+    "--on",
+    "on",
+    required=True,
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="The date (valid time), YYYY-MM-DD.",
+)
+@click.option(
+    "--by",
+    multiple=True,
+    type=click.Choice([d.replace("_", "-") for d in DIMENSIONS]),
+    help="Group by this; repeat to group by several.",
+)
+@format_option
+@click.pass_context
+def strength(ctx: click.Context, mission: str, on: datetime, by: tuple[str, ...], fmt: str) -> None:
+    """Strength of MISSION on a date, in total or by contributor, location, region and
+    personnel type. Unknown figures are shown as unknown (null in JSON), never as 0."""
+    dims = tuple(typing.cast("Any", d.replace("-", "_")) for d in by)
+    answer = open_tracker(ctx).strength(mission, on.date(), dims)
+    if fmt == "json":
+        click.echo(render.strength_json(answer))
+    elif fmt == "csv":
+        click.echo(render.strength_csv(answer), nl=False)
+    else:
+        render.strength_table(answer, Console())
+
+
+@cli.command()
+@click.argument("mission")
+@click.option("--contributor", help="Only this contributor (ISO 3166 alpha-3 or name).")
+@click.option(
+    "--only",
+    multiple=True,
+    type=click.Choice(["announcement", "change", "incident", "mission", "retraction"]),
+    help="Only events of this category; repeat for several.",
+)
+@format_option
+@click.pass_context
+def history(
+    ctx: click.Context, mission: str, contributor: str | None, only: tuple[str, ...], fmt: str
+) -> None:
+    """The audit trail of MISSION: every event in valid-time order, with its recorded time,
+    source, and what it superseded."""
+    rows = open_tracker(ctx).history(mission, contributor, only)
+    if fmt == "json":
+        click.echo(render.history_json(rows))
+    elif fmt == "csv":
+        click.echo(render.history_csv(rows), nl=False)
+    else:
+        click.echo(render.history_text(mission.upper(), rows))
+
+
+@cli.command(name="import")
+@click.argument("file", type=click.File("r", encoding="utf-8-sig"))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl"]),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: one event object per line, with a 'type' field.",
+)
+@click.pass_context
+def import_(ctx: click.Context, file: typing.TextIO, fmt: str) -> None:
+    """Import the events in FILE, all or nothing: a bad line is named and nothing is written."""
+    try:
+        lines = list(file)
+    except UnicodeDecodeError as error:
+        raise UserError(f"{file.name}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+    result = open_tracker(ctx).import_events(lines, file.name)
+    kinds = ", ".join(f"{n} {k}" for k, n in sorted(result.kinds.items()))
+    click.echo(f"Imported {result.count} events from {file.name}: {kinds}")
+
+
+@cli.group()
+def record() -> None:
+    """Record one event. Each kind has its own fields; every claim needs a source."""
+
+
+def _unwrap(annotation: Any) -> tuple[Any, bool]:
+    """The type inside ``X | None``, and whether None was allowed."""
+    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return args[0], True
+    return annotation, False
+
+
+def _option_for(name: str, field: Any) -> click.Option:
+    annotation, optional = _unwrap(field.annotation)
+    flag = "--" + name.replace("_", "-")
+    required = field.is_required() and not optional
+    if annotation is bool:
+        return click.Option([flag], is_flag=True, default=None, help=f"Set '{name}'.")
+    if typing.get_origin(annotation) is dict:
+        return click.Option(
+            [flag.removesuffix("s")],
+            name,
+            multiple=True,
+            metavar="CATEGORY=N",
+            help=f"One of '{name}', as CATEGORY=N; repeat for several.",
+        )
+    if typing.get_origin(annotation) is typing.Literal:
+        kind: click.ParamType = click.Choice(typing.get_args(annotation))
+    elif annotation is int:
+        kind = click.INT
+    else:
+        kind = click.STRING
+    hint = " (YYYY-MM-DD, YYYY-MM or YYYY)" if annotation is ValidDate else ""
+    return click.Option([flag], type=kind, required=required, help=f"The event's '{name}'{hint}.")
+
+
+def _pairs(name: str, values: tuple[str, ...]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for value in values:
+        key, sep, number = value.partition("=")
+        if not sep or not number.strip().isdigit():
+            raise UserError(f"--{name.removesuffix('s')} {value!r}: write CATEGORY=N, such as military=13289")
+        found[key.strip()] = int(number)
+    return found
+
+
+def _make_record_command(kind: str, event_class: type[Any], contributor: str) -> click.Command:
+    """A ``tracker record KIND`` command whose options are the event's own fields."""
+    fields = {
+        n: f for n, f in event_class.model_fields.items()
+        if n not in BASE_FIELDS | {"mission", "contributor", "source"}
+    }
+    params: list[click.Parameter] = [
+        click.Option(["--mission"], required=True, help="Mission acronym, such as MINUSMA."),
+    ]
+    if contributor != "none":
+        params.append(
+            click.Option(
+                ["--contributor"],
+                required=contributor == "required",
+                help="Contributing country: ISO 3166 alpha-3 code or name."
+                + (" Leave out for an event of the whole mission." if contributor == "optional" else ""),
+            )
+        )
+    params += [_option_for(name, field) for name, field in fields.items()]
+    source_required = "source" in event_class.model_fields and event_class.model_fields["source"].is_required()
+    params += [
+        click.Option(["--source-title"], required=source_required, help="Source: title or publisher."),
+        click.Option(["--source-url"], help="Source: web address."),
+        click.Option(["--published-on"], required=source_required, help="Source: publication date (knowledge time)."),
+        click.Option(["--quote"], help="Source: a short quote or note."),
+    ]
+
+    @click.pass_context
+    def callback(ctx: click.Context, **options: Any) -> None:
+        values = {k: v for k, v in options.items() if v is not None and k not in SOURCE_OPTIONS}
+        for name, field in fields.items():
+            if typing.get_origin(_unwrap(field.annotation)[0]) is dict:
+                values[name] = _pairs(name, options[name])
+        if options["source_title"] or options["published_on"]:
+            values["source"] = {
+                "title": options["source_title"],
+                "url": options["source_url"],
+                "published_on": options["published_on"],
+                "quote": options["quote"],
+            }
+        recorded = open_tracker(ctx.find_root()).record(kind, values)
+        click.echo(f"Recorded {recorded.event_id} ({recorded.kind})")
+
+    doc = (event_class.__doc__ or "").strip()
+    return click.Command(kind, params=params, callback=callback, help=doc, short_help=doc.split(".")[0][:70])
+
+
+for _kind, _class in MISSION_KINDS.items():
+    record.add_command(_make_record_command(_kind, _class, "none"))
+for _kind, _class in CONTINGENT_KINDS.items():
+    record.add_command(_make_record_command(_kind, _class, "required"))
+for _kind, (_class, _) in SHARED_KINDS.items():
+    record.add_command(_make_record_command(_kind, _class, "optional"))
+
+
+def main() -> None:  # pragma: no cover - the console script calls cli() directly
+    cli(sys.argv[1:])
+
+
+__all__ = ["Path", "cli"]

@@ -1,0 +1,40 @@
+"""The kinds of event a user can record, by the name the CLI and the importer use."""
+
+from __future__ import annotations
+
+import re
+
+from events.contingent import Contingent
+from events.errors import InvalidInputError
+from events.mission import Mission
+
+MISSION_KINDS: dict[str, type[Mission.Event]] = {
+    "mission-established": Mission.Established,
+    "mandate-renewed": Mission.MandateRenewed,
+    "mandate-ended": Mission.MandateEnded,
+    "mission-closed": Mission.Closed,
+}
+CONTINGENT_KINDS: dict[str, type[Contingent.Event]] = {
+    "deployment-announced": Contingent.DeploymentAnnounced,
+    "withdrawal-announced": Contingent.WithdrawalAnnounced,
+    "suspension-announced": Contingent.SuspensionAnnounced,
+    "deployed": Contingent.Deployed,
+    "withdrawn": Contingent.Withdrawn,
+    "moved": Contingent.Moved,
+    "strength-reported": Contingent.StrengthReported,
+}
+# Incidents and retractions belong to a contingent when a contributor is named, else the mission.
+SHARED_KINDS: dict[str, tuple[type[Contingent.Event], type[Mission.Event]]] = {
+    "incident-noted": (Contingent.IncidentNoted, Mission.IncidentNoted),
+    "retracted": (Contingent.Retracted, Mission.Retracted),
+}
+KINDS: tuple[str, ...] = (*MISSION_KINDS, *CONTINGENT_KINDS, *SHARED_KINDS)
+
+
+def kind_name(value: str) -> str:
+    """The canonical kind for 'strength-reported', 'StrengthReported' or 'strength_reported'."""
+    folded = re.sub(r"[^a-z]", "", str(value).lower())
+    for kind in KINDS:
+        if kind.replace("-", "") == folded:
+            return kind
+    raise InvalidInputError(f"unknown event type {value!r}: use one of {', '.join(KINDS)}")

@@ -1,0 +1,141 @@
+"""Rendering answers as a table (rich), CSV or JSON. Pure functions of typed rows."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
+from events.values import country_name
+
+if TYPE_CHECKING:
+    from projections import HistoryRow
+    from tracker.application import StrengthAnswer
+
+UNASSIGNED = {
+    "location": "(unassigned)",
+    "region": "(unassigned)",
+    "personnel_type": "(unspecified)",
+}
+
+
+def strength_records(answer: StrengthAnswer) -> list[dict[str, Any]]:
+    """The JSON contract: one object per group, its ``--by`` keys plus ``strength`` (an int, or
+    null where unknown); no ``--by``: one object with the mission total (null if any part of
+    it is unknown, or if nothing at all is known on that date)."""
+    if not answer.by:
+        if not answer.rows:
+            return [{"strength": None}]
+        return [{"strength": answer.rows[0].strength}]
+    return [{**row.keys(answer.by), "strength": row.strength} for row in answer.rows]
+
+
+def strength_json(answer: StrengthAnswer) -> str:
+    return json.dumps(strength_records(answer), ensure_ascii=False)
+
+
+def strength_csv(answer: StrengthAnswer) -> str:
+    out = io.StringIO()
+    records = strength_records(answer)
+    writer = csv.DictWriter(out, fieldnames=[*answer.by, "strength"], lineterminator="\n")
+    writer.writeheader()
+    for record in records:
+        writer.writerow({k: "" if v is None else v for k, v in record.items()})
+    return out.getvalue()
+
+
+def _figure(strength: int | None, approximate: bool) -> str:
+    if strength is None:
+        return "unknown"
+    return f"~{strength:,}" if approximate else f"{strength:,}"
+
+
+def _label(dimension: str, value: str | None) -> str:
+    if value is None:
+        return UNASSIGNED[dimension]
+    if dimension == "contributor":
+        return f"{value} {country_name(value)}"
+    return value.replace("_", " ") if dimension == "personnel_type" else value
+
+
+def strength_table(answer: StrengthAnswer, console: Console) -> None:
+    table = Table(
+        title=f"{answer.mission} strength on {answer.on.isoformat()}",
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+    )
+    for dimension in answer.by:
+        table.add_column(dimension.replace("_", " "))
+    table.add_column("strength", justify="right")
+    if answer.by:
+        for row in answer.rows:
+            labels = [_label(d, getattr(row, d)) for d in answer.by]
+            table.add_row(*labels, _figure(row.strength, row.approximate))
+        table.add_section()
+    total = _figure(answer.total, answer.approximate) if answer.rows else "no figure"
+    table.add_row(*(["total"] + [""] * (len(answer.by) - 1) if answer.by else []), total)
+    console.print(table)
+    notes = []
+    if answer.approximate:
+        notes.append("~ some figures were rounded by their source")
+    if answer.unknown:
+        names = ", ".join(answer.unknown)
+        notes.append(f"the total excludes {len(answer.unknown)} contributor(s) present with unknown strength: {names}")
+    if not answer.rows:
+        notes.append("no strength figure is recorded for this date")
+    for note in notes:
+        console.print(f"  {note}", highlight=False)
+
+
+HISTORY_FIELDS = (
+    "valid", "event_id", "kind", "summary", "published_on", "recorded_at", "source_title",
+    "source_url", "quote", "supersedes", "reason", "superseded_by",
+)
+
+
+def history_json(rows: list[HistoryRow]) -> str:
+    return json.dumps([asdict(row) for row in rows], ensure_ascii=False)
+
+
+def history_csv(rows: list[HistoryRow]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(HISTORY_FIELDS), lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: "" if v is None else _safe_cell(v) for k, v in asdict(row).items()})
+    return out.getvalue()
+
+
+def _safe_cell(value: Any) -> Any:
+    """Keep spreadsheet programs from running a field as a formula."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def history_text(mission: str, rows: list[HistoryRow]) -> str:
+    """The history as blocks of lines (readable at 80 columns, and in a pipe)."""
+    lines = [f"{mission} history: {len(rows)} event(s), in valid-time order"]
+    for row in rows:
+        lines.append("")
+        lines.append(f"{row.valid or '-':<11} {row.event_id}  {row.kind}: {row.summary}")
+        source = row.source_title or "(no source)"
+        if row.published_on:
+            source += f" (published {row.published_on})"
+        lines.append(f"{'':<11} source: {source}")
+        if row.source_url:
+            lines.append(f"{'':<11} {row.source_url}")
+        if row.quote:
+            lines.append(f"{'':<11} \"{row.quote}\"")
+        if row.supersedes:
+            lines.append(f"{'':<11} supersedes {row.supersedes}: {row.reason or ''}")
+        if row.superseded_by:
+            lines.append(f"{'':<11} superseded by {row.superseded_by}")
+        lines.append(f"{'':<11} recorded {row.recorded_at[:19].replace('T', ' ')} UTC")
+    return "\n".join(lines)
