@@ -5,15 +5,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from tests.helpers import source
 from tracker import Tracker
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds" / "minusma-2021-2023.jsonl"
-
-
-def source(published_on: str = "2022-11-30", title: str = "Test source") -> dict[str, str]:
-    """A source for events made up in tests (never presented as real data)."""
-    return {"title": title, "url": "https://example.org/test", "published_on": published_on}
 
 
 @pytest.fixture(params=["memory", "sqlite"])

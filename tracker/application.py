@@ -73,6 +73,14 @@ def explain(error: ValidationError) -> str:
     return f"field {where!r}: {message}" if where else message
 
 
+RESERVED_FIELDS = {
+    "timestamp": "recorded time is set by the store, never by the user - leave it out",
+    "originator_id": "the store sets it - leave it out",
+    "originator_version": "the store sets it - leave it out",
+    "originator_topic": "the store sets it - leave it out",
+}
+
+
 class _Batch:
     """A unit of work: aggregates loaded once, events checked one by one, saved together."""
 
@@ -98,6 +106,8 @@ class _Batch:
     def record(self, kind: str, fields: Mapping[str, Any]) -> Mission.Event | Contingent.Event:
         kind = kind_name(kind)
         values = dict(fields)
+        for reserved in RESERVED_FIELDS & values.keys():
+            raise InvalidInputError(f"field {reserved!r}: {RESERVED_FIELDS[reserved]}")
         try:
             if kind == "mission-established":
                 return self._establish(values)

@@ -176,8 +176,7 @@ def _option_for(name: str, field: Any) -> click.Option:
         return click.Option([flag], is_flag=True, default=None, help=f"Set '{name}'.")
     if typing.get_origin(annotation) is dict:
         return click.Option(
-            [flag.removesuffix("s")],
-            name,
+            [flag.removesuffix("s"), name],
             multiple=True,
             metavar="CATEGORY=N",
             help=f"One of '{name}', as CATEGORY=N; repeat for several.",

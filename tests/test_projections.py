@@ -1,0 +1,127 @@
+"""The read models: rebuild equals catch-up, exactly once, rebuilt when their version changes."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from events.errors import TrackerError
+from projections import AuditProjection, StrengthProjection
+from tests.helpers import source
+from tracker import Tracker
+
+
+def random_history(tracker: Tracker, steps: int, seed: int) -> int:
+    """Record a deterministic jumble of reports, deployments, withdrawals, moves (back-dated
+    ones among them) and retractions, checking strength after each accepted one (so the view
+    catches up event by event). Refused commands are skipped. Returns how many were accepted."""
+    rng = random.Random(seed)
+    accepted: list[str] = []
+    for _ in range(steps):
+        contributor = rng.choice(["BEN", "TCD", "SWE"])
+        valid = (date(2021, 1, 1) + timedelta(days=rng.randrange(0, 900))).isoformat()
+        at = {"mission": "TESTMIS", "contributor": contributor, "valid": valid, "source": source()}
+        location = rng.choice([None, "Gao", "Kidal", "Timbuktu"])
+        kind = rng.choice(["report", "deploy", "withdraw", "withdraw", "move", "retract"])
+        try:
+            if kind == "report":
+                done = tracker.report_strength(**at, strength=rng.randrange(0, 500), location=location)
+            elif kind == "deploy":
+                done = tracker.deploy_contingent(**at, count=rng.randrange(1, 200), location=location)
+            elif kind == "withdraw":
+                done = tracker.withdraw_contingent(**at, count=rng.randrange(1, 300), location=location)
+            elif kind == "move":
+                done = tracker.move_contingent(**at, count=rng.randrange(1, 100), location=location, to_location="Ménaka")
+            elif accepted:
+                done = tracker.retract_event(rng.choice(accepted), reason="test")
+            else:
+                continue
+        except TrackerError:
+            continue
+        accepted.append(done.event_id)
+        tracker.strength("TESTMIS", date.fromisoformat(valid))
+    return len(accepted)
+
+
+def dump(projection: Any, table: str) -> list[tuple[Any, ...]]:
+    found = projection.db.execute(f"SELECT * FROM {table}").fetchall()
+    return sorted((tuple(row) for row in found), key=repr)
+
+
+def test_rebuild_from_zero_equals_incremental_catch_up(tmp_path: Path) -> None:
+    tracker = Tracker(tmp_path / "t.db")
+    tracker.establish_mission(mission="TESTMIS", name="Test", host="MLI", valid="2020-01-01", source=source())
+    accepted = random_history(tracker, 300, seed=7)
+    assert accepted > 100
+    tracker.catch_up()
+    rebuilt = StrengthProjection(tmp_path / "rebuilt.strength.db")
+    applied = rebuilt.catch_up(tracker, batch_size=37)  # several batches
+    assert applied == tracker.recorder.max_notification_id()
+    assert dump(rebuilt, "strength_intervals") == dump(tracker.strength_view, "strength_intervals")
+    assert len(dump(rebuilt, "strength_intervals")) > 50
+    audit = AuditProjection(tmp_path / "rebuilt.audit.db")
+    audit.catch_up(tracker, batch_size=50)
+    assert dump(audit, "audit_events") == dump(tracker.audit_view, "audit_events")
+
+
+class Crash(Exception):
+    pass
+
+
+def test_exactly_once_after_crash_between_view_write_and_position(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tracker = Tracker(tmp_path / "t.db")
+    tracker.establish_mission(mission="TESTMIS", name="Test", host="MLI", valid="2020-01-01", source=source())
+    tracker.report_strength(mission="TESTMIS", contributor="BEN", valid="2022-01-01", strength=250, source=source())
+    tracker.deploy_contingent(mission="TESTMIS", contributor="BEN", valid="2022-02-01", count=136, source=source())
+    view = tracker.strength_view
+    original = StrengthProjection._record_position
+
+    def crash(self: StrengthProjection, *args: Any) -> None:
+        # The rows of the batch are written by now: prove it, then die before the position.
+        assert self.db.execute("SELECT COUNT(*) FROM strength_intervals").fetchone()[0] > 0
+        raise Crash
+
+    monkeypatch.setattr(StrengthProjection, "_record_position", crash)
+    with pytest.raises(Crash):
+        view.catch_up(tracker)
+    # Nothing of the batch is left: no rows, no position.
+    assert view.db.execute("SELECT COUNT(*) FROM strength_intervals").fetchone()[0] == 0
+    assert view.position(tracker.name) == 0
+    # Restarted: each event applied once, same as a clean rebuild.
+    monkeypatch.setattr(StrengthProjection, "_record_position", original)
+    reopened = StrengthProjection(tmp_path / "t.strength.db")
+    assert reopened.catch_up(tracker) == tracker.recorder.max_notification_id()
+    assert reopened.catch_up(tracker) == 0
+    assert [r.strength for r in reopened.strength("TESTMIS", date(2022, 2, 1))] == [386]
+    clean = StrengthProjection(tmp_path / "clean.db")
+    clean.catch_up(tracker)
+    assert dump(clean, "strength_intervals") == dump(reopened, "strength_intervals")
+
+
+def test_position_that_moved_under_a_batch_rolls_it_back(tmp_path: Path) -> None:
+    tracker = Tracker(tmp_path / "t.db")
+    tracker.establish_mission(mission="TESTMIS", name="Test", host="MLI", valid="2020-01-01", source=source())
+    view = tracker.strength_view
+    view.catch_up(tracker)
+    with view.transaction(), pytest.raises(RuntimeError, match="position moved"):
+        view._record_position(tracker.name, 0, 5)
+
+
+def test_a_new_projection_version_is_rebuilt_from_the_log(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tracker = Tracker(tmp_path / "t.db")
+    tracker.establish_mission(mission="TESTMIS", name="Test", host="MLI", valid="2020-01-01", source=source())
+    tracker.report_strength(mission="TESTMIS", contributor="BEN", valid="2022-01-01", strength=250, source=source())
+    tracker.catch_up()
+    monkeypatch.setattr(StrengthProjection, "version", StrengthProjection.version + 1)
+    upgraded = StrengthProjection(tmp_path / "t.strength.db")
+    assert upgraded.position(tracker.name) == 0
+    assert upgraded.catch_up(tracker) == tracker.recorder.max_notification_id()
+    assert [r.strength for r in upgraded.strength("TESTMIS", date(2022, 1, 1))] == [250]
