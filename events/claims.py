@@ -12,7 +12,7 @@ from events.values import Count, Location, Source, ValidDate
 
 IncidentKind = Literal["attack", "detention", "fatalities", "accident", "other"]
 EventRef = Annotated[str, Field(min_length=3, max_length=80, pattern=r"^[A-Z0-9/-]+/\d+$")]
-"""An event id: ``MISSION/CONTRIBUTOR/N`` for a contingent's N-th event, ``MISSION/N`` for a mission's."""
+"""An event id: ``MISSION/CONTRIBUTOR/N`` (a contingent's N-th event) or ``MISSION/N``."""
 
 
 class Claimed(Immutable):

@@ -96,8 +96,13 @@ class Contingent(Aggregate):
 
         def as_change(self) -> Change:
             return Change(
-                self.event_id, self.valid.effective, self.originator_version, "deploy",
-                self.count, self.location, self.personnel_type,
+                self.event_id,
+                self.valid.effective,
+                self.originator_version,
+                "deploy",
+                self.count,
+                self.location,
+                self.personnel_type,
             )
 
     class Withdrawn(Event, Claimed):
@@ -110,8 +115,13 @@ class Contingent(Aggregate):
 
         def as_change(self) -> Change:
             return Change(
-                self.event_id, self.valid.effective, self.originator_version, "withdraw",
-                self.count, self.location, self.personnel_type,
+                self.event_id,
+                self.valid.effective,
+                self.originator_version,
+                "withdraw",
+                self.count,
+                self.location,
+                self.personnel_type,
             )
 
     class Moved(Event, Claimed):
@@ -128,13 +138,21 @@ class Contingent(Aggregate):
             if self.to_location is None:
                 raise ValueError("a move needs a destination (to_location)")
             if self.location == self.to_location:
-                raise ValueError(f"a move needs two different locations, not {self.location!r} twice")
+                raise ValueError(
+                    f"a move needs two different locations, not {self.location!r} twice"
+                )
             return self
 
         def as_change(self) -> Change:
             return Change(
-                self.event_id, self.valid.effective, self.originator_version, "move",
-                self.count, self.location, self.personnel_type, self.to_location,
+                self.event_id,
+                self.valid.effective,
+                self.originator_version,
+                "move",
+                self.count,
+                self.location,
+                self.personnel_type,
+                self.to_location,
             )
 
     class StrengthReported(Event, Claimed):
@@ -153,8 +171,13 @@ class Contingent(Aggregate):
 
         def as_change(self) -> Change:
             return Change(
-                self.event_id, self.valid.effective, self.originator_version, "report",
-                self.strength, self.location, self.personnel_type,
+                self.event_id,
+                self.valid.effective,
+                self.originator_version,
+                "report",
+                self.strength,
+                self.location,
+                self.personnel_type,
                 approximate=self.approximate,
             )
 

@@ -212,7 +212,9 @@ def fold(
             if new is not None and change is not new:
                 raise error.happening_later() from None
             raise
-        is_last_of_day = index + 1 == len(ordered) or ordered[index + 1].effective != change.effective
+        is_last_of_day = (
+            index + 1 == len(ordered) or ordered[index + 1].effective != change.effective
+        )
         if is_last_of_day:
             _close_changed(state, open_rows, rows, change.effective)
     for cell, (start, level, event_id) in open_rows.items():

@@ -41,7 +41,7 @@ Count = Annotated[int, Field(ge=0, le=MAX_COUNT, strict=False)]
 
 
 def _fold(text: str) -> str:
-    """Lower-case, strip accents and everything but letters and digits: 'Côte d’Ivoire' -> 'cotedivoire'."""
+    """Lower-case, drop accents and all but letters and digits: 'Côte d’Ivoire' -> 'cotedivoire'."""
     decomposed = unicodedata.normalize("NFKD", text)
     ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
     return re.sub(r"[^a-z0-9]", "", ascii_only.lower())
@@ -127,7 +127,8 @@ def _mission_acronym(value: Any) -> str:
     acronym = value.strip().upper()
     if not re.fullmatch(r"[A-Z][A-Z0-9-]{1,19}", acronym):
         raise ValueError(
-            f"{value!r} is not a mission acronym: use 2-20 letters, digits or '-', such as 'MINUSMA'"
+            f"{value!r} is not a mission acronym: "
+            "use 2-20 letters, digits or '-', such as 'MINUSMA'"
         )
     return acronym
 

@@ -12,6 +12,7 @@ event it corrects or retracts; ``superseded_by`` the event that later did so to 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,53 +64,84 @@ def _people(count: int | None, personnel_type: str | None) -> str:
     return f"{count:,} {what}" if count is not None else what
 
 
+def _where(event: Any) -> str:
+    location = getattr(event, "location", None)
+    return f" at {location}" if location else ""
+
+
+def _by(event: Any) -> str:
+    target = getattr(event, "target", None)
+    return f" by {target}" if target else ""
+
+
+def _report(e: Any) -> str:
+    level = "unknown (not published)" if e.strength is None else f"{e.strength:,}"
+    about = "about " if e.approximate else ""
+    inferred = " (inferred)" if e.inferred else ""
+    return f"strength {about}{level} {_people(None, e.personnel_type)}{_where(e)}{inferred}"
+
+
+def _withdrawal_announced(e: Any) -> str:
+    people = _people(e.count, e.personnel_type)
+    scope = (
+        ("full withdrawal" + (f" ({people})" if e.count else ""))
+        if e.full
+        else f"withdrawal of {people}"
+    )
+    return f"{scope}{_where(e)} announced{_by(e)}"
+
+
+def _incident(e: Any) -> str:
+    tolls = [
+        f"{n} {label}"
+        for n, label in ((e.killed, "killed"), (e.injured, "injured"), (e.detained, "detained"))
+        if n is not None
+    ]
+    return f"{e.kind}{_where(e)}: {e.description}" + (f" ({', '.join(tolls)})" if tolls else "")
+
+
+def _mandate(e: Any) -> str:
+    ceilings = ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in e.ceilings.items())
+    until = f" until {e.until}" if e.until else ""
+    return f"mandate renewed by resolution {e.resolution}{until}" + (
+        f"; ceilings {ceilings}" if ceilings else ""
+    )
+
+
+SUMMARIES: dict[str, Callable[[Any], str]] = {
+    "StrengthReported": _report,
+    "DeploymentAnnounced": lambda e: (
+        f"{'increase' if e.increase else 'deployment'} of {_people(e.count, e.personnel_type)}"
+        f"{_where(e)} announced{_by(e)}"
+    ),
+    "WithdrawalAnnounced": _withdrawal_announced,
+    "SuspensionAnnounced": lambda e: (
+        "suspension announced" + (f" from {e.target}" if e.target else "")
+    ),
+    "Deployed": lambda e: f"{_people(e.count, e.personnel_type)} deployed{_where(e)}",
+    "Withdrawn": lambda e: (
+        ("" if e.count else "all ") + f"{_people(e.count, e.personnel_type)} withdrawn{_where(e)}"
+    ),
+    "Moved": lambda e: (
+        f"{_people(e.count, e.personnel_type)} moved"
+        f" from {e.location or 'unassigned'} to {e.to_location}"
+    ),
+    "IncidentNoted": _incident,
+    "Retracted": lambda e: f"retracts {e.retracts}: {e.reason}",
+    "Established": lambda e: f"mission established: {e.name} (host {e.host})",
+    "MandateRenewed": _mandate,
+    "MandateEnded": lambda e: (
+        f"mandate ended by resolution {e.resolution}"
+        + (f"; withdrawal by {e.withdrawal_by}" if e.withdrawal_by else "")
+    ),
+    "Closed": lambda e: "mission closed",
+}
+
+
 def summarise(event: Any) -> str:
     """One line saying what the event claims, for people reading the history."""
     kind = type(event).__name__
-    fields = event.model_dump()
-    where = f" at {fields['location']}" if fields.get("location") else ""
-    target = f" by {fields['target']}" if fields.get("target") else ""
-    count, personnel_type = fields.get("count"), fields.get("personnel_type")
-    if kind == "StrengthReported":
-        level = "unknown (not published)" if event.strength is None else f"{event.strength:,}"
-        about = "about " if event.approximate else ""
-        inferred = " (inferred)" if event.inferred else ""
-        return f"strength {about}{level} {(personnel_type or 'personnel').replace('_', ' ')}{where}{inferred}"
-    if kind == "DeploymentAnnounced":
-        verb = "increase" if event.increase else "deployment"
-        return f"{verb} of {_people(count, personnel_type)}{where} announced{target}"
-    if kind == "WithdrawalAnnounced":
-        if event.full:
-            scope = "full withdrawal" + (f" ({_people(count, personnel_type)})" if count else "")
-        else:
-            scope = f"withdrawal of {_people(count, personnel_type)}"
-        return f"{scope}{where} announced{target}"
-    if kind == "SuspensionAnnounced":
-        start = f" from {fields['target']}" if fields.get("target") else ""
-        return f"suspension announced{start}"
-    if kind == "Deployed":
-        return f"{_people(count, personnel_type)} deployed{where}"
-    if kind == "Withdrawn":
-        return f"{_people(count, personnel_type) if count else 'all ' + _people(None, personnel_type)} withdrawn{where}"
-    if kind == "Moved":
-        return f"{_people(count, personnel_type)} moved from {event.location or 'unassigned'} to {event.to_location}"
-    if kind == "IncidentNoted":
-        tolls = [f"{n} {label}" for n, label in ((event.killed, "killed"), (event.injured, "injured"), (event.detained, "detained")) if n is not None]
-        return f"{event.kind}{where}: {event.description}" + (f" ({', '.join(tolls)})" if tolls else "")
-    if kind == "Retracted":
-        return f"retracts {event.retracts}: {event.reason}"
-    if kind == "Established":
-        return f"mission established: {event.name} (host {event.host})"
-    if kind == "MandateRenewed":
-        ceilings = ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in event.ceilings.items())
-        until = f" until {event.until}" if event.until else ""
-        return f"mandate renewed by resolution {event.resolution}{until}" + (f"; ceilings {ceilings}" if ceilings else "")
-    if kind == "MandateEnded":
-        by = f"; withdrawal by {event.withdrawal_by}" if event.withdrawal_by else ""
-        return f"mandate ended by resolution {event.resolution}{by}"
-    if kind == "Closed":
-        return "mission closed"
-    return kind
+    return SUMMARIES[kind](event) if kind in SUMMARIES else kind
 
 
 class AuditProjection(Projection):
@@ -117,7 +149,7 @@ class AuditProjection(Projection):
     version = 1
 
     def create_tables(self) -> None:
-        self.db["audit_events"].create(
+        self.db.table("audit_events").create(
             {
                 "position": int,
                 "event_id": str,
@@ -142,18 +174,25 @@ class AuditProjection(Projection):
             pk="position",
             if_not_exists=True,
         )
-        self.db["audit_events"].create_index(["mission", "contributor", "valid_start"], if_not_exists=True)
-        self.db["audit_events"].create_index(["event_id"], unique=True, if_not_exists=True)
+        self.db.table("audit_events").create_index(
+            ["mission", "contributor", "valid_start"], if_not_exists=True
+        )
+        self.db.table("audit_events").create_index(["event_id"], unique=True, if_not_exists=True)
 
     def process(self, event: Any, position: int) -> None:
-        if not isinstance(event, Contingent.Event | Mission.Event) or isinstance(event, Contingent.Opened):
+        if not isinstance(event, Contingent.Event | Mission.Event) or isinstance(
+            event, Contingent.Opened
+        ):
             return
         kind = type(event).__name__
         valid = getattr(event, "valid", None)
         source = getattr(event, "source", None)
         supersedes = getattr(event, "retracts", None) or getattr(event, "corrects", None)
-        payload = event.model_dump(mode="json", exclude={"originator_id", "originator_version", "timestamp", "originator_topic"})
-        self.db["audit_events"].insert(
+        payload = event.model_dump(
+            mode="json",
+            exclude={"originator_id", "originator_version", "timestamp", "originator_topic"},
+        )
+        self.db.table("audit_events").insert(
             {
                 "position": position,
                 "event_id": event.event_id,

@@ -49,17 +49,17 @@ class Projection(ABC):
         return sqlite_utils.Database(conn)
 
     def _prepare(self) -> None:
-        info = self.db["_projection"]
+        info = self.db.table("_projection")
         stored = next(iter(info.rows), None) if info.exists() else None
         if stored and (stored["name"], stored["version"]) != (self.name, self.version):
             self.drop_tables()  # older version: rebuilt from the log on next catch-up
-            self.db["_tracking"].drop(ignore=True)
+            self.db.table("_tracking").drop(ignore=True)
             info.drop()
             stored = None
         self.create_tables()
         if stored is None:
-            self.db["_projection"].insert({"name": self.name, "version": self.version})
-        self.db["_tracking"].create(
+            self.db.table("_projection").insert({"name": self.name, "version": self.version})
+        self.db.table("_tracking").create(
             {"application_name": str, "notification_id": int},
             pk="application_name",
             if_not_exists=True,
@@ -108,7 +108,7 @@ class Projection(ABC):
     def transaction(self) -> _Transaction:
         return _Transaction(self.db.conn)
 
-    def catch_up(self, app: Application, batch_size: int = BATCH_SIZE) -> int:
+    def catch_up(self, app: Application[Any], batch_size: int = BATCH_SIZE) -> int:
         """Apply every event after the recorded position; return how many were applied."""
         applied = 0
         while True:

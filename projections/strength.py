@@ -55,7 +55,7 @@ class StrengthProjection(Projection):
         self._dirty: set[tuple[str, str]] = set()
 
     def create_tables(self) -> None:
-        self.db["strength_changes"].create(
+        self.db.table("strength_changes").create(
             {
                 "event_id": str,
                 "mission": str,
@@ -72,10 +72,10 @@ class StrengthProjection(Projection):
             pk="event_id",
             if_not_exists=True,
         )
-        self.db["strength_changes"].create_index(
+        self.db.table("strength_changes").create_index(
             ["mission", "contributor"], if_not_exists=True
         )
-        self.db["strength_intervals"].create(
+        self.db.table("strength_intervals").create(
             {
                 "mission": str,
                 "contributor": str,
@@ -90,10 +90,10 @@ class StrengthProjection(Projection):
             },
             if_not_exists=True,
         )
-        self.db["strength_intervals"].create_index(
+        self.db.table("strength_intervals").create_index(
             ["mission", "valid_from", "valid_to"], if_not_exists=True
         )
-        self.db["strength_intervals"].create_index(
+        self.db.table("strength_intervals").create_index(
             ["mission", "contributor"], if_not_exists=True
         )
 
@@ -107,7 +107,7 @@ class StrengthProjection(Projection):
         as_change = getattr(event, "as_change", None)
         if as_change is not None:
             change: Change = as_change()
-            self.db["strength_changes"].insert(
+            self.db.table("strength_changes").insert(
                 {
                     "event_id": change.event_id,
                     "mission": event.mission,
@@ -133,8 +133,14 @@ class StrengthProjection(Projection):
     def _rederive(self, mission: str, contributor: str) -> None:
         changes = [
             Change(
-                r["event_id"], date.fromisoformat(r["effective"]), r["ord"], r["kind"],
-                r["count"], r["location"], r["personnel_type"], r["to_location"],
+                r["event_id"],
+                date.fromisoformat(r["effective"]),
+                r["ord"],
+                r["kind"],
+                r["count"],
+                r["location"],
+                r["personnel_type"],
+                r["to_location"],
                 bool(r["approximate"]),
             )
             for r in rows(
@@ -147,7 +153,7 @@ class StrengthProjection(Projection):
             "DELETE FROM strength_intervals WHERE mission = ? AND contributor = ?",
             [mission, contributor],
         )
-        self.db["strength_intervals"].insert_all(
+        self.db.table("strength_intervals").insert_all(
             {
                 "mission": mission,
                 "contributor": contributor,
@@ -163,9 +169,7 @@ class StrengthProjection(Projection):
             for interval in fold(contributor, changes)
         )
 
-    def strength(
-        self, mission: str, on: date, by: tuple[Dimension, ...] = ()
-    ) -> list[StrengthRow]:
+    def strength(self, mission: str, on: date, by: tuple[Dimension, ...] = ()) -> list[StrengthRow]:
         """Strength of ``mission`` on ``on``, grouped by the ``by`` dimensions."""
         columns = ", ".join(by)
         group = f"GROUP BY {columns} ORDER BY {columns}" if by else ""

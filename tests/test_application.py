@@ -29,9 +29,18 @@ def test_strength_is_a_step_function_of_valid_time(tracker: Tracker) -> None:
     tracker.report_strength(**AT, valid="2022-05-19", strength=386, source=source())
     tracker.deploy_contingent(**AT, valid="2022-08", count=14, source=source())
     # Before, on, between and after each change.
-    assert [total(tracker, d) for d in ("2022-05-18", "2022-05-19", "2022-08-30", "2022-08-31",
-                                        "2022-11-04", "2022-11-05", "2030-01-01")] == [
-        None, 386, 386, 400, 400, 264, 264]
+    assert [
+        total(tracker, d)
+        for d in (
+            "2022-05-18",
+            "2022-05-19",
+            "2022-08-30",
+            "2022-08-31",
+            "2022-11-04",
+            "2022-11-05",
+            "2030-01-01",
+        )
+    ] == [None, 386, 386, 400, 400, 264, 264]
 
 
 def test_backdated_withdrawal_that_would_break_a_later_one_is_refused(tracker: Tracker) -> None:
@@ -39,7 +48,10 @@ def test_backdated_withdrawal_that_would_break_a_later_one_is_refused(tracker: T
     tracker.withdraw_contingent(**AT, valid="2022-06-01", count=250, source=source())
     before = tracker.recorder.max_notification_id()
     # Taking 100 in March leaves 200 for June's 250: refused, with the facts in the message.
-    with pytest.raises(InsufficientStrengthError, match=r"BEN would have 200 personnel on 2022-06-01, fewer than the 250"):
+    with pytest.raises(
+        InsufficientStrengthError,
+        match=r"BEN would have 200 personnel on 2022-06-01, fewer than the 250",
+    ):
         tracker.withdraw_contingent(**AT, valid="2022-03-01", count=100, source=source())
     assert tracker.recorder.max_notification_id() == before
     # Taking 50 is fine, and the later level follows.
@@ -48,9 +60,16 @@ def test_backdated_withdrawal_that_would_break_a_later_one_is_refused(tracker: T
 
 
 def test_withdrawal_above_strength_names_contributor_date_and_amounts(tracker: Tracker) -> None:
-    tracker.report_strength(**AT, valid="2022-01-01", strength=250, personnel_type="troops", source=source())
-    with pytest.raises(InsufficientStrengthError, match="BEN had 250 troops on 2022-02-01, fewer than the 300 this would take away"):
-        tracker.withdraw_contingent(**AT, valid="2022-02-01", count=300, personnel_type="troops", source=source())
+    tracker.report_strength(
+        **AT, valid="2022-01-01", strength=250, personnel_type="troops", source=source()
+    )
+    with pytest.raises(
+        InsufficientStrengthError,
+        match="BEN had 250 troops on 2022-02-01, fewer than the 300 this would take away",
+    ):
+        tracker.withdraw_contingent(
+            **AT, valid="2022-02-01", count=300, personnel_type="troops", source=source()
+        )
 
 
 def test_change_before_any_figure_is_recorded_and_strength_stays_unknown(tracker: Tracker) -> None:
@@ -73,13 +92,21 @@ def test_retraction_stops_counting_an_event_from_then_on(tracker: Tracker) -> No
         tracker.retract_event("TESTMIS/BEN/99", reason="none")
     history = tracker.history("TESTMIS", "BEN")
     assert [(h.event_id, h.superseded_by, h.supersedes) for h in history][-2:] == [
-        ("TESTMIS/BEN/3", "TESTMIS/BEN/4", None), ("TESTMIS/BEN/4", None, "TESTMIS/BEN/3")]
+        ("TESTMIS/BEN/3", "TESTMIS/BEN/4", None),
+        ("TESTMIS/BEN/4", None, "TESTMIS/BEN/3"),
+    ]
 
 
 def test_correction_replaces_the_figure_it_names(tracker: Tracker) -> None:
     first = tracker.report_strength(**AT, valid="2022-01-01", strength=3000, source=source())
-    tracker.report_strength(**AT, valid="2022-01-01", strength=300, corrects=first.event_id,
-                            reason="a zero too many", source=source("2022-12-01"))
+    tracker.report_strength(
+        **AT,
+        valid="2022-01-01",
+        strength=300,
+        corrects=first.event_id,
+        reason="a zero too many",
+        source=source("2022-12-01"),
+    )
     assert total(tracker, "2022-01-01") == 300
 
 
@@ -87,7 +114,9 @@ def test_retraction_that_leaves_a_later_withdrawal_short_is_refused(tracker: Tra
     tracker.report_strength(**AT, valid="2022-01-01", strength=50, source=source())
     deployed = tracker.deploy_contingent(**AT, valid="2022-01-02", count=100, source=source())
     tracker.withdraw_contingent(**AT, valid="2022-02-01", count=120, source=source())
-    with pytest.raises(InsufficientStrengthError, match="would have 50 personnel on 2022-02-01, fewer than the 120"):
+    with pytest.raises(
+        InsufficientStrengthError, match="would have 50 personnel on 2022-02-01, fewer than the 120"
+    ):
         tracker.retract_event(deployed.event_id, reason="never happened")
 
 
@@ -105,8 +134,12 @@ def test_unknown_mission_is_a_clear_error(tracker: Tracker) -> None:
 
 def test_by_location_and_region_keep_unassigned_personnel(tracker: Tracker) -> None:
     tracker.report_strength(**AT, valid="2022-01-01", strength=500, source=source())
-    tracker.report_strength(**AT, valid="2022-02-01", strength=140, location="Tessalit", source=source())
-    tracker.report_strength(**AT, valid="2022-02-01", strength=60, location="Kidal", source=source())
+    tracker.report_strength(
+        **AT, valid="2022-02-01", strength=140, location="Tessalit", source=source()
+    )
+    tracker.report_strength(
+        **AT, valid="2022-02-01", strength=60, location="Kidal", source=source()
+    )
     answer = tracker.strength("TESTMIS", date(2022, 2, 1), ["region"])
     assert [(r.region, r.strength) for r in answer.rows] == [(None, 300), ("Kidal", 200)]
     by_location = tracker.strength("TESTMIS", date(2022, 2, 1), ["location"])
@@ -114,10 +147,16 @@ def test_by_location_and_region_keep_unassigned_personnel(tracker: Tracker) -> N
 
 
 def test_history_is_in_valid_time_order_with_all_three_times(tracker: Tracker) -> None:
-    tracker.announce_withdrawal(**AT, valid="2022-05-19", full=True, target="2023-11", source=source("2022-05-19"))
+    tracker.announce_withdrawal(
+        **AT, valid="2022-05-19", full=True, target="2023-11", source=source("2022-05-19")
+    )
     tracker.report_strength(**AT, valid="2022-01", strength=386, source=source("2022-02-03"))
     rows = tracker.history("TESTMIS", "Benin")
     assert [(r.valid, r.kind, r.published_on) for r in rows] == [
-        ("2022-01", "StrengthReported", "2022-02-03"), ("2022-05-19", "WithdrawalAnnounced", "2022-05-19")]
+        ("2022-01", "StrengthReported", "2022-02-03"),
+        ("2022-05-19", "WithdrawalAnnounced", "2022-05-19"),
+    ]
     assert all(r.recorded_at.startswith(str(date.today().year)) for r in rows)
-    assert [r.kind for r in tracker.history("TESTMIS", "BEN", ["announcement"])] == ["WithdrawalAnnounced"]
+    assert [r.kind for r in tracker.history("TESTMIS", "BEN", ["announcement"])] == [
+        "WithdrawalAnnounced"
+    ]

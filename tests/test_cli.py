@@ -23,8 +23,21 @@ def run(runner: CliRunner, db: Path, *args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def test_strength_json_by_contributor_is_an_array_of_key_and_strength(runner: CliRunner, seeded_db: Path) -> None:
-    code, out = run(runner, seeded_db, "strength", "MINUSMA", "--on", "2022-11-30", "--by", "contributor", "--format", "json")
+def test_strength_json_by_contributor_is_an_array_of_key_and_strength(
+    runner: CliRunner, seeded_db: Path
+) -> None:
+    code, out = run(
+        runner,
+        seeded_db,
+        "strength",
+        "MINUSMA",
+        "--on",
+        "2022-11-30",
+        "--by",
+        "contributor",
+        "--format",
+        "json",
+    )
     assert code == 0
     # Figures of the seeds (each from its source): Benin 250 troops + 136 FPU, Egypt 1,072 + 144, ...
     assert json.loads(out) == [
@@ -37,16 +50,34 @@ def test_strength_json_by_contributor_is_an_array_of_key_and_strength(runner: Cl
     ]
 
 
-def test_strength_json_without_by_is_one_row_with_the_total(runner: CliRunner, seeded_db: Path) -> None:
-    code, out = run(runner, seeded_db, "strength", "MINUSMA", "--on", "2022-11-30", "--format", "json")
+def test_strength_json_without_by_is_one_row_with_the_total(
+    runner: CliRunner, seeded_db: Path
+) -> None:
+    code, out = run(
+        runner, seeded_db, "strength", "MINUSMA", "--on", "2022-11-30", "--format", "json"
+    )
     assert (code, json.loads(out)) == (0, [{"strength": 4652}])
-    code, out = run(runner, seeded_db, "strength", "MINUSMA", "--on", "2013-08-31", "--format", "json")
+    code, out = run(
+        runner, seeded_db, "strength", "MINUSMA", "--on", "2013-08-31", "--format", "json"
+    )
     assert (code, json.loads(out)) == (0, [{"strength": None}])  # nothing known then: not 0
 
 
 def test_strength_json_by_several_dimensions(runner: CliRunner, seeded_db: Path) -> None:
-    code, out = run(runner, seeded_db, "strength", "MINUSMA", "--on", "2022-11-30", "--by", "location",
-                    "--by", "personnel-type", "--format", "json")
+    code, out = run(
+        runner,
+        seeded_db,
+        "strength",
+        "MINUSMA",
+        "--on",
+        "2022-11-30",
+        "--by",
+        "location",
+        "--by",
+        "personnel-type",
+        "--format",
+        "json",
+    )
     rows = json.loads(out)
     assert code == 0
     assert {"location": "Kidal", "personnel_type": "formed_police_units", "strength": 136} in rows
@@ -57,69 +88,251 @@ def test_strength_json_by_several_dimensions(runner: CliRunner, seeded_db: Path)
 def test_strength_json_gives_null_for_unknown(runner: CliRunner, tmp_path: Path) -> None:
     db = tmp_path / "t.db"
     Tracker(db).import_events(SEEDS.read_text().splitlines()[:1])
-    run(runner, db, "record", "withdrawn", "--mission", "MINUSMA", "--contributor", "CIV", "--valid", "2022-12",
-        "--count", "100", "--source-title", "Test", "--published-on", "2023-01-01")
-    code, out = run(runner, db, "strength", "MINUSMA", "--on", "2023-01-01", "--by", "contributor", "--format", "json")
+    run(
+        runner,
+        db,
+        "record",
+        "withdrawn",
+        "--mission",
+        "MINUSMA",
+        "--contributor",
+        "CIV",
+        "--valid",
+        "2022-12",
+        "--count",
+        "100",
+        "--source-title",
+        "Test",
+        "--published-on",
+        "2023-01-01",
+    )
+    code, out = run(
+        runner,
+        db,
+        "strength",
+        "MINUSMA",
+        "--on",
+        "2023-01-01",
+        "--by",
+        "contributor",
+        "--format",
+        "json",
+    )
     assert (code, json.loads(out)) == (0, [{"contributor": "CIV", "strength": None}])
 
 
 def test_strength_csv(runner: CliRunner, seeded_db: Path) -> None:
-    code, out = run(runner, seeded_db, "strength", "MINUSMA", "--on", "2022-05-19", "--by", "contributor", "--format", "csv")
+    code, out = run(
+        runner,
+        seeded_db,
+        "strength",
+        "MINUSMA",
+        "--on",
+        "2022-05-19",
+        "--by",
+        "contributor",
+        "--format",
+        "csv",
+    )
     assert code == 0
-    assert out.splitlines() == ["contributor,strength", "BEN,386", "DEU,1170", "SWE,250", "TCD,1400"]
+    assert out.splitlines() == [
+        "contributor,strength",
+        "BEN,386",
+        "DEU,1170",
+        "SWE,250",
+        "TCD,1400",
+    ]
 
 
-def test_strength_table_shows_total_and_says_what_is_rounded(runner: CliRunner, seeded_db: Path) -> None:
-    code, out = run(runner, seeded_db, "strength", "MINUSMA", "--on", "2022-11-30", "--by", "contributor")
+def test_strength_table_shows_total_and_says_what_is_rounded(
+    runner: CliRunner, seeded_db: Path
+) -> None:
+    code, out = run(
+        runner, seeded_db, "strength", "MINUSMA", "--on", "2022-11-30", "--by", "contributor"
+    )
     assert code == 0
-    assert "EGY Egypt" in out and "1,216" in out
-    assert "total" in out and "~4,652" in out
+    assert "EGY Egypt" in out
+    assert "1,216" in out
+    assert "total" in out
+    assert "~4,652" in out
     assert "~ some figures were rounded by their source" in out
 
 
 def test_history_of_one_contributor(runner: CliRunner, seeded_db: Path) -> None:
-    code, out = run(runner, seeded_db, "history", "MINUSMA", "--contributor", "Sweden", "--format", "json")
+    code, out = run(
+        runner, seeded_db, "history", "MINUSMA", "--contributor", "Sweden", "--format", "json"
+    )
     rows = json.loads(out)
     assert code == 0
     assert [(r["valid"], r["kind"]) for r in rows] == [
-        ("2022-01-14", "StrengthReported"), ("2022-03", "WithdrawalAnnounced"), ("2022-12-13", "WithdrawalAnnounced")]
+        ("2022-01-14", "StrengthReported"),
+        ("2022-03", "WithdrawalAnnounced"),
+        ("2022-12-13", "WithdrawalAnnounced"),
+    ]
     assert all(r["source_url"].startswith("https://") and r["recorded_at"] for r in rows)
 
 
 def test_record_then_strength(runner: CliRunner, seeded_db: Path) -> None:
-    code, out = run(runner, seeded_db, "record", "deployed", "--mission", "MINUSMA", "--contributor", "Chad",
-                    "--valid", "2022-12-01", "--count", "100", "--location", "Timbuktu",
-                    "--source-title", "Test", "--published-on", "2022-12-02")
+    code, out = run(
+        runner,
+        seeded_db,
+        "record",
+        "deployed",
+        "--mission",
+        "MINUSMA",
+        "--contributor",
+        "Chad",
+        "--valid",
+        "2022-12-01",
+        "--count",
+        "100",
+        "--location",
+        "Timbuktu",
+        "--source-title",
+        "Test",
+        "--published-on",
+        "2022-12-02",
+    )
     assert (code, out) == (0, "Recorded MINUSMA/TCD/5 (Deployed)\n")
-    code, out = run(runner, seeded_db, "strength", "MINUSMA", "--on", "2022-12-01", "--by", "location", "--format", "json")
+    code, out = run(
+        runner,
+        seeded_db,
+        "strength",
+        "MINUSMA",
+        "--on",
+        "2022-12-01",
+        "--by",
+        "location",
+        "--format",
+        "json",
+    )
     assert {"location": "Tombouctou", "strength": 100} in json.loads(out)
 
 
 def test_record_mandate_with_ceilings(runner: CliRunner, seeded_db: Path) -> None:
-    code, out = run(runner, seeded_db, "record", "mandate-renewed", "--mission", "MINUSMA", "--resolution", "9999",
-                    "--valid", "2023-01-01", "--ceiling", "military=13289", "--ceiling", "police=1920",
-                    "--source-title", "Test", "--published-on", "2023-01-01")
+    code, out = run(
+        runner,
+        seeded_db,
+        "record",
+        "mandate-renewed",
+        "--mission",
+        "MINUSMA",
+        "--resolution",
+        "9999",
+        "--valid",
+        "2023-01-01",
+        "--ceiling",
+        "military=13289",
+        "--ceiling",
+        "police=1920",
+        "--source-title",
+        "Test",
+        "--published-on",
+        "2023-01-01",
+    )
     assert (code, out) == (0, "Recorded MINUSMA/6 (MandateRenewed)\n")
 
 
 ERRORS = [
-    (["record", "deployed", "--mission", "MINUSMA", "--contributor", "Atlantis", "--valid", "2022-12-01",
-      "--count", "5", "--source-title", "T", "--published-on", "2022-12-01"],
-     "Error: field 'contributor': unknown country 'Atlantis': give an ISO 3166 alpha-3 code such as 'CIV' or a country name"),
-    (["record", "deployed", "--mission", "MINUSMA", "--contributor", "CIV", "--valid", "2022-12-01",
-      "--count", "-5", "--source-title", "T", "--published-on", "2022-12-01"],
-     "Error: field 'count': Input should be greater than or equal to 1"),
-    (["record", "deployed", "--mission", "MINUSMA", "--contributor", "CIV", "--valid", "2023-02-30",
-      "--count", "5", "--source-title", "T", "--published-on", "2022-12-01"],
-     "Error: field 'valid': '2023-02-30' is not a date: use YYYY-MM-DD, YYYY-MM (month) or YYYY (year)"),
-    (["record", "withdrawn", "--mission", "MINUSMA", "--contributor", "EGY", "--valid", "2022-08-01",
-      "--count", "2000", "--source-title", "T", "--published-on", "2022-12-01"],
-     "Error: EGY had 1216 personnel on 2022-08-01, fewer than the 2000 this would take away"),
-    (["strength", "NOPE", "--on", "2022-01-01"],
-     "Error: mission 'NOPE' is not in the store - record it first with 'tracker record mission-established'"),
-    (["record", "mandate-renewed", "--mission", "MINUSMA", "--resolution", "1", "--valid", "2023-01-01",
-      "--ceiling", "military", "--source-title", "T", "--published-on", "2023-01-01"],
-     "Error: --ceiling 'military': write CATEGORY=N, such as military=13289"),
+    (
+        [
+            "record",
+            "deployed",
+            "--mission",
+            "MINUSMA",
+            "--contributor",
+            "Atlantis",
+            "--valid",
+            "2022-12-01",
+            "--count",
+            "5",
+            "--source-title",
+            "T",
+            "--published-on",
+            "2022-12-01",
+        ],
+        "Error: field 'contributor': unknown country 'Atlantis': give an ISO 3166 alpha-3 code such as 'CIV' or a country name",
+    ),
+    (
+        [
+            "record",
+            "deployed",
+            "--mission",
+            "MINUSMA",
+            "--contributor",
+            "CIV",
+            "--valid",
+            "2022-12-01",
+            "--count",
+            "-5",
+            "--source-title",
+            "T",
+            "--published-on",
+            "2022-12-01",
+        ],
+        "Error: field 'count': Input should be greater than or equal to 1",
+    ),
+    (
+        [
+            "record",
+            "deployed",
+            "--mission",
+            "MINUSMA",
+            "--contributor",
+            "CIV",
+            "--valid",
+            "2023-02-30",
+            "--count",
+            "5",
+            "--source-title",
+            "T",
+            "--published-on",
+            "2022-12-01",
+        ],
+        "Error: field 'valid': '2023-02-30' is not a date: use YYYY-MM-DD, YYYY-MM (month) or YYYY (year)",
+    ),
+    (
+        [
+            "record",
+            "withdrawn",
+            "--mission",
+            "MINUSMA",
+            "--contributor",
+            "EGY",
+            "--valid",
+            "2022-08-01",
+            "--count",
+            "2000",
+            "--source-title",
+            "T",
+            "--published-on",
+            "2022-12-01",
+        ],
+        "Error: EGY had 1216 personnel on 2022-08-01, fewer than the 2000 this would take away",
+    ),
+    (
+        ["strength", "NOPE", "--on", "2022-01-01"],
+        "Error: mission 'NOPE' is not in the store - record it first with 'tracker record mission-established'",
+    ),
+    (
+        [
+            "record",
+            "mandate-renewed",
+            "--mission",
+            "MINUSMA",
+            "--resolution",
+            "1",
+            "--valid",
+            "2023-01-01",
+            "--ceiling",
+            "military",
+            "--source-title",
+            "T",
+            "--published-on",
+            "2023-01-01",
+        ],
+        "Error: --ceiling 'military': write CATEGORY=N, such as military=13289",
+    ),
 ]
 
 
@@ -139,28 +352,47 @@ def test_bad_date_option_is_a_usage_error(runner: CliRunner, seeded_db: Path) ->
     assert "Invalid value for '--on': '2023-02-30' does not match the format '%Y-%m-%d'" in out
 
 
-def test_import_fails_on_line_n_and_leaves_the_store_unchanged(runner: CliRunner, seeded_db: Path, tmp_path: Path) -> None:
-    good = {"type": "deployed", "mission": "MINUSMA", "contributor": "TCD", "valid": "2022-12-01", "count": 10,
-            "source": {"title": "T", "published_on": "2022-12-01"}}
+def test_import_fails_on_line_n_and_leaves_the_store_unchanged(
+    runner: CliRunner, seeded_db: Path, tmp_path: Path
+) -> None:
+    good = {
+        "type": "deployed",
+        "mission": "MINUSMA",
+        "contributor": "TCD",
+        "valid": "2022-12-01",
+        "count": 10,
+        "source": {"title": "T", "published_on": "2022-12-01"},
+    }
     bad = {**good, "count": -1}
     path = tmp_path / "events.jsonl"
     path.write_text("\n".join(json.dumps(e) for e in (good, good, bad, good)) + "\n")
     before = head(seeded_db)
     code, out = run(runner, seeded_db, "import", str(path))
-    assert (code, out) == (2, f"Error: {path}:3: field 'count': Input should be greater than or equal to 1\n")
+    assert (code, out) == (
+        2,
+        f"Error: {path}:3: field 'count': Input should be greater than or equal to 1\n",
+    )
     assert head(seeded_db) == before
 
 
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("{not json\n", "events.jsonl:1: not valid JSON (Expecting property name enclosed in double quotes)"),
+        (
+            "{not json\n",
+            "events.jsonl:1: not valid JSON (Expecting property name enclosed in double quotes)",
+        ),
         ("[1, 2]\n", "events.jsonl:1: each line must be one JSON object"),
-        ('{"mission": "MINUSMA"}\n', "events.jsonl:1: field 'type': missing: say which kind of event"),
+        (
+            '{"mission": "MINUSMA"}\n',
+            "events.jsonl:1: field 'type': missing: say which kind of event",
+        ),
         ("\n\n", "events.jsonl: no events in it - nothing was written"),
     ],
 )
-def test_import_of_malformed_files(runner: CliRunner, seeded_db: Path, tmp_path: Path, content: str, message: str) -> None:
+def test_import_of_malformed_files(
+    runner: CliRunner, seeded_db: Path, tmp_path: Path, content: str, message: str
+) -> None:
     path = tmp_path / "events.jsonl"
     path.write_text(content)
     code, out = run(runner, seeded_db, "import", str(path))
@@ -168,7 +400,9 @@ def test_import_of_malformed_files(runner: CliRunner, seeded_db: Path, tmp_path:
     assert out == f"Error: {str(path).removesuffix('events.jsonl')}{message}\n"
 
 
-def test_import_of_latin1_file_is_refused(runner: CliRunner, seeded_db: Path, tmp_path: Path) -> None:
+def test_import_of_latin1_file_is_refused(
+    runner: CliRunner, seeded_db: Path, tmp_path: Path
+) -> None:
     path = tmp_path / "latin1.jsonl"
     path.write_bytes('{"contributor": "Côte d\'Ivoire"}\n'.encode("latin-1"))
     code, out = run(runner, seeded_db, "import", str(path))

@@ -29,13 +29,21 @@ def random_history(tracker: Tracker, steps: int, seed: int) -> int:
         kind = rng.choice(["report", "deploy", "withdraw", "withdraw", "move", "retract"])
         try:
             if kind == "report":
-                done = tracker.report_strength(**at, strength=rng.randrange(0, 500), location=location)
+                done = tracker.report_strength(
+                    **at, strength=rng.randrange(0, 500), location=location
+                )
             elif kind == "deploy":
-                done = tracker.deploy_contingent(**at, count=rng.randrange(1, 200), location=location)
+                done = tracker.deploy_contingent(
+                    **at, count=rng.randrange(1, 200), location=location
+                )
             elif kind == "withdraw":
-                done = tracker.withdraw_contingent(**at, count=rng.randrange(1, 300), location=location)
+                done = tracker.withdraw_contingent(
+                    **at, count=rng.randrange(1, 300), location=location
+                )
             elif kind == "move":
-                done = tracker.move_contingent(**at, count=rng.randrange(1, 100), location=location, to_location="Ménaka")
+                done = tracker.move_contingent(
+                    **at, count=rng.randrange(1, 100), location=location, to_location="Ménaka"
+                )
             elif accepted:
                 done = tracker.retract_event(rng.choice(accepted), reason="test")
             else:
@@ -54,7 +62,9 @@ def dump(projection: Any, table: str) -> list[tuple[Any, ...]]:
 
 def test_rebuild_from_zero_equals_incremental_catch_up(tmp_path: Path) -> None:
     tracker = Tracker(tmp_path / "t.db")
-    tracker.establish_mission(mission="TESTMIS", name="Test", host="MLI", valid="2020-01-01", source=source())
+    tracker.establish_mission(
+        mission="TESTMIS", name="Test", host="MLI", valid="2020-01-01", source=source()
+    )
     accepted = random_history(tracker, 300, seed=7)
     assert accepted > 100
     tracker.catch_up()
@@ -76,9 +86,15 @@ def test_exactly_once_after_crash_between_view_write_and_position(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     tracker = Tracker(tmp_path / "t.db")
-    tracker.establish_mission(mission="TESTMIS", name="Test", host="MLI", valid="2020-01-01", source=source())
-    tracker.report_strength(mission="TESTMIS", contributor="BEN", valid="2022-01-01", strength=250, source=source())
-    tracker.deploy_contingent(mission="TESTMIS", contributor="BEN", valid="2022-02-01", count=136, source=source())
+    tracker.establish_mission(
+        mission="TESTMIS", name="Test", host="MLI", valid="2020-01-01", source=source()
+    )
+    tracker.report_strength(
+        mission="TESTMIS", contributor="BEN", valid="2022-01-01", strength=250, source=source()
+    )
+    tracker.deploy_contingent(
+        mission="TESTMIS", contributor="BEN", valid="2022-02-01", count=136, source=source()
+    )
     view = tracker.strength_view
     original = StrengthProjection._record_position
 
@@ -106,7 +122,9 @@ def test_exactly_once_after_crash_between_view_write_and_position(
 
 def test_position_that_moved_under_a_batch_rolls_it_back(tmp_path: Path) -> None:
     tracker = Tracker(tmp_path / "t.db")
-    tracker.establish_mission(mission="TESTMIS", name="Test", host="MLI", valid="2020-01-01", source=source())
+    tracker.establish_mission(
+        mission="TESTMIS", name="Test", host="MLI", valid="2020-01-01", source=source()
+    )
     view = tracker.strength_view
     view.catch_up(tracker)
     with view.transaction(), pytest.raises(RuntimeError, match="position moved"):
@@ -117,8 +135,12 @@ def test_a_new_projection_version_is_rebuilt_from_the_log(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     tracker = Tracker(tmp_path / "t.db")
-    tracker.establish_mission(mission="TESTMIS", name="Test", host="MLI", valid="2020-01-01", source=source())
-    tracker.report_strength(mission="TESTMIS", contributor="BEN", valid="2022-01-01", strength=250, source=source())
+    tracker.establish_mission(
+        mission="TESTMIS", name="Test", host="MLI", valid="2020-01-01", source=source()
+    )
+    tracker.report_strength(
+        mission="TESTMIS", contributor="BEN", valid="2022-01-01", strength=250, source=source()
+    )
     tracker.catch_up()
     monkeypatch.setattr(StrengthProjection, "version", StrengthProjection.version + 1)
     upgraded = StrengthProjection(tmp_path / "t.strength.db")

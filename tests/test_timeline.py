@@ -12,37 +12,76 @@ from events.timeline import Change, Interval, fold
 ORDER = iter(range(1, 10_000))
 
 
-def change(kind: str, on: str, count: int | None, location: str | None = None,
-           personnel_type: str | None = None, to: str | None = None) -> Change:
+def change(
+    kind: str,
+    on: str,
+    count: int | None,
+    location: str | None = None,
+    personnel_type: str | None = None,
+    to: str | None = None,
+) -> Change:
     n = next(ORDER)
-    return Change(f"T/X/{n}", date.fromisoformat(on), n, kind, count, location,  # type: ignore[arg-type]
-                  personnel_type, to)
+    return Change(
+        f"T/X/{n}",
+        date.fromisoformat(on),
+        n,
+        kind,
+        count,
+        location,  # type: ignore[arg-type]
+        personnel_type,
+        to,
+    )
 
 
-def level_on(rows: list[Interval], day: str, location: str | None = None,
-             personnel_type: str | None = None) -> int | None | str:
+def level_on(
+    rows: list[Interval], day: str, location: str | None = None, personnel_type: str | None = None
+) -> int | str | None:
     on = date.fromisoformat(day)
-    found = [r for r in rows if r.valid_from <= on and (r.valid_to is None or r.valid_to > on)
-             and r.location == location and r.personnel_type == personnel_type]
+    found = [
+        r
+        for r in rows
+        if r.valid_from <= on
+        and (r.valid_to is None or r.valid_to > on)
+        and r.location == location
+        and r.personnel_type == personnel_type
+    ]
     return found[0].strength if found else "absent"
 
 
 def test_report_then_deploy_then_withdraw_is_a_step_function() -> None:
-    rows = fold("X", [change("report", "2022-01-01", 100), change("deploy", "2022-02-01", 50),
-                      change("withdraw", "2022-03-01", 120)])
-    assert [level_on(rows, d) for d in ("2021-12-31", "2022-01-01", "2022-01-31",
-                                        "2022-02-01", "2022-03-01", "2030-01-01")] == [
-        "absent", 100, 100, 150, 30, 30]
+    rows = fold(
+        "X",
+        [
+            change("report", "2022-01-01", 100),
+            change("deploy", "2022-02-01", 50),
+            change("withdraw", "2022-03-01", 120),
+        ],
+    )
+    assert [
+        level_on(rows, d)
+        for d in (
+            "2021-12-31",
+            "2022-01-01",
+            "2022-01-31",
+            "2022-02-01",
+            "2022-03-01",
+            "2030-01-01",
+        )
+    ] == ["absent", 100, 100, 150, 30, 30]
 
 
 def test_withdrawal_above_strength_is_refused() -> None:
-    with pytest.raises(InsufficientStrengthError, match="X had 100 personnel on 2022-02-01, fewer than the 101"):
+    with pytest.raises(
+        InsufficientStrengthError, match="X had 100 personnel on 2022-02-01, fewer than the 101"
+    ):
         fold("X", [change("report", "2022-01-01", 100)], new=change("withdraw", "2022-02-01", 101))
 
 
 def test_backdated_change_that_breaks_a_later_withdrawal_is_refused() -> None:
     history = [change("report", "2022-01-01", 100), change("withdraw", "2022-06-01", 80)]
-    with pytest.raises(InsufficientStrengthError, match="with this change X would have 50 personnel on 2022-06-01"):
+    with pytest.raises(
+        InsufficientStrengthError, match="with this change X would have 50 personnel on 2022-06-01"
+    ):
         fold("X", history, new=change("withdraw", "2022-03-01", 50))
 
 
@@ -63,33 +102,58 @@ def test_report_of_unpublished_figure_is_unknown() -> None:
 
 
 def test_located_report_draws_from_the_unassigned_pool() -> None:
-    rows = fold("X", [change("report", "2022-01-01", 1100),
-                      change("report", "2022-03-01", 1000, location="Gao")])
+    rows = fold(
+        "X",
+        [
+            change("report", "2022-01-01", 1100),
+            change("report", "2022-03-01", 1000, location="Gao"),
+        ],
+    )
     assert (level_on(rows, "2022-03-01"), level_on(rows, "2022-03-01", "Gao")) == (100, 1000)
 
 
 def test_withdrawal_from_a_location_may_take_from_unassigned_personnel() -> None:
-    rows = fold("X", [change("report", "2022-01-01", 900, personnel_type="troops"),
-                      change("withdraw", "2022-02-01", 100, location="Tombouctou")])
+    rows = fold(
+        "X",
+        [
+            change("report", "2022-01-01", 900, personnel_type="troops"),
+            change("withdraw", "2022-02-01", 100, location="Tombouctou"),
+        ],
+    )
     assert level_on(rows, "2022-02-01", None, "troops") == 800
 
 
 def test_full_withdrawal_takes_everything_in_scope() -> None:
-    rows = fold("X", [change("report", "2022-01-01", 250, "Bamako", "troops"),
-                      change("report", "2022-01-01", 136, "Kidal", "formed_police_units"),
-                      change("withdraw", "2022-11-05", None, "Kidal", "formed_police_units")])
+    rows = fold(
+        "X",
+        [
+            change("report", "2022-01-01", 250, "Bamako", "troops"),
+            change("report", "2022-01-01", 136, "Kidal", "formed_police_units"),
+            change("withdraw", "2022-11-05", None, "Kidal", "formed_police_units"),
+        ],
+    )
     assert level_on(rows, "2022-11-05", "Kidal", "formed_police_units") == 0
     assert level_on(rows, "2022-11-05", "Bamako", "troops") == 250
 
 
 def test_move_keeps_the_total() -> None:
-    rows = fold("X", [change("deploy", "2022-01-01", 200, "Gao"),
-                      change("move", "2022-02-01", 50, "Gao", to="Ménaka")])
-    assert (level_on(rows, "2022-02-01", "Gao"), level_on(rows, "2022-02-01", "Ménaka")) == (150, 50)
+    rows = fold(
+        "X",
+        [
+            change("deploy", "2022-01-01", 200, "Gao"),
+            change("move", "2022-02-01", 50, "Gao", to="Ménaka"),
+        ],
+    )
+    assert (level_on(rows, "2022-02-01", "Gao"), level_on(rows, "2022-02-01", "Ménaka")) == (
+        150,
+        50,
+    )
 
 
 def test_coarser_report_replaces_finer_rows_without_claiming_zero() -> None:
-    rows = fold("X", [change("deploy", "2022-01-01", 200, "Gao"), change("report", "2022-05-01", 180)])
+    rows = fold(
+        "X", [change("deploy", "2022-01-01", 200, "Gao"), change("report", "2022-05-01", 180)]
+    )
     assert level_on(rows, "2022-05-01", "Gao") == "absent"
     assert level_on(rows, "2022-05-01") == 180
 

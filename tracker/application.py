@@ -6,6 +6,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError
@@ -29,7 +30,6 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
     from datetime import date
     from pathlib import Path
-    from uuid import UUID
 
     from eventsourcing.domain import BaseAggregate
 
@@ -106,8 +106,9 @@ class _Batch:
     def record(self, kind: str, fields: Mapping[str, Any]) -> Mission.Event | Contingent.Event:
         kind = kind_name(kind)
         values = dict(fields)
-        for reserved in RESERVED_FIELDS & values.keys():
-            raise InvalidInputError(f"field {reserved!r}: {RESERVED_FIELDS[reserved]}")
+        reserved = sorted(RESERVED_FIELDS.keys() & values.keys())
+        if reserved:
+            raise InvalidInputError(f"field {reserved[0]!r}: {RESERVED_FIELDS[reserved[0]]}")
         try:
             if kind == "mission-established":
                 return self._establish(values)
@@ -183,7 +184,7 @@ def _check_location(value: Any, mission: Mission, name: str) -> None:
         )
 
 
-class Tracker(Application):
+class Tracker(Application[UUID]):
     """Peacekeeping force tracker: record what was announced and what happened, and ask for
     strength by contributor, location and personnel type on any date.
 
@@ -255,7 +256,11 @@ class Tracker(Application):
         parts = event_id.strip().upper().split("/")
         if len(parts) not in (2, 3) or not parts[-1].isdigit():
             raise EventNotFoundError(event_id)
-        fields: dict[str, Any] = {"mission": parts[0], "retracts": "/".join(parts), "reason": reason}
+        fields: dict[str, Any] = {
+            "mission": parts[0],
+            "retracts": "/".join(parts),
+            "reason": reason,
+        }
         if len(parts) == 3:
             fields["contributor"] = parts[1]
         if source is not None:

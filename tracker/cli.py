@@ -48,7 +48,9 @@ def open_tracker(ctx: click.Context) -> Tracker:
     try:
         return Tracker(db)
     except (PersistenceError, sqlite3.Error, OSError) as error:
-        raise click.ClickException(f"cannot open the store {db or 'tracker.db'!r}: {error}") from None
+        raise click.ClickException(
+            f"cannot open the store {db or 'tracker.db'!r}: {error}"
+        ) from None
 
 
 @click.group(cls=TrackerGroup)
@@ -149,7 +151,9 @@ def import_(ctx: click.Context, file: typing.TextIO, fmt: str) -> None:
     try:
         lines = list(file)
     except UnicodeDecodeError as error:
-        raise UserError(f"{file.name}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+        raise UserError(
+            f"{file.name}: not UTF-8 text ({error.reason} at byte {error.start})"
+        ) from None
     result = open_tracker(ctx).import_events(lines, file.name)
     kinds = ", ".join(f"{n} {k}" for k, n in sorted(result.kinds.items()))
     click.echo(f"Imported {result.count} events from {file.name}: {kinds}")
@@ -182,7 +186,7 @@ def _option_for(name: str, field: Any) -> click.Option:
             help=f"One of '{name}', as CATEGORY=N; repeat for several.",
         )
     if typing.get_origin(annotation) is typing.Literal:
-        kind: click.ParamType = click.Choice(typing.get_args(annotation))
+        kind: click.ParamType[Any] = click.Choice(typing.get_args(annotation))
     elif annotation is int:
         kind = click.INT
     else:
@@ -196,7 +200,9 @@ def _pairs(name: str, values: tuple[str, ...]) -> dict[str, Any]:
     for value in values:
         key, sep, number = value.partition("=")
         if not sep or not number.strip().isdigit():
-            raise UserError(f"--{name.removesuffix('s')} {value!r}: write CATEGORY=N, such as military=13289")
+            raise UserError(
+                f"--{name.removesuffix('s')} {value!r}: write CATEGORY=N, such as military=13289"
+            )
         found[key.strip()] = int(number)
     return found
 
@@ -204,7 +210,8 @@ def _pairs(name: str, values: tuple[str, ...]) -> dict[str, Any]:
 def _make_record_command(kind: str, event_class: type[Any], contributor: str) -> click.Command:
     """A ``tracker record KIND`` command whose options are the event's own fields."""
     fields = {
-        n: f for n, f in event_class.model_fields.items()
+        n: f
+        for n, f in event_class.model_fields.items()
         if n not in BASE_FIELDS | {"mission", "contributor", "source"}
     }
     params: list[click.Parameter] = [
@@ -216,20 +223,32 @@ def _make_record_command(kind: str, event_class: type[Any], contributor: str) ->
                 ["--contributor"],
                 required=contributor == "required",
                 help="Contributing country: ISO 3166 alpha-3 code or name."
-                + (" Leave out for an event of the whole mission." if contributor == "optional" else ""),
+                + (
+                    " Leave out for an event of the whole mission."
+                    if contributor == "optional"
+                    else ""
+                ),
             )
         )
     params += [_option_for(name, field) for name, field in fields.items()]
-    source_required = "source" in event_class.model_fields and event_class.model_fields["source"].is_required()
+    source_required = (
+        "source" in event_class.model_fields and event_class.model_fields["source"].is_required()
+    )
     params += [
-        click.Option(["--source-title"], required=source_required, help="Source: title or publisher."),
+        click.Option(
+            ["--source-title"], required=source_required, help="Source: title or publisher."
+        ),
         click.Option(["--source-url"], help="Source: web address."),
-        click.Option(["--published-on"], required=source_required, help="Source: publication date (knowledge time)."),
+        click.Option(
+            ["--published-on"],
+            required=source_required,
+            help="Source: publication date (knowledge time).",
+        ),
         click.Option(["--quote"], help="Source: a short quote or note."),
     ]
 
     @click.pass_context
-    def callback(ctx: click.Context, **options: Any) -> None:
+    def callback(ctx: click.Context, /, **options: Any) -> None:
         values = {k: v for k, v in options.items() if v is not None and k not in SOURCE_OPTIONS}
         for name, field in fields.items():
             if typing.get_origin(_unwrap(field.annotation)[0]) is dict:
@@ -245,15 +264,17 @@ def _make_record_command(kind: str, event_class: type[Any], contributor: str) ->
         click.echo(f"Recorded {recorded.event_id} ({recorded.kind})")
 
     doc = (event_class.__doc__ or "").strip()
-    return click.Command(kind, params=params, callback=callback, help=doc, short_help=doc.split(".")[0][:70])
+    return click.Command(
+        kind, params=params, callback=callback, help=doc, short_help=doc.split(".")[0][:70]
+    )
 
 
-for _kind, _class in MISSION_KINDS.items():
-    record.add_command(_make_record_command(_kind, _class, "none"))
-for _kind, _class in CONTINGENT_KINDS.items():
-    record.add_command(_make_record_command(_kind, _class, "required"))
-for _kind, (_class, _) in SHARED_KINDS.items():
-    record.add_command(_make_record_command(_kind, _class, "optional"))
+for _kind, _mission_class in MISSION_KINDS.items():
+    record.add_command(_make_record_command(_kind, _mission_class, "none"))
+for _kind, _contingent_class in CONTINGENT_KINDS.items():
+    record.add_command(_make_record_command(_kind, _contingent_class, "required"))
+for _kind, (_contingent_class, _) in SHARED_KINDS.items():
+    record.add_command(_make_record_command(_kind, _contingent_class, "optional"))
 
 
 def main() -> None:  # pragma: no cover - the console script calls cli() directly

@@ -86,7 +86,10 @@ def strength_table(answer: StrengthAnswer, console: Console) -> None:
         notes.append("~ some figures were rounded by their source")
     if answer.unknown:
         names = ", ".join(answer.unknown)
-        notes.append(f"the total excludes {len(answer.unknown)} contributor(s) present with unknown strength: {names}")
+        count = len(answer.unknown)
+        notes.append(
+            f"the total excludes {count} contributor(s) present with unknown strength: {names}"
+        )
     if not answer.rows:
         notes.append("no strength figure is recorded for this date")
     for note in notes:
@@ -94,8 +97,18 @@ def strength_table(answer: StrengthAnswer, console: Console) -> None:
 
 
 HISTORY_FIELDS = (
-    "valid", "event_id", "kind", "summary", "published_on", "recorded_at", "source_title",
-    "source_url", "quote", "supersedes", "reason", "superseded_by",
+    "valid",
+    "event_id",
+    "kind",
+    "summary",
+    "published_on",
+    "recorded_at",
+    "source_title",
+    "source_url",
+    "quote",
+    "supersedes",
+    "reason",
+    "superseded_by",
 )
 
 
@@ -105,7 +118,9 @@ def history_json(rows: list[HistoryRow]) -> str:
 
 def history_csv(rows: list[HistoryRow]) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(HISTORY_FIELDS), lineterminator="\n", extrasaction="ignore")
+    writer = csv.DictWriter(
+        out, fieldnames=list(HISTORY_FIELDS), lineterminator="\n", extrasaction="ignore"
+    )
     writer.writeheader()
     for row in rows:
         writer.writerow({k: "" if v is None else _safe_cell(v) for k, v in asdict(row).items()})
@@ -132,7 +147,7 @@ def history_text(mission: str, rows: list[HistoryRow]) -> str:
         if row.source_url:
             lines.append(f"{'':<11} {row.source_url}")
         if row.quote:
-            lines.append(f"{'':<11} \"{row.quote}\"")
+            lines.append(f'{"":<11} "{row.quote}"')
         if row.supersedes:
             lines.append(f"{'':<11} supersedes {row.supersedes}: {row.reason or ''}")
         if row.superseded_by:
