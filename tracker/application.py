@@ -54,7 +54,8 @@ class ImportResult:
 @dataclass(frozen=True)
 class StrengthAnswer:
     """Strength of a mission on a date, grouped by ``by``. ``total`` is the sum of the known
-    figures; ``unknown`` lists the contributors present whose figure is unknown (not in it)."""
+    figures; ``unknown`` lists the contributors present whose figure is unknown (not in it);
+    ``contributors`` counts the contributors with any figure or change in force that day."""
 
     mission: str
     on: date
@@ -63,6 +64,7 @@ class StrengthAnswer:
     total: int
     unknown: list[str]
     approximate: bool
+    contributors: int
 
 
 def explain(error: ValidationError) -> str:
@@ -323,6 +325,7 @@ class Tracker(Application[UUID]):
             total=sum(row.known for row in by_contributor),
             unknown=unknown,
             approximate=any(row.approximate for row in by_contributor),
+            contributors=len(by_contributor),
         )
 
     def history(

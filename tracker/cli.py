@@ -21,6 +21,33 @@ from tracker import render
 from tracker.application import Tracker
 from tracker.kinds import CONTINGENT_KINDS, MISSION_KINDS, SHARED_KINDS
 
+FIELD_HELP = {
+    "valid": "When it happened or takes effect (valid time)",
+    "corrects": "Id of an earlier event of the same kind that this one corrects",
+    "reason": "Why (required with --corrects)",
+    "count": "Number of personnel",
+    "strength": "Reported level (leave out: present, figure not published)",
+    "personnel_type": "UN personnel type (leave out when the source gives a total)",
+    "location": "Location (aliases accepted: Timbuktu, Menaka)",
+    "to_location": "Destination location",
+    "approximate": "The source rounded the figure ('about 1,100')",
+    "inferred": "Inferred from the source rather than stated by it",
+    "target": "Target date (by when, or from when)",
+    "full": "The whole contingent",
+    "increase": "A reinforcement of a contingent already there",
+    "kind": "Kind of incident",
+    "description": "What happened",
+    "killed": "Number killed",
+    "injured": "Number injured",
+    "detained": "Number detained",
+    "resolution": "Security Council resolution number",
+    "ceilings": "Authorised ceiling",
+    "until": "End of the mandate period",
+    "withdrawal_by": "Date by which the withdrawal is to be done",
+    "name": "Full name of the mission",
+    "host": "Host country: ISO 3166 alpha-3 code or name",
+    "retracts": "Id of the event withdrawn from the record",
+}
 BASE_FIELDS = {"originator_id", "originator_version", "timestamp", "originator_topic"}
 SOURCE_OPTIONS = ("source_title", "source_url", "published_on", "quote")
 
@@ -177,13 +204,13 @@ def _option_for(name: str, field: Any) -> click.Option:
     flag = "--" + name.replace("_", "-")
     required = field.is_required() and not optional
     if annotation is bool:
-        return click.Option([flag], is_flag=True, default=None, help=f"Set '{name}'.")
+        return click.Option([flag], is_flag=True, default=None, help=FIELD_HELP.get(name))
     if typing.get_origin(annotation) is dict:
         return click.Option(
             [flag.removesuffix("s"), name],
             multiple=True,
             metavar="CATEGORY=N",
-            help=f"One of '{name}', as CATEGORY=N; repeat for several.",
+            help=f"{FIELD_HELP.get(name, name)}, as CATEGORY=N; repeat for several.",
         )
     if typing.get_origin(annotation) is typing.Literal:
         kind: click.ParamType[Any] = click.Choice(typing.get_args(annotation))
@@ -191,8 +218,10 @@ def _option_for(name: str, field: Any) -> click.Option:
         kind = click.INT
     else:
         kind = click.STRING
-    hint = " (YYYY-MM-DD, YYYY-MM or YYYY)" if annotation is ValidDate else ""
-    return click.Option([flag], type=kind, required=required, help=f"The event's '{name}'{hint}.")
+    hint = ": YYYY-MM-DD, YYYY-MM or YYYY" if annotation is ValidDate else ""
+    return click.Option(
+        [flag], type=kind, required=required, help=f"{FIELD_HELP.get(name, name)}{hint}."
+    )
 
 
 def _pairs(name: str, values: tuple[str, ...]) -> dict[str, Any]:
@@ -263,10 +292,8 @@ def _make_record_command(kind: str, event_class: type[Any], contributor: str) ->
         recorded = open_tracker(ctx.find_root()).record(kind, values)
         click.echo(f"Recorded {recorded.event_id} ({recorded.kind})")
 
-    doc = (event_class.__doc__ or "").strip()
-    return click.Command(
-        kind, params=params, callback=callback, help=doc, short_help=doc.split(".")[0][:70]
-    )
+    doc = " ".join((event_class.__doc__ or "").replace("``", "'").split())
+    return click.Command(kind, params=params, callback=callback, help=doc)
 
 
 for _kind, _mission_class in MISSION_KINDS.items():

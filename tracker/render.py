@@ -65,12 +65,9 @@ def _label(dimension: str, value: str | None) -> str:
 
 
 def strength_table(answer: StrengthAnswer, console: Console) -> None:
-    table = Table(
-        title=f"{answer.mission} strength on {answer.on.isoformat()}",
-        box=box.SIMPLE_HEAD,
-        title_justify="left",
-    )
-    for dimension in answer.by:
+    console.print(f"{answer.mission} strength on {answer.on.isoformat()}", highlight=False)
+    table = Table(box=box.SIMPLE_HEAD)
+    for dimension in answer.by or ("",):
         table.add_column(dimension.replace("_", " "))
     table.add_column("strength", justify="right")
     if answer.by:
@@ -79,9 +76,14 @@ def strength_table(answer: StrengthAnswer, console: Console) -> None:
             table.add_row(*labels, _figure(row.strength, row.approximate))
         table.add_section()
     total = _figure(answer.total, answer.approximate) if answer.rows else "no figure"
-    table.add_row(*(["total"] + [""] * (len(answer.by) - 1) if answer.by else []), total)
+    table.add_row("total", *[""] * (len(answer.by) - 1), total)
     console.print(table)
     notes = []
+    if answer.rows:
+        notes.append(
+            f"total of the {answer.contributors} contributor(s) with a figure recorded "
+            "for this date"
+        )
     if answer.approximate:
         notes.append("~ some figures were rounded by their source")
     if answer.unknown:
