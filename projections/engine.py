@@ -65,6 +65,9 @@ class Projection(ABC):
             if_not_exists=True,
         )
 
+    def close(self) -> None:
+        self.db.close()
+
     @abstractmethod
     def create_tables(self) -> None:
         """Create this projection's tables and indexes if they do not exist."""

@@ -408,3 +408,41 @@ def test_import_of_latin1_file_is_refused(
     code, out = run(runner, seeded_db, "import", str(path))
     assert code == 2
     assert out.startswith(f"Error: {path}: not UTF-8 text")
+
+
+def test_a_query_on_a_missing_store_is_an_error_and_creates_nothing(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    db = tmp_path / "typo.db"
+    code, out = run(runner, db, "strength", "MINUSMA", "--on", "2022-01-01")
+    assert (code, out) == (
+        2,
+        f"Error: no event store at '{db}' - create one with 'tracker import' or 'tracker record', or name another with --db\n",
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_python_dash_m_tracker_runs_the_cli(seeded_db: Path) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tracker",
+            "--db",
+            str(seeded_db),
+            "strength",
+            "MINUSMA",
+            "--on",
+            "2022-07-15",
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    assert json.loads(done.stdout) == [{"strength": 1216 + 1170 + 386 + 250 + 1400}]

@@ -193,15 +193,27 @@ class Tracker(Application[UUID]):
     Args:
         db: the SQLite file of the event store (``:memory:`` for nothing on disk); by default
             the ``TRACKER_DB`` variable, else ``./tracker.db``.
+        create: make the store if it does not exist (else raise ``TrackerError``).
     """
 
     name = "Tracker"
 
-    def __init__(self, db: str | Path | None = None) -> None:
+    def __init__(self, db: str | Path | None = None, *, create: bool = True) -> None:
         self.config = StoreConfig.resolve(db)
+        if not create and not self.config.exists():
+            raise TrackerError(
+                f"no event store at {self.config.db!r} - create one with 'tracker import' or "
+                "'tracker record', or name another with --db"
+            )
         super().__init__(env=self.config.event_store_env())
         self.strength_view = StrengthProjection(self.config.view_path("strength"))
         self.audit_view = AuditProjection(self.config.view_path("audit"))
+
+    def close(self) -> None:
+        """Close the store and the views' files."""
+        self.strength_view.close()
+        self.audit_view.close()
+        super().close()
 
     # Writing -------------------------------------------------------------------------------
     def record(self, kind: str, fields: Mapping[str, Any]) -> Recorded:

@@ -70,14 +70,18 @@ class TrackerGroup(click.Group):
             raise click.ClickException(f"the store could not be used: {error}") from None
 
 
-def open_tracker(ctx: click.Context) -> Tracker:
+def open_tracker(ctx: click.Context, *, create: bool = False) -> Tracker:
+    """The tracker of ``--db``, closed when the command ends. Only commands that write may
+    create a store: a mistyped path for a query is an error, not a new empty store."""
     db: str | None = ctx.obj["db"]
     try:
-        return Tracker(db)
+        tracker = Tracker(db, create=create)
     except (PersistenceError, sqlite3.Error, OSError) as error:
         raise click.ClickException(
             f"cannot open the store {db or 'tracker.db'!r}: {error}"
         ) from None
+    ctx.call_on_close(tracker.close)
+    return tracker
 
 
 @click.group(cls=TrackerGroup)
@@ -181,7 +185,7 @@ def import_(ctx: click.Context, file: typing.TextIO, fmt: str) -> None:
         raise UserError(
             f"{file.name}: not UTF-8 text ({error.reason} at byte {error.start})"
         ) from None
-    result = open_tracker(ctx).import_events(lines, file.name)
+    result = open_tracker(ctx, create=True).import_events(lines, file.name)
     kinds = ", ".join(f"{n} {k}" for k, n in sorted(result.kinds.items()))
     click.echo(f"Imported {result.count} events from {file.name}: {kinds}")
 
@@ -289,7 +293,7 @@ def _make_record_command(kind: str, event_class: type[Any], contributor: str) ->
                 "published_on": options["published_on"],
                 "quote": options["quote"],
             }
-        recorded = open_tracker(ctx.find_root()).record(kind, values)
+        recorded = open_tracker(ctx.find_root(), create=True).record(kind, values)
         click.echo(f"Recorded {recorded.event_id} ({recorded.kind})")
 
     doc = " ".join((event_class.__doc__ or "").replace("``", "'").split())

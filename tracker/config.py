@@ -31,6 +31,9 @@ class StoreConfig:
     def in_memory(self) -> bool:
         return self.db == MEMORY
 
+    def exists(self) -> bool:
+        return self.in_memory or Path(self.db).is_file()
+
     def event_store_env(self) -> dict[str, str]:
         env = {
             "MAPPER_TOPIC": get_topic(PydanticMapper),
