@@ -1,4 +1,5 @@
-"""A mission: its establishment, mandates with authorised ceilings, end and closure."""
+"""A mission: its establishment, mandates with authorised ceilings, reported totals, end and
+closure, and the periodic reports that list its contributors."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from events.claims import Claimed, Incident, Retraction, check_supersedes, super
 from events.values import Count, Country, MissionAcronym, ValidDate
 
 MissionID = NewType("MissionID", UUID)
-CeilingCategory = Literal[
+Category = Literal[
     "military",
     "police",
     "troops",
@@ -42,12 +43,35 @@ class Mission(Aggregate):
         def apply(self, aggregate: Any) -> None:
             aggregate.track(self)
 
-    class Established(Event, Claimed, Aggregate.Created):
+    class Opened(Event, Aggregate.Created):
+        """The tracker started a stream for this mission. Bookkeeping: it claims nothing about
+        the world; made with the mission's first real event (its establishment, or the first
+        report that names it)."""
+
+    class Established(Event, Claimed):
         """The mission was established (``valid``: when it started operating), with its
         full ``name`` and ``host`` country (ISO 3166 alpha-3)."""
 
         name: Annotated[str, Field(min_length=1, max_length=300)]
         host: Country
+
+    class ContributorsReported(Event, Claimed):
+        """A periodic report of contributions as of ``valid`` (such as the UN's month-end
+        figures) listed these ``contributors`` (ISO 3166 alpha-3) for the mission. A
+        contributor listed in one report and missing from the next has left."""
+
+        contributors: list[Country]
+
+    class TotalReported(Event, Claimed):
+        """An authoritative total for the whole mission on ``valid``: ``strength`` uniformed
+        personnel, with ``categories`` where the source breaks it down (``military``,
+        ``police``, ``troops``...) and the number of ``contributors``. ``approximate``: rounded
+        by the source."""
+
+        strength: Count
+        categories: dict[Category, Count] = Field(default_factory=dict)
+        contributors: Count | None = None
+        approximate: bool = False
 
     class MandateRenewed(Event, Claimed):
         """The Security Council set or renewed the mandate by ``resolution``, from ``valid``
@@ -55,7 +79,7 @@ class Mission(Aggregate):
         the UN personnel types)."""
 
         resolution: Annotated[str, Field(min_length=1, max_length=100)]
-        ceilings: dict[CeilingCategory, Count] = Field(default_factory=dict)
+        ceilings: dict[Category, Count] = Field(default_factory=dict)
         until: ValidDate | None = None
 
     class MandateEnded(Event, Claimed):
@@ -75,21 +99,23 @@ class Mission(Aggregate):
     class Retracted(Event, Retraction):
         """An earlier mission event is withdrawn from the record. Nothing is deleted."""
 
-    def __init__(self, mission: str, name: str, host: str) -> None:
+    def __init__(self, mission: str) -> None:
         self.acronym = mission
-        self.name = name
-        self.host = host
+        self.name: str | None = None
+        self.host: str | None = None
+        self.established = False
         self.kinds: dict[str, str] = {}
         self.superseded: dict[str, str] = {}
+        self.reports: dict[str, list[str]] = {}  # report date -> contributors listed
 
     @staticmethod
     def create_id(mission: str) -> UUID:
         return mission_id(mission)
 
     @classmethod
-    def establish(cls, fields: dict[str, Any]) -> Mission:
-        """Start a mission's stream with its ``Established`` event (fields validated)."""
-        return cls._create(cls.Established, **fields)
+    def open(cls, mission: str) -> Mission:
+        """Start a mission's stream (before its first real event)."""
+        return cls._create(cls.Opened, mission=mission)
 
     def record(self, event_class: type[Mission.Event], fields: dict[str, Any]) -> Event:
         """Validate and append one event.
@@ -114,3 +140,12 @@ class Mission(Aggregate):
         target = superseded_target(event)
         if target:
             self.superseded[target] = event.event_id
+        if isinstance(event, Mission.Established):
+            self.name, self.host, self.established = event.name, event.host, True
+        elif isinstance(event, Mission.ContributorsReported):
+            self.reports[event.valid.effective.isoformat()] = event.contributors
+
+    def previous_report(self, before: str) -> tuple[str, list[str]] | None:
+        """The last report of contributors dated before ``before`` (ISO date), if any."""
+        earlier = [day for day in self.reports if day < before]
+        return (max(earlier), self.reports[max(earlier)]) if earlier else None

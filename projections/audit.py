@@ -31,6 +31,8 @@ CATEGORIES = {
     "IncidentNoted": "incident",
     "Retracted": "retraction",
     "Established": "mission",
+    "ContributorsReported": "mission",
+    "TotalReported": "change",
     "MandateRenewed": "mission",
     "MandateEnded": "mission",
     "Closed": "mission",
@@ -135,6 +137,12 @@ SUMMARIES: dict[str, Callable[[Any], str]] = {
         + (f"; withdrawal by {e.withdrawal_by}" if e.withdrawal_by else "")
     ),
     "Closed": lambda e: "mission closed",
+    "ContributorsReported": lambda e: f"report lists {len(e.contributors)} contributors",
+    "TotalReported": lambda e: (
+        f"mission total {'about ' if e.approximate else ''}{e.strength:,}"
+        + "".join(f", {k.replace('_', ' ')} {v:,}" for k, v in e.categories.items())
+        + (f" ({e.contributors} contributors)" if e.contributors is not None else "")
+    ),
 }
 
 
@@ -180,9 +188,8 @@ class AuditProjection(Projection):
         self.db.table("audit_events").create_index(["event_id"], unique=True, if_not_exists=True)
 
     def process(self, event: Any, position: int) -> None:
-        if not isinstance(event, Contingent.Event | Mission.Event) or isinstance(
-            event, Contingent.Opened
-        ):
+        bookkeeping = isinstance(event, Contingent.Opened | Mission.Opened)
+        if bookkeeping or not isinstance(event, Contingent.Event | Mission.Event):
             return
         kind = type(event).__name__
         valid = getattr(event, "valid", None)

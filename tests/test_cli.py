@@ -230,7 +230,7 @@ def test_record_mandate_with_ceilings(runner: CliRunner, seeded_db: Path) -> Non
         "--published-on",
         "2023-01-01",
     )
-    assert (code, out) == (0, "Recorded MINUSMA/6 (MandateRenewed)\n")
+    assert (code, out) == (0, "Recorded MINUSMA/7 (MandateRenewed)\n")
 
 
 ERRORS = [

@@ -130,15 +130,20 @@ class _Batch:
             raise InvalidInputError(explain(error)) from None
 
     def _establish(self, values: dict[str, Any]) -> Mission.Event:
-        acronym = _acronym(values.get("mission"))
-        values["mission"] = acronym
-        if self._get(mission_id(acronym)) is not None:
+        acronym = _acronym(values.pop("mission", None))
+        mission = self.open_mission(acronym)
+        if mission.established:
             raise MissionExistsError(acronym)
-        mission = Mission.establish(values)
-        self.aggregates[mission.id] = mission
-        event = mission.pending_events[-1]
-        assert isinstance(event, Mission.Event)
-        return event
+        return mission.record(Mission.Established, values)
+
+    def open_mission(self, acronym: str) -> Mission:
+        """The mission, opened if the store has never heard of it."""
+        found = self._get(mission_id(acronym))
+        if found is None:
+            found = Mission.open(acronym)
+            self.aggregates[found.id] = found
+        assert isinstance(found, Mission)
+        return found
 
     def _contingent(self, mission: str, contributor: str) -> Contingent:
         found = self._get(contingent_id(mission, contributor))
@@ -179,7 +184,7 @@ def _check_location(value: Any, mission: Mission, name: str) -> None:
         place = find_place(value)
     except ValueError as error:
         raise InvalidInputError(f"field {name!r}: {error}") from None
-    if place.country != mission.host:
+    if mission.host is not None and place.country != mission.host:
         raise InvalidInputError(
             f"field {name!r}: {place.name} is in {place.country}, not in "
             f"{mission.acronym}'s host country {mission.host}"
