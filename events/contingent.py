@@ -8,6 +8,7 @@ withdrawal short (see ``events.timeline``).
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any, NewType
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -161,13 +162,16 @@ class Contingent(Aggregate):
         ``valid``. ``strength`` None: present, but the figure was not published (unknown,
         which is neither 0 nor absent). ``approximate``: the source rounded it ("about
         1,100"). ``inferred``: not stated by the source but inferred from it (a contributor
-        missing from a monthly report has left)."""
+        missing from a monthly report has left). ``male``/``female``: as the source gives
+        them; they need not add up to ``strength`` (gender is not given for everyone)."""
 
         strength: Count | None
         personnel_type: PersonnelType | None = None
         location: Location = None
         approximate: bool = False
         inferred: bool = False
+        male: Count | None = None
+        female: Count | None = None
 
         def as_change(self) -> Change:
             return Change(
@@ -196,6 +200,8 @@ class Contingent(Aggregate):
         self.kinds: dict[str, str] = {}
         self.superseded: dict[str, str] = {}
         self._end: State | None = State(contributor)  # state after every change (a cache)
+        self._last: tuple[date, int] | None = None  # latest (valid date, order) of the changes
+        self._on: dict[date, set[str]] = {}  # valid date -> ids of the changes on it
 
     @staticmethod
     def create_id(mission: str, contributor: str) -> UUID:
@@ -251,7 +257,13 @@ class Contingent(Aggregate):
         return fold(self.contributor, self.changes.values())
 
     def _appends(self, change: Change) -> bool:
-        return all(c.sort_key <= change.sort_key for c in self.changes.values())
+        if self._last is None and self.changes:
+            self._last = max(c.sort_key for c in self.changes.values())
+        return self._last is None or self._last <= change.sort_key
+
+    def changes_on(self, day: date) -> list[Change]:
+        """The changes in force whose valid date is ``day``."""
+        return [self.changes[event_id] for event_id in self._on.get(day, ())]
 
     def _end_state(self) -> State:
         if self._end is None:
@@ -267,15 +279,20 @@ class Contingent(Aggregate):
         target = superseded_target(event)
         if target:
             self.superseded[target] = event.event_id
-            if self.changes.pop(target, None) is not None:
-                self._end = None
+            removed = self.changes.pop(target, None)
+            if removed is not None:
+                self._on[removed.effective].discard(target)
+                self._end = self._last = None
         change = _change(event)
         if change is not None:
             if self._end is not None and self._appends(change):
                 self._end.apply(change)
             else:
                 self._end = None
+            if self._last is not None and change.sort_key > self._last:
+                self._last = change.sort_key
             self.changes[event.event_id] = change
+            self._on.setdefault(change.effective, set()).add(event.event_id)
 
 
 def _change(event: object) -> Change | None:

@@ -14,7 +14,8 @@ Rules, in valid-time order (ties in the order recorded):
 - a *report* of (L, T) = n sets that cell to n. The cells it covers (more specific: L's types
   when T is not given, T's locations when L is not given) are replaced by it. When it is more
   specific than a cell already there (a figure for Gao while the contingent's figure is
-  unassigned), its personnel are drawn out of that less specific pool, which shrinks (not below 0).
+  unassigned), its personnel are drawn out of that less specific pool, which shrinks (not below 0);
+  a less specific cell whose level is unknown is replaced by it.
 - a *deployment* adds to its cell.
 - a *withdrawal* of n takes from its own cell first, then from the less specific pools
   ((None, T), (L, None), (None, None)), then from the more specific cells it covers, in name
@@ -123,10 +124,14 @@ class State:
         if change.count is not None:
             new = change.count - (self.level(cell) or 0)
             for pool in self._pools(cell):
-                if new <= 0:
-                    break
                 level = self.cells[pool]
                 if level.strength is None:
+                    # "Present, figure unknown" was a placeholder: a published figure for
+                    # part of it replaces it (a contributor's figures appear again).
+                    del self.cells[pool]
+                    del self.last_event[pool]
+                    continue
+                if new <= 0:
                     continue
                 drawn = min(new, level.strength)
                 self.set(pool, Level(level.strength - drawn, level.approximate), change.event_id)

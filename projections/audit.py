@@ -156,6 +156,11 @@ class AuditProjection(Projection):
     name = "audit"
     version = 1
 
+    def __init__(self, path: Any) -> None:
+        super().__init__(path)
+        self._pending: list[dict[str, Any]] = []
+        self._superseded: list[tuple[str, str]] = []
+
     def create_tables(self) -> None:
         self.db.table("audit_events").create(
             {
@@ -199,7 +204,7 @@ class AuditProjection(Projection):
             mode="json",
             exclude={"originator_id", "originator_version", "timestamp", "originator_topic"},
         )
-        self.db.table("audit_events").insert(
+        self._pending.append(
             {
                 "position": position,
                 "event_id": event.event_id,
@@ -223,10 +228,16 @@ class AuditProjection(Projection):
             }
         )
         if supersedes:
-            self.db.execute(
-                "UPDATE audit_events SET superseded_by = ? WHERE event_id = ?",
-                [event.event_id, supersedes],
-            )
+            self._superseded.append((event.event_id, supersedes))
+
+    def flush(self) -> None:
+        """Write the batch's rows in one go, then mark what they superseded."""
+        self.db.table("audit_events").insert_all(self._pending)
+        self.db.conn.executemany(
+            "UPDATE audit_events SET superseded_by = ? WHERE event_id = ?", self._superseded
+        )
+        self._pending.clear()
+        self._superseded.clear()
 
     def history(
         self, mission: str, contributor: str | None = None, categories: tuple[str, ...] = ()

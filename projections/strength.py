@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
+from events.claims import superseded_target
 from events.contingent import Contingent
 from events.timeline import Change, fold
 from events.values import region_of
@@ -53,6 +54,8 @@ class StrengthProjection(Projection):
     def __init__(self, path: Any) -> None:
         super().__init__(path)
         self._dirty: set[tuple[str, str]] = set()
+        self._pending: dict[str, dict[str, Any]] = {}  # this batch's changes, by event id
+        self._superseded: list[str] = []  # earlier changes this batch corrects or retracts
 
     def create_tables(self) -> None:
         self.db.table("strength_changes").create(
@@ -100,35 +103,40 @@ class StrengthProjection(Projection):
     def process(self, event: Any, position: int) -> None:
         if not isinstance(event, Contingent.Event):
             return
-        target = getattr(event, "retracts", None) or getattr(event, "corrects", None)
+        target = superseded_target(event)
         if target:
-            self.db.execute("DELETE FROM strength_changes WHERE event_id = ?", [target])
+            if self._pending.pop(target, None) is None:
+                self._superseded.append(target)
             self._dirty.add((event.mission, event.contributor))
         as_change = getattr(event, "as_change", None)
         if as_change is not None:
             change: Change = as_change()
-            self.db.table("strength_changes").insert(
-                {
-                    "event_id": change.event_id,
-                    "mission": event.mission,
-                    "contributor": event.contributor,
-                    "effective": change.effective.isoformat(),
-                    "ord": change.order,
-                    "kind": change.kind,
-                    "count": change.count,
-                    "location": change.location,
-                    "personnel_type": change.personnel_type,
-                    "to_location": change.to_location,
-                    "approximate": int(change.approximate),
-                },
-                replace=True,
-            )
+            self._pending[change.event_id] = {
+                "event_id": change.event_id,
+                "mission": event.mission,
+                "contributor": event.contributor,
+                "effective": change.effective.isoformat(),
+                "ord": change.order,
+                "kind": change.kind,
+                "count": change.count,
+                "location": change.location,
+                "personnel_type": change.personnel_type,
+                "to_location": change.to_location,
+                "approximate": int(change.approximate),
+            }
             self._dirty.add((event.mission, event.contributor))
 
     def flush(self) -> None:
+        """Write the batch's changes in one go, then re-derive each touched contingent once."""
+        self.db.conn.executemany(
+            "DELETE FROM strength_changes WHERE event_id = ?", [[t] for t in self._superseded]
+        )
+        self.db.table("strength_changes").insert_all(self._pending.values(), replace=True)
         for mission, contributor in sorted(self._dirty):
             self._rederive(mission, contributor)
         self._dirty.clear()
+        self._pending.clear()
+        self._superseded.clear()
 
     def _rederive(self, mission: str, contributor: str) -> None:
         changes = [

@@ -161,3 +161,19 @@ def test_coarser_report_replaces_finer_rows_without_claiming_zero() -> None:
 def test_changes_on_one_day_show_only_the_end_of_day_level() -> None:
     rows = fold("X", [change("report", "2022-01-01", 100), change("withdraw", "2022-01-01", 30)])
     assert [(r.valid_from, r.strength) for r in rows] == [(date(2022, 1, 1), 70)]
+
+
+def test_a_published_figure_replaces_an_unknown_placeholder() -> None:
+    rows = fold(
+        "X",
+        [
+            change("report", "2012-01-31", None),
+            change("report", "2012-02-29", 120, personnel_type="troops"),
+            change("report", "2012-02-29", 3, personnel_type="individual_police"),
+        ],
+    )
+    assert level_on(rows, "2012-02-29") == "absent"
+    assert (
+        level_on(rows, "2012-02-29", None, "troops"),
+        level_on(rows, "2012-02-29", None, "individual_police"),
+    ) == (120, 3)

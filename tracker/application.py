@@ -24,7 +24,9 @@ from events.mission import Mission, mission_id
 from events.values import country_code, find_place
 from projections import AuditProjection, Dimension, HistoryRow, StrengthProjection, StrengthRow
 from tracker.config import StoreConfig
+from tracker.importers import un_monthly
 from tracker.kinds import CONTINGENT_KINDS, MISSION_KINDS, SHARED_KINDS, kind_name
+from tracker.un_import import UNMonthlyImport, import_rows
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -118,7 +120,7 @@ class _Batch:
             mission = self.mission(acronym)
             contributor = values.pop("contributor", None)
             if kind in CONTINGENT_KINDS or (kind in SHARED_KINDS and contributor):
-                contingent = self._contingent(acronym, _contributor(contributor))
+                contingent = self.contingent(acronym, _contributor(contributor))
                 for name in ("location", "to_location"):
                     _check_location(values.get(name), mission, name)
                 event_class = CONTINGENT_KINDS.get(kind) or SHARED_KINDS[kind][0]
@@ -145,7 +147,7 @@ class _Batch:
         assert isinstance(found, Mission)
         return found
 
-    def _contingent(self, mission: str, contributor: str) -> Contingent:
+    def contingent(self, mission: str, contributor: str) -> Contingent:
         found = self._get(contingent_id(mission, contributor))
         if found is None:
             found = Contingent.open(mission, contributor)
@@ -317,6 +319,22 @@ class Tracker(Application[UUID]):
         batch.save()
         return ImportResult(len(ids), dict(kinds), ids)
 
+    def import_un_monthly(
+        self, data: bytes, name: str = "<input>", source_url: str | None = None
+    ) -> UNMonthlyImport:
+        """Import the UN's monthly contributions by mission, country and personnel type (the
+        IPI loader's CSV form: any months, any missions), all or nothing. Months already in
+        the store with the same figures are skipped, so a re-import adds nothing.
+
+        Raises:
+            InvalidInputError: a bad line, named; nothing is written.
+        """
+        parsed = un_monthly.parse(data, name)
+        batch = _Batch(self)
+        result = import_rows(batch, parsed, name, source_url)
+        batch.save()
+        return result
+
     # Reading -------------------------------------------------------------------------------
     def catch_up(self) -> int:
         """Bring every view up to the log's head; return how many events were applied."""
@@ -325,10 +343,17 @@ class Tracker(Application[UUID]):
     def get_mission(self, acronym: str) -> Mission:
         return _Batch(self).mission(_acronym(acronym))
 
+    def _known_mission(self, mission: str) -> str:
+        """The mission's acronym, if the store has heard of it (one indexed read, no replay)."""
+        acronym = _acronym(mission)
+        if not self.recorder.select_events(mission_id(acronym), limit=1):
+            raise MissionNotFoundError(acronym)
+        return acronym
+
     def strength(self, mission: str, on: date, by: Iterable[Dimension] = ()) -> StrengthAnswer:
         """Strength of ``mission`` on ``on`` (valid time), grouped by ``by`` (contributor,
         location, region, personnel_type), from the strength view caught up first."""
-        acronym = self.get_mission(mission).acronym
+        acronym = self._known_mission(mission)
         dims = tuple(dict.fromkeys(by))
         self.strength_view.catch_up(self)
         rows = self.strength_view.strength(acronym, on, dims)
@@ -350,7 +375,7 @@ class Tracker(Application[UUID]):
     ) -> list[HistoryRow]:
         """The audit trail of ``mission`` (one ``contributor``'s, if given) in valid-time order:
         every event with its three times, its source and what it superseded."""
-        acronym = self.get_mission(mission).acronym
+        acronym = self._known_mission(mission)
         code = _contributor(contributor) if contributor else None
         self.audit_view.catch_up(self)
         return self.audit_view.history(acronym, code, tuple(categories))

@@ -167,25 +167,35 @@ def history(
 
 
 @cli.command(name="import")
-@click.argument("file", type=click.File("r", encoding="utf-8-sig"))
+@click.argument("file", type=click.File("rb"))
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["jsonl"]),
+    type=click.Choice(["jsonl", "un-monthly"]),
     default="jsonl",
     show_default=True,
-    help="jsonl: one event object per line, with a 'type' field.",
+    help="jsonl: one event object per line, with a 'type' field. un-monthly: the UN's "
+    "monthly contributions by mission, country and personnel type (IPI's CSV form).",
 )
+@click.option("--source-url", help="un-monthly: the address the file was published at.")
 @click.pass_context
-def import_(ctx: click.Context, file: typing.TextIO, fmt: str) -> None:
-    """Import the events in FILE, all or nothing: a bad line is named and nothing is written."""
+def import_(ctx: click.Context, file: typing.BinaryIO, fmt: str, source_url: str | None) -> None:
+    """Import the events in FILE, all or nothing: a bad line is named and nothing is written.
+    Importing the same UN monthly file again adds nothing."""
+    data = file.read()
+    tracker = open_tracker(ctx, create=True)
+    if fmt == "un-monthly":
+        report = tracker.import_un_monthly(data, file.name, source_url)
+        for line in report.lines(limit=10):
+            click.echo(line)
+        return
     try:
-        lines = list(file)
+        lines = data.decode("utf-8-sig").splitlines()
     except UnicodeDecodeError as error:
         raise UserError(
             f"{file.name}: not UTF-8 text ({error.reason} at byte {error.start})"
         ) from None
-    result = open_tracker(ctx, create=True).import_events(lines, file.name)
+    result = tracker.import_events(lines, file.name)
     kinds = ", ".join(f"{n} {k}" for k, n in sorted(result.kinds.items()))
     click.echo(f"Imported {result.count} events from {file.name}: {kinds}")
 

@@ -1,0 +1,1 @@
+"""Readers of published data formats, turning each row into validated events."""
