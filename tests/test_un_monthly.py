@@ -15,10 +15,16 @@ from tracker.render import strength_records
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "un-monthly"
 UN_FILE = SHARED / "un_contributions_by_mission_country_2009-11_2013-12.csv"
-TYPES = {"Troops": "troops", "Experts_on_Mission": "military_experts",
-         "Individual_Police": "individual_police", "Formed_Police_Units": "formed_police_units"}
+TYPES = {
+    "Troops": "troops",
+    "Experts_on_Mission": "military_experts",
+    "Individual_Police": "individual_police",
+    "Formed_Police_Units": "formed_police_units",
+}
 
-pytestmark = pytest.mark.skipif(not UN_FILE.exists(), reason=f"the shared UN data is not beside the project ({UN_FILE})")
+pytestmark = pytest.mark.skipif(
+    not UN_FILE.exists(), reason=f"the shared UN data is not beside the project ({UN_FILE})"
+)
 
 
 def figure(value: str) -> int | None:
@@ -40,11 +46,15 @@ def un_store(tmp_path_factory: pytest.TempPathFactory) -> Tracker:
     return tracker
 
 
-def test_every_contribution_row_is_reproduced_by_contributor(un_store: Tracker, file_rows: list[dict[str, str]]) -> None:
+def test_every_contribution_row_is_reproduced_by_contributor(
+    un_store: Tracker, file_rows: list[dict[str, str]]
+) -> None:
     months: dict[tuple[str, str], dict[str, int | None]] = defaultdict(dict)
     for row in file_rows:
         if row["Mission"] != "all":
-            months[(row["Mission"], row["Date"])][row["Contributor_ISO-3"]] = figure(row["Total_Total"])
+            months[(row["Mission"], row["Date"])][row["Contributor_ISO-3"]] = figure(
+                row["Total_Total"]
+            )
     assert len(months) == 893
     checked = 0
     for (mission, day), expected in months.items():
@@ -53,7 +63,9 @@ def test_every_contribution_row_is_reproduced_by_contributor(un_store: Tracker, 
         # Every row of the file, exactly (None: figures not published, shown as unknown).
         assert {c: got.get(c, "absent") for c in expected} == expected, (mission, day)
         # Anyone else shown has left: a level of 0, never a leftover figure.
-        assert {c: n for c, n in got.items() if c not in expected} == dict.fromkeys(set(got) - set(expected), 0)
+        assert {c: n for c, n in got.items() if c not in expected} == dict.fromkeys(
+            set(got) - set(expected), 0
+        )
         checked += len(expected)
     assert checked == 27970
 
@@ -66,14 +78,20 @@ def test_every_category_is_reproduced(un_store: Tracker, file_rows: list[dict[st
         for column, personnel_type in TYPES.items():
             value = figure(row[f"{column}_Total"])
             if value is not None:
-                expected[(row["Mission"], row["Date"])][(row["Contributor_ISO-3"], personnel_type)] = value
+                expected[(row["Mission"], row["Date"])][
+                    (row["Contributor_ISO-3"], personnel_type)
+                ] = value
     for (mission, day), want in expected.items():
-        answer = un_store.strength(mission, date.fromisoformat(day), ["contributor", "personnel_type"])
+        answer = un_store.strength(
+            mission, date.fromisoformat(day), ["contributor", "personnel_type"]
+        )
         got = {(r.contributor, r.personnel_type): r.strength for r in answer.rows}
         assert {k: got.get(k) for k in want} == want, (mission, day)
 
 
-def test_sums_across_missions_equal_the_aggregate_rows(un_store: Tracker, file_rows: list[dict[str, str]]) -> None:
+def test_sums_across_missions_equal_the_aggregate_rows(
+    un_store: Tracker, file_rows: list[dict[str, str]]
+) -> None:
     missions_on: dict[str, set[str]] = defaultdict(set)
     for row in file_rows:
         if row["Mission"] != "all":
@@ -104,12 +122,16 @@ def test_sums_across_missions_equal_the_aggregate_rows(un_store: Tracker, file_r
     assert explained == 38
 
 
-def test_unknown_contributor_is_shown_as_unknown_and_left_out_of_the_total(un_store: Tracker) -> None:
+def test_unknown_contributor_is_shown_as_unknown_and_left_out_of_the_total(
+    un_store: Tracker,
+) -> None:
     answer = un_store.strength("MINUSTAH", date(2010, 6, 30), ["contributor"])
     assert "USA" in answer.unknown
     assert {"contributor": "USA", "strength": None} in strength_records(answer)
     assert answer.total == sum(r.known for r in answer.rows)
-    assert strength_records(un_store.strength("MINUSTAH", date(2010, 6, 30))) == [{"strength": None}]
+    assert strength_records(un_store.strength("MINUSTAH", date(2010, 6, 30))) == [
+        {"strength": None}
+    ]
 
 
 def test_reimport_adds_nothing(un_store: Tracker) -> None:
@@ -120,13 +142,21 @@ def test_reimport_adds_nothing(un_store: Tracker) -> None:
 
 
 def test_gender_is_kept_as_given(un_store: Tracker, file_rows: list[dict[str, str]]) -> None:
-    odd = next(r for r in file_rows if r["Mission"] != "all" and r["Troops_Total"] != "NA"
-               and r["Troops_Male"] != "NA" and int(r["Troops_Male"]) + int(r["Troops_Female"]) != int(r["Troops_Total"]))
+    odd = next(
+        r
+        for r in file_rows
+        if r["Mission"] != "all"
+        and r["Troops_Total"] != "NA"
+        and r["Troops_Male"] != "NA"
+        and int(r["Troops_Male"]) + int(r["Troops_Female"]) != int(r["Troops_Total"])
+    )
     history = un_store.history(odd["Mission"], odd["Contributor_ISO-3"])
     event: dict[str, Any] = next(
         h for h in history if h.valid == odd["Date"] and h.summary.endswith(" troops")
     ).__dict__
-    stored = un_store.audit_view.db.execute("SELECT payload FROM audit_events WHERE event_id = ?", [event["event_id"]]).fetchone()[0]
+    stored = un_store.audit_view.db.execute(
+        "SELECT payload FROM audit_events WHERE event_id = ?", [event["event_id"]]
+    ).fetchone()[0]
     assert f'"male": {int(odd["Troops_Male"])}' in stored
     assert f'"female": {int(odd["Troops_Female"])}' in stored
     assert f'"strength": {int(odd["Troops_Total"])}' in stored

@@ -163,10 +163,10 @@ def _record_month(
         quote = f"{name}, line {row.line}: {row.name}, {mission.acronym}, {key}"
         source = _source(url, day, quote)
         if row.unknown:
-            fields = {"valid": key, "strength": None, "source": source}
-            record(contingent, Contingent.StrengthReported, fields)
+            unknown: dict[str, Any] = {"valid": key, "strength": None, "source": source}
+            record(contingent, Contingent.StrengthReported, unknown)
         for personnel_type, figure in row.figures.items():
-            fields = {
+            fields: dict[str, Any] = {
                 "valid": key,
                 "strength": figure.total,
                 "personnel_type": personnel_type,
