@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal, NewType
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from events.base import Aggregate
 from events.claims import Claimed, Incident, Retraction, check_supersedes, superseded_target
@@ -63,15 +63,21 @@ class Mission(Aggregate):
         contributors: list[Country]
 
     class TotalReported(Event, Claimed):
-        """An authoritative total for the whole mission on ``valid``: ``strength`` uniformed
-        personnel, with ``categories`` where the source breaks it down (``military``,
-        ``police``, ``troops``...) and the number of ``contributors``. ``approximate``: rounded
-        by the source."""
+        """A figure for the whole mission on ``valid``: ``strength`` uniformed personnel (where
+        the source gives that total), ``categories`` where it gives parts (``military``,
+        ``police``, ``troops``...), and the number of ``contributors``. ``approximate``:
+        rounded by the source."""
 
-        strength: Count
+        strength: Count | None = None
         categories: dict[Category, Count] = Field(default_factory=dict)
         contributors: Count | None = None
         approximate: bool = False
+
+        @model_validator(mode="after")
+        def _check_has_a_figure(self) -> Mission.TotalReported:
+            if self.strength is None and not self.categories:
+                raise ValueError("a reported total needs a strength or categories")
+            return self
 
     class MandateRenewed(Event, Claimed):
         """The Security Council set or renewed the mandate by ``resolution``, from ``valid``

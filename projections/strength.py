@@ -8,24 +8,41 @@ Tables:
   mean not given by the source (unassigned, unspecified); ``region`` is the location's admin-1
   region; ``approximate`` 1 when the figure was rounded by its source; ``event_id`` is the
   event that set the level.
+- ``mission_totals``: figures for a whole mission (``strength``, ``categories`` as JSON,
+  ``contributors``) from the day they were reported (``effective``); the latest one on or before a
+  date is the one in force.
 - ``strength_changes``: the changes still in force (superseded ones removed), from which a
   contingent's intervals are re-derived whenever one of its events arrives, back-dated or not.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
 from events.claims import superseded_target
 from events.contingent import Contingent
+from events.mission import Mission
 from events.timeline import Change, fold
 from events.values import region_of
 from projections.engine import Projection, rows
 
 Dimension = Literal["contributor", "location", "region", "personnel_type"]
 DIMENSIONS: tuple[Dimension, ...] = ("contributor", "location", "region", "personnel_type")
+
+
+@dataclass(frozen=True)
+class ReportedTotal:
+    """A whole-mission figure in force on a date: reported on ``as_of`` by ``event_id``."""
+
+    as_of: date
+    strength: int | None
+    categories: dict[str, int]
+    contributors: int | None
+    approximate: bool
+    event_id: str
 
 
 @dataclass(frozen=True)
@@ -78,6 +95,21 @@ class StrengthProjection(Projection):
         self.db.table("strength_changes").create_index(
             ["mission", "contributor"], if_not_exists=True
         )
+        self.db.table("mission_totals").create(
+            {
+                "event_id": str,
+                "mission": str,
+                "effective": str,
+                "ord": int,
+                "strength": int,
+                "categories": str,
+                "contributors": int,
+                "approximate": int,
+            },
+            pk="event_id",
+            if_not_exists=True,
+        )
+        self.db.table("mission_totals").create_index(["mission", "effective"], if_not_exists=True)
         self.db.table("strength_intervals").create(
             {
                 "mission": str,
@@ -101,6 +133,9 @@ class StrengthProjection(Projection):
         )
 
     def process(self, event: Any, position: int) -> None:
+        if isinstance(event, Mission.Event):
+            self._mission_event(event)
+            return
         if not isinstance(event, Contingent.Event):
             return
         target = superseded_target(event)
@@ -125,6 +160,46 @@ class StrengthProjection(Projection):
                 "approximate": int(change.approximate),
             }
             self._dirty.add((event.mission, event.contributor))
+
+    def _mission_event(self, event: Mission.Event) -> None:
+        target = superseded_target(event)
+        if target:
+            self.db.execute("DELETE FROM mission_totals WHERE event_id = ?", [target])
+        if isinstance(event, Mission.TotalReported):
+            self.db.table("mission_totals").insert(
+                {
+                    "event_id": event.event_id,
+                    "mission": event.mission,
+                    "effective": event.valid.effective.isoformat(),
+                    "ord": event.originator_version,
+                    "strength": event.strength,
+                    "categories": json.dumps(event.categories),
+                    "contributors": event.contributors,
+                    "approximate": int(event.approximate),
+                }
+            )
+
+    def reported_total(self, mission: str, on: date) -> ReportedTotal | None:
+        """The latest whole-mission figure reported on or before ``on``."""
+        found = list(
+            rows(
+                self.db,
+                "SELECT * FROM mission_totals WHERE mission = ? AND effective <= ? "
+                "ORDER BY effective DESC, ord DESC LIMIT 1",
+                [mission, on.isoformat()],
+            )
+        )
+        if not found:
+            return None
+        row = found[0]
+        return ReportedTotal(
+            as_of=date.fromisoformat(row["effective"]),
+            strength=row["strength"],
+            categories=json.loads(row["categories"]),
+            contributors=row["contributors"],
+            approximate=bool(row["approximate"]),
+            event_id=row["event_id"],
+        )
 
     def flush(self) -> None:
         """Write the batch's changes in one go, then re-derive each touched contingent once."""

@@ -23,6 +23,7 @@ from events.errors import (
 from events.mission import Mission, mission_id
 from events.values import country_code, find_place
 from projections import AuditProjection, Dimension, HistoryRow, StrengthProjection, StrengthRow
+from projections.strength import ReportedTotal
 from tracker.config import StoreConfig
 from tracker.importers import un_monthly
 from tracker.kinds import CONTINGENT_KINDS, MISSION_KINDS, SHARED_KINDS, kind_name
@@ -57,7 +58,8 @@ class ImportResult:
 class StrengthAnswer:
     """Strength of a mission on a date, grouped by ``by``. ``total`` is the sum of the known
     figures; ``unknown`` lists the contributors present whose figure is unknown (not in it);
-    ``contributors`` counts the contributors with any figure or change in force that day."""
+    ``contributors`` counts the contributors with any figure or change in force that day;
+    ``reported_total`` is the latest whole-mission figure reported on or before that day."""
 
     mission: str
     on: date
@@ -67,6 +69,7 @@ class StrengthAnswer:
     unknown: list[str]
     approximate: bool
     contributors: int
+    reported_total: ReportedTotal | None = None
 
 
 def explain(error: ValidationError) -> str:
@@ -368,6 +371,7 @@ class Tracker(Application[UUID]):
             unknown=unknown,
             approximate=any(row.approximate for row in by_contributor),
             contributors=len(by_contributor),
+            reported_total=self.strength_view.reported_total(acronym, on),
         )
 
     def history(

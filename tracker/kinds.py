@@ -13,6 +13,7 @@ MISSION_KINDS: dict[str, type[Mission.Event]] = {
     "mandate-renewed": Mission.MandateRenewed,
     "mandate-ended": Mission.MandateEnded,
     "mission-closed": Mission.Closed,
+    "total-reported": Mission.TotalReported,
 }
 CONTINGENT_KINDS: dict[str, type[Contingent.Event]] = {
     "deployment-announced": Contingent.DeploymentAnnounced,

@@ -70,20 +70,31 @@ def strength_table(answer: StrengthAnswer, console: Console) -> None:
     for dimension in answer.by or ("",):
         table.add_column(dimension.replace("_", " "))
     table.add_column("strength", justify="right")
+    # Contributors at 0 (gone) are named below rather than listed row after row.
+    gone = [r for r in answer.rows if r.strength == 0 and answer.by == ("contributor",)]
     if answer.by:
         for row in answer.rows:
-            labels = [_label(d, getattr(row, d)) for d in answer.by]
-            table.add_row(*labels, _figure(row.strength, row.approximate))
+            if row not in gone:
+                labels = [_label(d, getattr(row, d)) for d in answer.by]
+                table.add_row(*labels, _figure(row.strength, row.approximate))
         table.add_section()
     total = _figure(answer.total, answer.approximate) if answer.rows else "no figure"
     table.add_row("total", *[""] * (len(answer.by) - 1), total)
     console.print(table)
+    for note in strength_notes(answer, [r.contributor or "" for r in gone]):
+        console.print(f"  {note}", highlight=False)
+
+
+def strength_notes(answer: StrengthAnswer, gone: list[str]) -> list[str]:
+    """What the reader of the table must know to read the total right."""
     notes = []
     if answer.rows:
         notes.append(
             f"total of the {answer.contributors} contributor(s) with a figure recorded "
             "for this date"
         )
+    if gone:
+        notes.append(f"at 0 (left): {', '.join(gone)}")
     if answer.approximate:
         notes.append("~ some figures were rounded by their source")
     if answer.unknown:
@@ -92,10 +103,24 @@ def strength_table(answer: StrengthAnswer, console: Console) -> None:
         notes.append(
             f"the total excludes {count} contributor(s) present with unknown strength: {names}"
         )
+    place = next((d for d in answer.by if d in ("location", "region")), None)
+    if place is not None and answer.rows:
+        unassigned = sum(r.known for r in answer.rows if getattr(r, place) is None)
+        notes.append(
+            f"located: {answer.total - unassigned:,}; unassigned (no {place} in the sources): "
+            f"{unassigned:,}"
+        )
     if not answer.rows:
         notes.append("no strength figure is recorded for this date")
-    for note in notes:
-        console.print(f"  {note}", highlight=False)
+    reported = answer.reported_total
+    if reported is not None:
+        parts = [f"{k.replace('_', ' ')} {v:,}" for k, v in reported.categories.items()]
+        figure = _figure(reported.strength, reported.approximate) if reported.strength else ""
+        what = ", ".join(filter(None, [figure, *parts]))
+        notes.append(
+            f"reported for the whole mission on {reported.as_of}: {what} ({reported.event_id})"
+        )
+    return notes
 
 
 HISTORY_FIELDS = (
