@@ -240,8 +240,8 @@ def _close_changed(
     for cell in set(open_rows) | set(state.cells):
         level = state.cells.get(cell, Level(0))
         current = open_rows.get(cell)
-        if current is not None and current[1] == level:
-            continue
+        if current is not None and current[1] == level and current[2] == state.last_event.get(cell):
+            continue  # untouched today (a new report of the same level starts a new row)
         if current is not None and current[0] < on:
             rows.append(_interval(cell, current[0], on, current[1], current[2]))
         if cell in state.cells:

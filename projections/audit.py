@@ -110,6 +110,14 @@ def _mandate(e: Any) -> str:
     )
 
 
+def _total(e: Any) -> str:
+    parts = [f"{k.replace('_', ' ')} {v:,}" for k, v in e.categories.items()]
+    if e.strength is not None:
+        parts.insert(0, f"{e.strength:,} uniformed")
+    who = f" ({e.contributors} contributors)" if e.contributors is not None else ""
+    return f"mission figures {'about ' if e.approximate else ''}{', '.join(parts)}{who}"
+
+
 SUMMARIES: dict[str, Callable[[Any], str]] = {
     "StrengthReported": _report,
     "DeploymentAnnounced": lambda e: (
@@ -138,11 +146,7 @@ SUMMARIES: dict[str, Callable[[Any], str]] = {
     ),
     "Closed": lambda e: "mission closed",
     "ContributorsReported": lambda e: f"report lists {len(e.contributors)} contributors",
-    "TotalReported": lambda e: (
-        f"mission total {'about ' if e.approximate else ''}{e.strength:,}"
-        + "".join(f", {k.replace('_', ' ')} {v:,}" for k, v in e.categories.items())
-        + (f" ({e.contributors} contributors)" if e.contributors is not None else "")
-    ),
+    "TotalReported": _total,
 }
 
 

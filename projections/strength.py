@@ -49,12 +49,14 @@ class ReportedTotal:
 class StrengthRow:
     """Strength of one group on a date. ``strength`` None: unknown (some part of the group is
     present with no published figure); ``known`` is the sum of the parts that are known and
-    ``unknown_parts`` how many parts are not; ``approximate``: some part was rounded."""
+    ``unknown_parts`` how many parts are not; ``approximate``: some part was rounded;
+    ``since``: the day the oldest of its figures was set (how current the answer is)."""
 
     strength: int | None
     known: int
     unknown_parts: int
     approximate: bool
+    since: date
     contributor: str | None = None
     location: str | None = None
     region: str | None = None
@@ -260,7 +262,8 @@ class StrengthProjection(Projection):
         sql = (
             f"SELECT {select}COALESCE(SUM(strength), 0) AS known, "
             "COUNT(*) - COUNT(strength) AS unknown_parts, "
-            "COALESCE(MAX(approximate), 0) AS approximate, COUNT(*) AS parts "
+            "COALESCE(MAX(approximate), 0) AS approximate, COUNT(*) AS parts, "
+            "MIN(valid_from) AS since "
             "FROM strength_intervals WHERE mission = ? AND valid_from <= ? "
             f"AND (valid_to IS NULL OR valid_to > ?) {group}"
         )
@@ -276,6 +279,7 @@ class StrengthProjection(Projection):
                     known=known,
                     unknown_parts=unknown,
                     approximate=bool(row.pop("approximate")),
+                    since=date.fromisoformat(row.pop("since")),
                     **row,
                 )
             )

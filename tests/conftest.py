@@ -9,7 +9,7 @@ from tests.helpers import source
 from tracker import Tracker
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "seeds" / "minusma-2021-2023.jsonl"
+SEEDS = ROOT / "seeds"
 
 
 @pytest.fixture(params=["memory", "sqlite"])
@@ -31,7 +31,7 @@ def sqlite_tracker(tmp_path: Path) -> Tracker:
 @pytest.fixture
 def seeded_db(tmp_path: Path) -> Path:
     db = tmp_path / "seeded.db"
-    Tracker(db).import_events(SEEDS.read_text(encoding="utf-8").splitlines(), SEEDS.name)
+    Tracker(db).load_seeds(SEEDS)
     return db
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -32,7 +34,6 @@ from tracker.un_import import UNMonthlyImport, import_rows
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
     from datetime import date
-    from pathlib import Path
 
     from eventsourcing.domain import BaseAggregate
 
@@ -314,7 +315,8 @@ class Tracker(Application[UUID]):
             except json.JSONDecodeError as error:
                 raise InvalidInputError(f"{name}:{number}: not valid JSON ({error.msg})") from None
             except TrackerError as error:
-                raise type(error)(f"{name}:{number}: {error}") from None
+                error.args = (f"{name}:{number}: {error}",)  # same error, located
+                raise
             ids.append(event.event_id)
             kinds[type(event).__name__] += 1
         if not ids:
@@ -337,6 +339,36 @@ class Tracker(Application[UUID]):
         result = import_rows(batch, parsed, name, source_url)
         batch.save()
         return result
+
+    def load_seeds(self, directory: str | Path) -> list[str]:
+        """Load the seed files listed in ``directory/seeds.toml``, in order; return one line
+        of report per file.
+
+        Raises:
+            InvalidInputError: a seed file is missing or has a bad line (named).
+        """
+        folder = Path(directory)
+        manifest = folder / "seeds.toml"
+        try:
+            files = tomllib.loads(manifest.read_text(encoding="utf-8"))["file"]
+        except (OSError, KeyError, tomllib.TOMLDecodeError) as error:
+            raise InvalidInputError(
+                f"{manifest}: cannot read the list of seeds ({error})"
+            ) from None
+        report = []
+        for entry in files:
+            path = folder / entry["path"]
+            try:
+                data = path.read_bytes()
+            except OSError as error:
+                raise InvalidInputError(f"{path}: cannot read it ({error.strerror})") from None
+            if entry["format"] == "un-monthly":
+                result = self.import_un_monthly(data, str(path), entry.get("source_url"))
+                report.append(f"{path}: {result.count} events")
+            else:
+                lines = data.decode("utf-8").splitlines()
+                report.append(f"{path}: {self.import_events(lines, str(path)).count} events")
+        return report
 
     # Reading -------------------------------------------------------------------------------
     def catch_up(self) -> int:

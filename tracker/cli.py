@@ -200,6 +200,15 @@ def import_(ctx: click.Context, file: typing.BinaryIO, fmt: str, source_url: str
     click.echo(f"Imported {result.count} events from {file.name}: {kinds}")
 
 
+@cli.command()
+@click.argument("directory", default="seeds", type=click.Path(file_okay=False, exists=True))
+@click.pass_context
+def seed(ctx: click.Context, directory: str) -> None:
+    """Load the seed files listed in DIRECTORY/seeds.toml (default: seeds), in order."""
+    for line in open_tracker(ctx, create=True).load_seeds(directory):
+        click.echo(f"Loaded {line}")
+
+
 @cli.group()
 def record() -> None:
     """Record one event. Each kind has its own fields; every claim needs a source."""

@@ -8,6 +8,9 @@ import json
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
+if TYPE_CHECKING:
+    from datetime import date
+
 from rich import box
 from rich.console import Console
 from rich.table import Table
@@ -56,6 +59,10 @@ def _figure(strength: int | None, approximate: bool) -> str:
     return f"~{strength:,}" if approximate else f"{strength:,}"
 
 
+def _since(day: date) -> str:
+    return day.isoformat()
+
+
 def _label(dimension: str, value: str | None) -> str:
     if value is None:
         return UNASSIGNED[dimension]
@@ -70,16 +77,18 @@ def strength_table(answer: StrengthAnswer, console: Console) -> None:
     for dimension in answer.by or ("",):
         table.add_column(dimension.replace("_", " "))
     table.add_column("strength", justify="right")
+    table.add_column("figure of", justify="right")
     # Contributors at 0 (gone) are named below rather than listed row after row.
     gone = [r for r in answer.rows if r.strength == 0 and answer.by == ("contributor",)]
     if answer.by:
         for row in answer.rows:
             if row not in gone:
                 labels = [_label(d, getattr(row, d)) for d in answer.by]
-                table.add_row(*labels, _figure(row.strength, row.approximate))
+                table.add_row(*labels, _figure(row.strength, row.approximate), _since(row.since))
         table.add_section()
     total = _figure(answer.total, answer.approximate) if answer.rows else "no figure"
-    table.add_row("total", *[""] * (len(answer.by) - 1), total)
+    oldest = min((r.since for r in answer.rows), default=None)
+    table.add_row("total", *[""] * (len(answer.by) - 1), total, _since(oldest) if oldest else "")
     console.print(table)
     for note in strength_notes(answer, [r.contributor or "" for r in gone]):
         console.print(f"  {note}", highlight=False)
@@ -95,6 +104,12 @@ def strength_notes(answer: StrengthAnswer, gone: list[str]) -> list[str]:
         )
     if gone:
         notes.append(f"at 0 (left): {', '.join(gone)}")
+    stale = [r for r in answer.rows if (answer.on - r.since).days > 365 and r.strength]
+    if stale:
+        notes.append(
+            f"{len(stale)} row(s) rest on figures over a year older than {answer.on} (the last "
+            "known, not current): see 'figure of'"
+        )
     if answer.approximate:
         notes.append("~ some figures were rounded by their source")
     if answer.unknown:
