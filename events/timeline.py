@@ -248,3 +248,60 @@ def _close_changed(
             open_rows[cell] = (on, level, state.last_event[cell])
         else:  # replaced by a less specific figure: its row ends, no 0 is claimed for it
             del open_rows[cell]
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A report against what the earlier changes implied for its scope just before it.
+    ``implied`` None: unknown; ``present`` False: nothing at all was recorded for the scope;
+    ``since``: the day the implied level was last set."""
+
+    contributor: str
+    event_id: str
+    effective: date
+    location: str | None
+    personnel_type: str | None
+    implied: int | None
+    present: bool
+    reported: int | None
+    since: date | None
+
+    @property
+    def difference(self) -> int | None:
+        """Reported minus implied: what the record does not explain (None when unknowable)."""
+        if self.reported is None or self.implied is None or not self.present:
+            return None
+        return self.reported - self.implied
+
+
+def reconcile(contributor: str, changes: Iterable[Change]) -> list[Gap]:
+    """Replay ``changes`` and, at each report, compare its level with what came before."""
+    state = State(contributor)
+    set_on: dict[Cell, date] = {}
+    gaps = []
+    for change in sorted(changes, key=lambda c: c.sort_key):
+        if change.kind == "report":
+            cell: Cell = (change.location, change.personnel_type)
+            covered = [c for c in state.cells if _covers(cell, c)]
+            levels = [state.cells[c].strength for c in covered]
+            implied = None if any(n is None for n in levels) else sum(n or 0 for n in levels)
+            since = max((set_on[c] for c in covered if c in set_on), default=None)
+            gaps.append(
+                Gap(
+                    contributor,
+                    change.event_id,
+                    change.effective,
+                    change.location,
+                    change.personnel_type,
+                    implied,
+                    bool(covered),
+                    change.count,
+                    since,
+                )
+            )
+        before = dict(state.cells)
+        state.apply(change)
+        for c, level in state.cells.items():
+            if before.get(c) != level:
+                set_on[c] = change.effective
+    return gaps

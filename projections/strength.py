@@ -216,24 +216,7 @@ class StrengthProjection(Projection):
         self._superseded.clear()
 
     def _rederive(self, mission: str, contributor: str) -> None:
-        changes = [
-            Change(
-                r["event_id"],
-                date.fromisoformat(r["effective"]),
-                r["ord"],
-                r["kind"],
-                r["count"],
-                r["location"],
-                r["personnel_type"],
-                r["to_location"],
-                bool(r["approximate"]),
-            )
-            for r in rows(
-                self.db,
-                "SELECT * FROM strength_changes WHERE mission = ? AND contributor = ?",
-                [mission, contributor],
-            )
-        ]
+        changes = self.changes(mission, contributor)
         self.db.execute(
             "DELETE FROM strength_intervals WHERE mission = ? AND contributor = ?",
             [mission, contributor],
@@ -253,6 +236,32 @@ class StrengthProjection(Projection):
             }
             for interval in fold(contributor, changes)
         )
+
+    def contributors(self, mission: str) -> list[str]:
+        """Contributors with changes in force in ``mission``."""
+        sql = "SELECT DISTINCT contributor FROM strength_changes WHERE mission = ? ORDER BY 1"
+        return [row[0] for row in self.db.execute(sql, [mission]).fetchall()]
+
+    def changes(self, mission: str, contributor: str) -> list[Change]:
+        """A contingent's changes still in force, as the fold takes them."""
+        return [
+            Change(
+                r["event_id"],
+                date.fromisoformat(r["effective"]),
+                r["ord"],
+                r["kind"],
+                r["count"],
+                r["location"],
+                r["personnel_type"],
+                r["to_location"],
+                bool(r["approximate"]),
+            )
+            for r in rows(
+                self.db,
+                "SELECT * FROM strength_changes WHERE mission = ? AND contributor = ?",
+                [mission, contributor],
+            )
+        ]
 
     def strength(self, mission: str, on: date, by: tuple[Dimension, ...] = ()) -> list[StrengthRow]:
         """Strength of ``mission`` on ``on``, grouped by the ``by`` dimensions."""

@@ -23,6 +23,7 @@ from events.errors import (
     TrackerError,
 )
 from events.mission import Mission, mission_id
+from events.timeline import Gap, reconcile
 from events.values import country_code, find_place
 from projections import AuditProjection, Dimension, HistoryRow, StrengthProjection, StrengthRow
 from projections.strength import ReportedTotal
@@ -405,6 +406,21 @@ class Tracker(Application[UUID]):
             contributors=len(by_contributor),
             reported_total=self.strength_view.reported_total(acronym, on),
         )
+
+    def reconcile(self, mission: str, contributor: str | None = None) -> list[Gap]:
+        """Every report of ``mission`` (one ``contributor``'s, if given) against the level the
+        earlier events implied for its scope: where the record is incomplete."""
+        acronym = self._known_mission(mission)
+        self.strength_view.catch_up(self)
+        codes = (
+            [_contributor(contributor)] if contributor else self.strength_view.contributors(acronym)
+        )
+        gaps = [
+            gap
+            for code in codes
+            for gap in reconcile(code, self.strength_view.changes(acronym, code))
+        ]
+        return sorted(gaps, key=lambda g: (g.effective, g.contributor, g.event_id))
 
     def history(
         self, mission: str, contributor: str | None = None, categories: Iterable[str] = ()

@@ -166,6 +166,27 @@ def history(
         click.echo(render.history_text(mission.upper(), rows))
 
 
+@cli.command()
+@click.argument("mission")
+@click.option("--contributor", help="Only this contributor (ISO 3166 alpha-3 or name).")
+@click.option("--gaps-only", is_flag=True, help="Only the reports the record does not explain.")
+@format_option
+@click.pass_context
+def reconcile(
+    ctx: click.Context, mission: str, contributor: str | None, gaps_only: bool, fmt: str
+) -> None:
+    """Each report of MISSION against the strength the earlier events implied: the
+    unexplained difference shows where the record is incomplete."""
+    gaps = open_tracker(ctx).reconcile(mission, contributor)
+    if fmt == "table":
+        click.echo(render.reconcile_text(mission.upper(), gaps, gaps_only))
+        return
+    records = [r for r in render.reconcile_records(gaps) if not gaps_only or r["difference"]]
+    click.echo(
+        render.as_json(records) if fmt == "json" else render.as_csv(records), nl=fmt == "json"
+    )
+
+
 @cli.command(name="import")
 @click.argument("file", type=click.File("rb"))
 @click.option(

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from datetime import date
 
+    from events.timeline import Gap
+
 from rich import box
 from rich.console import Console
 from rich.table import Table
@@ -37,6 +39,22 @@ def strength_records(answer: StrengthAnswer) -> list[dict[str, Any]]:
             return [{"strength": None}]
         return [{"strength": answer.rows[0].strength}]
     return [{**row.keys(answer.by), "strength": row.strength} for row in answer.rows]
+
+
+def as_json(records: list[dict[str, Any]]) -> str:
+    return json.dumps(records, ensure_ascii=False)
+
+
+def as_csv(records: list[dict[str, Any]]) -> str:
+    """CSV of plain records; text that a spreadsheet would run as a formula is quoted."""
+    if not records:
+        return ""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(records[0]), lineterminator="\n")
+    writer.writeheader()
+    for record in records:
+        writer.writerow({k: "" if v is None else _safe_cell(v) for k, v in record.items()})
+    return out.getvalue()
 
 
 def strength_json(answer: StrengthAnswer) -> str:
@@ -195,4 +213,46 @@ def history_text(mission: str, rows: list[HistoryRow]) -> str:
         if row.superseded_by:
             lines.append(f"{'':<11} superseded by {row.superseded_by}")
         lines.append(f"{'':<11} recorded {row.recorded_at[:19].replace('T', ' ')} UTC")
+    return "\n".join(lines)
+
+
+def reconcile_records(gaps: list[Gap]) -> list[dict[str, Any]]:
+    return [
+        {
+            "valid": g.effective.isoformat(),
+            "event_id": g.event_id,
+            "contributor": g.contributor,
+            "location": g.location,
+            "personnel_type": g.personnel_type,
+            "implied": g.implied if g.present else None,
+            "implied_since": g.since.isoformat() if g.since else None,
+            "reported": g.reported,
+            "difference": g.difference,
+        }
+        for g in gaps
+    ]
+
+
+def reconcile_text(mission: str, gaps: list[Gap], gaps_only: bool) -> str:
+    shown = [g for g in gaps if not gaps_only or g.difference]
+    lines = [
+        f"{mission}: {len(gaps)} report(s); {sum(1 for g in gaps if g.difference)} with an "
+        "unexplained difference from what the earlier events implied"
+    ]
+    for g in shown:
+        scope = " ".join(
+            filter(None, [g.personnel_type, f"at {g.location}" if g.location else None])
+        )
+        if not g.present:
+            before = "nothing recorded before"
+        elif g.implied is None:
+            before = "unknown before"
+        else:
+            before = f"implied {g.implied:,} (since {g.since})"
+        reported = "unknown" if g.reported is None else f"{g.reported:,}"
+        diff = f"  difference {g.difference:+,}" if g.difference is not None else ""
+        lines.append(
+            f"{g.effective}  {g.contributor} {scope or 'all personnel'}: {before}, "
+            f"reported {reported}{diff}  [{g.event_id}]"
+        )
     return "\n".join(lines)
