@@ -3,7 +3,6 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DB := .demo/tracker.db
-DEMO_DATE := 2022-11-30
 
 .PHONY: demo test lint typecheck unit clean
 
@@ -22,9 +21,9 @@ $(VENV)/.installed-test: $(VENV)/.installed
 
 demo: $(VENV)/.installed
 	@rm -rf .demo && mkdir -p .demo
-	$(BIN)/tracker --db $(DEMO_DB) import seeds/minusma-2021-2023.jsonl
-	$(BIN)/tracker --db $(DEMO_DB) strength MINUSMA --on $(DEMO_DATE) --by contributor
-	$(BIN)/tracker --db $(DEMO_DB) history MINUSMA --contributor SWE --only announcement
+	$(BIN)/tracker --db $(DEMO_DB) seed seeds
+	$(BIN)/tracker --db $(DEMO_DB) strength MINUSMA --on 2013-12-31 --by contributor
+	$(BIN)/tracker --db $(DEMO_DB) announcements MINUSMA --on 2023-06-30
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

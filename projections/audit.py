@@ -261,3 +261,8 @@ class AuditProjection(Projection):
             "ORDER BY COALESCE(valid_start, '9999'), effective, position"
         )
         return [HistoryRow(**row) for row in rows(self.db, sql, params)]
+
+    def payloads(self, mission: str) -> dict[str, str]:
+        """Every event's fields (JSON) by event id, for one mission."""
+        sql = "SELECT event_id, payload FROM audit_events WHERE mission = ?"
+        return dict(self.db.execute(sql, [mission]).fetchall())

@@ -263,8 +263,16 @@ class StrengthProjection(Projection):
             )
         ]
 
-    def strength(self, mission: str, on: date, by: tuple[Dimension, ...] = ()) -> list[StrengthRow]:
-        """Strength of ``mission`` on ``on``, grouped by the ``by`` dimensions."""
+    def strength(
+        self,
+        mission: str,
+        on: date,
+        by: tuple[Dimension, ...] = (),
+        where: dict[Dimension, str] | None = None,
+    ) -> list[StrengthRow]:
+        """Strength of ``mission`` on ``on``, grouped by the ``by`` dimensions, counting only
+        the rows whose dimensions equal ``where``'s values."""
+        filters = "".join(f" AND {dimension} = ?" for dimension in where or {})
         columns = ", ".join(by)
         group = f"GROUP BY {columns} ORDER BY {columns}" if by else ""
         select = f"{columns}, " if by else ""
@@ -274,11 +282,11 @@ class StrengthProjection(Projection):
             "COALESCE(MAX(approximate), 0) AS approximate, COUNT(*) AS parts, "
             "MIN(valid_from) AS since "
             "FROM strength_intervals WHERE mission = ? AND valid_from <= ? "
-            f"AND (valid_to IS NULL OR valid_to > ?) {group}"
+            f"AND (valid_to IS NULL OR valid_to > ?){filters} {group}"
         )
         day = on.isoformat()
         found = []
-        for row in rows(self.db, sql, [mission, day, day]):
+        for row in rows(self.db, sql, [mission, day, day, *(where or {}).values()]):
             if not row.pop("parts"):
                 continue  # nothing in force: no row at all (not a row of 0)
             known, unknown = row.pop("known"), row.pop("unknown_parts")
@@ -293,3 +301,12 @@ class StrengthProjection(Projection):
                 )
             )
         return found
+
+    def change_days(self, mission: str, contributor: str, after: date) -> list[date]:
+        """The days after ``after`` on which a contingent's level changed."""
+        sql = (
+            "SELECT DISTINCT valid_from FROM strength_intervals WHERE mission = ? "
+            "AND contributor = ? AND valid_from > ? ORDER BY 1"
+        )
+        found = self.db.execute(sql, [mission, contributor, after.isoformat()]).fetchall()
+        return [date.fromisoformat(row[0]) for row in found]

@@ -160,3 +160,54 @@ def test_history_is_in_valid_time_order_with_all_three_times(tracker: Tracker) -
     assert [r.kind for r in tracker.history("TESTMIS", "BEN", ["announcement"])] == [
         "WithdrawalAnnounced"
     ]
+
+
+def test_ledger_says_retracted_and_revised(tracker: Tracker) -> None:
+    first = tracker.announce_withdrawal(
+        **AT, valid="2022-01-10", full=True, target="2022-06", source=source()
+    )
+    tracker.announce_withdrawal(
+        **AT, valid="2022-02-10", full=True, target="2022-12", source=source()
+    )
+    wrong = tracker.announce_deployment(**AT, valid="2022-03-01", count=500, source=source())
+    tracker.retract_event(wrong.event_id, reason="misread: another contributor")
+    statuses = {r.event_id: r.status for r in tracker.announcements("TESTMIS", on=date(2022, 7, 1))}
+    assert statuses[first.event_id] == "revised"
+    assert statuses[wrong.event_id] == "retracted"
+    assert list(statuses.values()).count("pending") == 1
+
+
+def test_ledger_fulfilled_when_the_record_shows_it(tracker: Tracker) -> None:
+    tracker.report_strength(
+        **AT,
+        valid="2022-01-01",
+        strength=140,
+        personnel_type="formed_police_units",
+        source=source(),
+    )
+    announced = tracker.announce_withdrawal(
+        **AT,
+        valid="2022-05-19",
+        count=140,
+        personnel_type="formed_police_units",
+        target="2022-11-05",
+        source=source(),
+    )
+    assert [r.status for r in tracker.announcements("TESTMIS", on=date(2022, 6, 1))] == ["pending"]
+    tracker.withdraw_contingent(
+        **AT, valid="2022-09-01", count=100, personnel_type="formed_police_units", source=source()
+    )
+    assert [r.status for r in tracker.announcements("TESTMIS", on=date(2022, 10, 1))] == [
+        "under way"
+    ]
+    tracker.withdraw_contingent(
+        **AT, valid="2022-10-20", count=40, personnel_type="formed_police_units", source=source()
+    )
+    (row,) = tracker.announcements("TESTMIS", on=date(2022, 12, 1))
+    assert (row.event_id, row.status, row.fulfilled_on, row.level_then, row.level_now) == (
+        announced.event_id,
+        "fulfilled",
+        date(2022, 10, 20),
+        140,
+        0,
+    )

@@ -6,6 +6,7 @@ import json
 import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -30,11 +31,11 @@ from projections.strength import ReportedTotal
 from tracker.config import StoreConfig
 from tracker.importers import un_monthly
 from tracker.kinds import CONTINGENT_KINDS, MISSION_KINDS, SHARED_KINDS, kind_name
+from tracker.ledger import LedgerRow, ledger
 from tracker.un_import import UNMonthlyImport, import_rows
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
-    from datetime import date
 
     from eventsourcing.domain import BaseAggregate
 
@@ -421,6 +422,28 @@ class Tracker(Application[UUID]):
             for gap in reconcile(code, self.strength_view.changes(acronym, code))
         ]
         return sorted(gaps, key=lambda g: (g.effective, g.contributor, g.event_id))
+
+    def announcements(
+        self,
+        mission: str,
+        contributor: str | None = None,
+        status: Iterable[str] = (),
+        on: date | None = None,
+    ) -> list[LedgerRow]:
+        """Every announcement of ``mission`` with its source, target, and its status against
+        what the record shows happened, as of ``on`` (default: today)."""
+        acronym = self._known_mission(mission)
+        self.catch_up()
+        events = self.audit_view.history(acronym, None, ("announcement", "retraction"))
+        payloads = self.audit_view.payloads(acronym)
+        rows = ledger(self.strength_view, acronym, events, payloads, on or date.today())
+        code = _contributor(contributor) if contributor else None
+        wanted = set(status)
+        return [
+            r
+            for r in rows
+            if (code is None or r.contributor == code) and (not wanted or r.status in wanted)
+        ]
 
     def history(
         self, mission: str, contributor: str | None = None, categories: Iterable[str] = ()

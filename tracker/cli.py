@@ -6,7 +6,7 @@ import sqlite3
 import sys
 import types
 import typing
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from projections import DIMENSIONS
 from tracker import render
 from tracker.application import Tracker
 from tracker.kinds import CONTINGENT_KINDS, MISSION_KINDS, SHARED_KINDS
+from tracker.ledger import STATUSES
 
 FIELD_HELP = {
     "valid": "When it happened or takes effect (valid time)",
@@ -185,6 +186,43 @@ def reconcile(
     click.echo(
         render.as_json(records) if fmt == "json" else render.as_csv(records), nl=fmt == "json"
     )
+
+
+@cli.command()
+@click.argument("mission")
+@click.option("--contributor", help="Only this contributor (ISO 3166 alpha-3 or name).")
+@click.option(
+    "--status",
+    multiple=True,
+    type=click.Choice(list(STATUSES)),
+    help="Only announcements with this status; repeat for several.",
+)
+@click.option(
+    "--on",
+    "on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Status as of this date (default: today).",
+)
+@format_option
+@click.pass_context
+def announcements(
+    ctx: click.Context,
+    mission: str,
+    contributor: str | None,
+    status: tuple[str, ...],
+    on: datetime | None,
+    fmt: str,
+) -> None:
+    """Every announcement of MISSION with its source, target and status against what the
+    record shows happened: pending, under way, fulfilled, overdue, revised, retracted."""
+    day = on.date() if on else date.today()
+    rows = open_tracker(ctx).announcements(mission, contributor, status, day)
+    if fmt == "table":
+        click.echo(render.ledger_text(mission.upper(), rows, day))
+        return
+    records = render.ledger_records(rows)
+    text = render.as_json(records) if fmt == "json" else render.as_csv(records)
+    click.echo(text, nl=fmt == "json")
 
 
 @cli.command(name="import")

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from datetime import date
 
     from events.timeline import Gap
+    from tracker.ledger import LedgerRow
 
 from rich import box
 from rich.console import Console
@@ -255,4 +256,34 @@ def reconcile_text(mission: str, gaps: list[Gap], gaps_only: bool) -> str:
             f"{g.effective}  {g.contributor} {scope or 'all personnel'}: {before}, "
             f"reported {reported}{diff}  [{g.event_id}]"
         )
+    return "\n".join(lines)
+
+
+def ledger_records(rows: list[LedgerRow]) -> list[dict[str, Any]]:
+    return [
+        {**asdict(r), "fulfilled_on": r.fulfilled_on.isoformat() if r.fulfilled_on else None}
+        for r in rows
+    ]
+
+
+def _number(value: int | None) -> str:
+    return "?" if value is None else f"{value:,}"
+
+
+def ledger_text(mission: str, rows: list[LedgerRow], on: date) -> str:
+    lines = [f"{mission} announcements as of {on}: {len(rows)}"]
+    for r in rows:
+        lines.append("")
+        lines.append(
+            f"{r.valid:<11} {r.contributor}  {r.status.upper()}: {r.summary}  [{r.event_id}]"
+        )
+        done = f", done on {r.fulfilled_on}" if r.fulfilled_on else ""
+        lines.append(
+            f"{'':<11} announced {_number(r.announced)}; strength in its scope "
+            f"{_number(r.level_then)} then, {_number(r.level_now)} on {on}{done}"
+        )
+        published = f" (published {r.published_on})" if r.published_on else ""
+        lines.append(f"{'':<11} source: {r.source_title}{published}")
+        if r.source_url:
+            lines.append(f"{'':<11} {r.source_url}")
     return "\n".join(lines)
