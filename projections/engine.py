@@ -11,6 +11,7 @@ library's single tracking row: see shared/notes/eventsourcing-9.5.md, pitfall 2)
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from abc import ABC, abstractmethod
 from pathlib import Path
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from eventsourcing.application import Application
+    from eventsourcing.persistence import Notification
 
 BATCH_SIZE = 1000  # notifications per view transaction: per-event commits cap replay at ~2,500/s
 
@@ -33,6 +35,7 @@ class Projection(ABC):
 
     name: ClassVar[str]
     version: ClassVar[int] = 1
+    rebuilt_because: str | None = None  # set when the view was thrown away to be rebuilt
 
     def __init__(self, path: str | Path | None) -> None:
         """``path`` None keeps the view in memory (tests)."""
@@ -52,18 +55,23 @@ class Projection(ABC):
         info = self.db.table("_projection")
         stored = next(iter(info.rows), None) if info.exists() else None
         if stored and (stored["name"], stored["version"]) != (self.name, self.version):
-            self.drop_tables()  # older version: rebuilt from the log on next catch-up
-            self.db.table("_tracking").drop(ignore=True)
-            info.drop()
+            self.reset(f"version {stored['version']} -> {self.version}")
             stored = None
         self.create_tables()
         if stored is None:
             self.db.table("_projection").insert({"name": self.name, "version": self.version})
         self.db.table("_tracking").create(
-            {"application_name": str, "notification_id": int},
+            {"application_name": str, "notification_id": int, "last_event": str},
             pk="application_name",
             if_not_exists=True,
         )
+
+    def reset(self, why: str) -> None:
+        """Throw the view away, to be rebuilt from position 0; say so once."""
+        self.drop_tables()
+        for table in ("_tracking", "_projection"):
+            self.db.table(table).drop(ignore=True)
+        self.rebuilt_because = why
 
     def close(self) -> None:
         self.db.close()
@@ -93,26 +101,49 @@ class Projection(ABC):
         ).fetchone()
         return int(row[0]) if row else 0
 
-    def _record_position(self, application_name: str, old: int, new: int) -> None:
+    def _last_event(self, application_name: str) -> str | None:
+        row = self.db.execute(
+            "SELECT last_event FROM _tracking WHERE application_name = ?", [application_name]
+        ).fetchone()
+        return str(row[0]) if row else None
+
+    def _record_position(self, application_name: str, old: int, new: int, last_event: str) -> None:
         if old == 0 and self.position(application_name) == 0:
             self.db.execute(
-                "INSERT INTO _tracking (application_name, notification_id) VALUES (?, ?)",
-                [application_name, new],
+                "INSERT INTO _tracking (application_name, notification_id, last_event) "
+                "VALUES (?, ?, ?)",
+                [application_name, new, last_event],
             )
             return
         cursor = self.db.execute(
-            "UPDATE _tracking SET notification_id = ? "
+            "UPDATE _tracking SET notification_id = ?, last_event = ? "
             "WHERE application_name = ? AND notification_id = ?",
-            [new, application_name, old],
+            [new, last_event, application_name, old],
         )
         if cursor.rowcount != 1:  # someone else moved it: this batch must not count twice
             raise RuntimeError(f"{self.name}: position moved under us, batch rolled back")
+
+    def _belongs_to(self, app: Application[Any]) -> bool:
+        """Whether the last event this view applied is in ``app``'s log at the same place: a
+        view left beside another store (or an older copy of this one) is not used."""
+        position = self.position(app.name)
+        if position == 0:
+            return True
+        found = app.recorder.select_notifications(start=position, limit=1)
+        return (
+            bool(found)
+            and found[0].id == position
+            and _identity(found[0]) == (self._last_event(app.name))
+        )
 
     def transaction(self) -> _Transaction:
         return _Transaction(self.db.conn)
 
     def catch_up(self, app: Application[Any], batch_size: int = BATCH_SIZE) -> int:
         """Apply every event after the recorded position; return how many were applied."""
+        if not self._belongs_to(app):
+            self.reset("it was built from another event store")
+            self._prepare()
         applied = 0
         while True:
             with self.transaction():
@@ -125,8 +156,16 @@ class Projection(ABC):
                 for notification in notifications:
                     self.process(app.mapper.to_domain_event(notification), notification.id)
                 self.flush()
-                self._record_position(app.name, start, notifications[-1].id)
+                last = notifications[-1]
+                self._record_position(app.name, start, last.id, _identity(last))
             applied += len(notifications)
+
+
+def _identity(notification: Notification) -> str:
+    """Which stored event this is: stream, version and a digest of its state (which holds its
+    recorded time), so the same ids in another store do not pass for it."""
+    digest = hashlib.sha256(notification.state).hexdigest()[:16]
+    return f"{notification.originator_id}/{notification.originator_version}/{digest}"
 
 
 class _Transaction:

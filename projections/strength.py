@@ -68,7 +68,7 @@ class StrengthRow:
 
 class StrengthProjection(Projection):
     name = "strength"
-    version = 1
+    version = 2  # 2: a new report of the same level starts a new interval row
 
     def __init__(self, path: Any) -> None:
         super().__init__(path)
@@ -280,7 +280,10 @@ class StrengthProjection(Projection):
             f"SELECT {select}COALESCE(SUM(strength), 0) AS known, "
             "COUNT(*) - COUNT(strength) AS unknown_parts, "
             "COALESCE(MAX(approximate), 0) AS approximate, COUNT(*) AS parts, "
-            "MIN(valid_from) AS since "
+            # how current: the oldest figure that counts (a part at 0 is not a figure of the
+            # group's strength, unless every part is 0)
+            "COALESCE(MIN(CASE WHEN strength IS NULL OR strength <> 0 THEN valid_from END), "
+            "MIN(valid_from)) AS since "
             "FROM strength_intervals WHERE mission = ? AND valid_from <= ? "
             f"AND (valid_to IS NULL OR valid_to > ?){filters} {group}"
         )

@@ -128,7 +128,7 @@ def test_position_that_moved_under_a_batch_rolls_it_back(tmp_path: Path) -> None
     view = tracker.strength_view
     view.catch_up(tracker)
     with view.transaction(), pytest.raises(RuntimeError, match="position moved"):
-        view._record_position(tracker.name, 0, 5)
+        view._record_position(tracker.name, 0, 5, "x/1")
 
 
 def test_a_new_projection_version_is_rebuilt_from_the_log(
@@ -147,3 +147,25 @@ def test_a_new_projection_version_is_rebuilt_from_the_log(
     assert upgraded.position(tracker.name) == 0
     assert upgraded.catch_up(tracker) == tracker.recorder.max_notification_id()
     assert [r.strength for r in upgraded.strength("TESTMIS", date(2022, 1, 1))] == [250]
+
+
+def test_a_view_left_beside_another_store_is_rebuilt(tmp_path: Path) -> None:
+    first = Tracker(tmp_path / "t.db")
+    first.establish_mission(
+        mission="TESTMIS", name="Test", host="MLI", valid="2020-01-01", source=source()
+    )
+    first.report_strength(
+        mission="TESTMIS", contributor="BEN", valid="2022-01-01", strength=250, source=source()
+    )
+    assert [r.strength for r in first.strength("TESTMIS", date(2022, 1, 1)).rows] == [250]
+    first.close()
+    (tmp_path / "t.db").unlink()  # the store goes; its view file stays
+    second = Tracker(tmp_path / "t.db")
+    second.establish_mission(
+        mission="TESTMIS", name="Test", host="MLI", valid="2020-01-01", source=source()
+    )
+    second.report_strength(
+        mission="TESTMIS", contributor="BEN", valid="2022-01-01", strength=99, source=source()
+    )
+    assert [r.strength for r in second.strength("TESTMIS", date(2022, 1, 1)).rows] == [99]
+    assert second.strength_view.rebuilt_because == "it was built from another event store"

@@ -372,6 +372,14 @@ class Tracker(Application[UUID]):
                 report.append(f"{path}: {self.import_events(lines, str(path)).count} events")
         return report
 
+    def notices(self) -> list[str]:
+        """What the user should know happened behind a query (a view rebuilt, and why)."""
+        return [
+            f"the {view.name} view was rebuilt from the event log: {view.rebuilt_because}"
+            for view in (self.strength_view, self.audit_view)
+            if view.rebuilt_because
+        ]
+
     # Reading -------------------------------------------------------------------------------
     def catch_up(self) -> int:
         """Bring every view up to the log's head; return how many events were applied."""

@@ -81,8 +81,14 @@ def open_tracker(ctx: click.Context, *, create: bool = False) -> Tracker:
         raise click.ClickException(
             f"cannot open the store {db or 'tracker.db'!r}: {error}"
         ) from None
-    ctx.call_on_close(tracker.close)
+    ctx.call_on_close(lambda: _finish(tracker))
     return tracker
+
+
+def _finish(tracker: Tracker) -> None:
+    for notice in tracker.notices():
+        click.echo(f"Note: {notice}", err=True)
+    tracker.close()
 
 
 @click.group(cls=TrackerGroup)

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from datetime import date
 
     from events.timeline import Gap
+    from projections import StrengthRow
     from tracker.ledger import LedgerRow
 
 from rich import box
@@ -97,8 +98,8 @@ def strength_table(answer: StrengthAnswer, console: Console) -> None:
         table.add_column(dimension.replace("_", " "))
     table.add_column("strength", justify="right")
     table.add_column("figure of", justify="right")
-    # Contributors at 0 (gone) are named below rather than listed row after row.
-    gone = [r for r in answer.rows if r.strength == 0 and answer.by == ("contributor",)]
+    # Rows at 0 (contributors or parts that left) are summed up below, not listed one by one.
+    gone = [r for r in answer.rows if r.strength == 0]
     if answer.by:
         for row in answer.rows:
             if row not in gone:
@@ -106,14 +107,14 @@ def strength_table(answer: StrengthAnswer, console: Console) -> None:
                 table.add_row(*labels, _figure(row.strength, row.approximate), _since(row.since))
         table.add_section()
     total = _figure(answer.total, answer.approximate) if answer.rows else "no figure"
-    oldest = min((r.since for r in answer.rows), default=None)
+    oldest = min((r.since for r in answer.rows if r.strength != 0), default=None)
     table.add_row("total", *[""] * (len(answer.by) - 1), total, _since(oldest) if oldest else "")
     console.print(table)
-    for note in strength_notes(answer, [r.contributor or "" for r in gone]):
+    for note in strength_notes(answer, gone):
         console.print(f"  {note}", highlight=False)
 
 
-def strength_notes(answer: StrengthAnswer, gone: list[str]) -> list[str]:
+def strength_notes(answer: StrengthAnswer, gone: list[StrengthRow]) -> list[str]:
     """What the reader of the table must know to read the total right."""
     notes = []
     if answer.rows:
@@ -121,8 +122,10 @@ def strength_notes(answer: StrengthAnswer, gone: list[str]) -> list[str]:
             f"total of the {answer.contributors} contributor(s) with a figure recorded "
             "for this date"
         )
-    if gone:
-        notes.append(f"at 0 (left): {', '.join(gone)}")
+    if gone and answer.by == ("contributor",):
+        notes.append(f"at 0 (left): {', '.join(r.contributor or '' for r in gone)}")
+    elif gone:
+        notes.append(f"{len(gone)} row(s) at 0 not listed (left); --format csv lists them")
     stale = [r for r in answer.rows if (answer.on - r.since).days > 365 and r.strength]
     if stale:
         notes.append(
