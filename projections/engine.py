@@ -25,7 +25,12 @@ if TYPE_CHECKING:
     from eventsourcing.application import Application
     from eventsourcing.persistence import Notification
 
-BATCH_SIZE = 1000  # notifications per view transaction: per-event commits cap replay at ~2,500/s
+BATCH_SIZE = 1000
+TRACKING_COLUMNS: dict[str, type] = {
+    "application_name": str,
+    "notification_id": int,
+    "last_event": str,  # identity of the last event applied: see ``_belongs_to``
+}  # notifications per view transaction: per-event commits cap replay at ~2,500/s
 
 
 class Projection(ABC):
@@ -54,14 +59,18 @@ class Projection(ABC):
     def _prepare(self) -> None:
         info = self.db.table("_projection")
         stored = next(iter(info.rows), None) if info.exists() else None
+        tracking = self.db.table("_tracking")
         if stored and (stored["name"], stored["version"]) != (self.name, self.version):
             self.reset(f"version {stored['version']} -> {self.version}")
+            stored = None
+        elif tracking.exists() and set(tracking.columns_dict) != set(TRACKING_COLUMNS):
+            self.reset("its bookkeeping is of an older kind")
             stored = None
         self.create_tables()
         if stored is None:
             self.db.table("_projection").insert({"name": self.name, "version": self.version})
         self.db.table("_tracking").create(
-            {"application_name": str, "notification_id": int, "last_event": str},
+            TRACKING_COLUMNS,
             pk="application_name",
             if_not_exists=True,
         )

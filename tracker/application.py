@@ -61,7 +61,7 @@ class ImportResult:
 class StrengthAnswer:
     """Strength of a mission on a date, grouped by ``by``. ``total`` is the sum of the known
     figures; ``unknown`` lists the contributors present whose figure is unknown (not in it);
-    ``contributors`` counts the contributors with any figure or change in force that day;
+    ``contributors`` counts the contributors present that day (not at 0);
     ``reported_total`` is the latest whole-mission figure reported on or before that day."""
 
     mission: str
@@ -412,7 +412,7 @@ class Tracker(Application[UUID]):
             total=sum(row.known for row in by_contributor),
             unknown=unknown,
             approximate=any(row.approximate for row in by_contributor),
-            contributors=len(by_contributor),
+            contributors=sum(1 for row in by_contributor if row.strength != 0),
             reported_total=self.strength_view.reported_total(acronym, on),
         )
 

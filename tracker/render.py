@@ -118,10 +118,7 @@ def strength_notes(answer: StrengthAnswer, gone: list[StrengthRow]) -> list[str]
     """What the reader of the table must know to read the total right."""
     notes = []
     if answer.rows:
-        notes.append(
-            f"total of the {answer.contributors} contributor(s) with a figure recorded "
-            "for this date"
-        )
+        notes.append(f"total of the {answer.contributors} contributor(s) present on this date")
     if gone and answer.by == ("contributor",):
         notes.append(f"at 0 (left): {', '.join(r.contributor or '' for r in gone)}")
     elif gone:
