@@ -9,7 +9,7 @@ withdrawal short (see ``events.timeline``).
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, Any, NewType
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, NewType
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from pydantic import Field, model_validator
@@ -17,7 +17,7 @@ from pydantic import Field, model_validator
 from events.base import Aggregate
 from events.claims import Claimed, Incident, Retraction, check_supersedes, superseded_target
 from events.errors import InsufficientStrengthError
-from events.timeline import Change, State, fold
+from events.timeline import Change, ChangeKind, State, fold
 from events.values import Contributor, Count, Location, MissionAcronym, PersonnelType, ValidDate
 
 if TYPE_CHECKING:
@@ -88,46 +88,50 @@ class Contingent(Aggregate):
         location: Location = None
         target: ValidDate | None = None
 
-    class Deployed(Event, Claimed):
+    class ChangeEvent(Event, Claimed):
+        """Base of the events that move strength: each knows its place in the fold."""
+
+        change_kind: ClassVar[ChangeKind]
+
+        def as_change(self) -> Change:
+            fields = vars(self)
+            count = fields["strength"] if self.change_kind == "report" else fields["count"]
+            return Change(
+                self.event_id,
+                self.valid.effective,
+                self.originator_version,
+                self.change_kind,
+                count,
+                fields["location"],
+                fields["personnel_type"],
+                fields.get("to_location"),
+                fields.get("approximate", False),
+            )
+
+    class Deployed(ChangeEvent):
         """``count`` personnel of ``personnel_type`` arrived at ``location`` on ``valid``."""
+
+        change_kind = "deploy"
 
         count: PositiveCount
         personnel_type: PersonnelType | None = None
         location: Location = None
 
-        def as_change(self) -> Change:
-            return Change(
-                self.event_id,
-                self.valid.effective,
-                self.originator_version,
-                "deploy",
-                self.count,
-                self.location,
-                self.personnel_type,
-            )
-
-    class Withdrawn(Event, Claimed):
+    class Withdrawn(ChangeEvent):
         """``count`` personnel of ``personnel_type`` left ``location`` (the mission, when no
         location is given) on ``valid``. No ``count``: everyone in that scope left."""
+
+        change_kind = "withdraw"
 
         count: PositiveCount | None = None
         personnel_type: PersonnelType | None = None
         location: Location = None
 
-        def as_change(self) -> Change:
-            return Change(
-                self.event_id,
-                self.valid.effective,
-                self.originator_version,
-                "withdraw",
-                self.count,
-                self.location,
-                self.personnel_type,
-            )
-
-    class Moved(Event, Claimed):
+    class Moved(ChangeEvent):
         """``count`` personnel of ``personnel_type`` moved from ``location`` to
         ``to_location`` on ``valid``; the contingent's strength is unchanged."""
+
+        change_kind = "move"
 
         count: PositiveCount
         personnel_type: PersonnelType | None = None
@@ -144,19 +148,7 @@ class Contingent(Aggregate):
                 )
             return self
 
-        def as_change(self) -> Change:
-            return Change(
-                self.event_id,
-                self.valid.effective,
-                self.originator_version,
-                "move",
-                self.count,
-                self.location,
-                self.personnel_type,
-                self.to_location,
-            )
-
-    class StrengthReported(Event, Claimed):
+    class StrengthReported(ChangeEvent):
         """An authoritative level: ``strength`` personnel of ``personnel_type`` (all types,
         when not given) at ``location`` (anywhere in the mission, when not given) on
         ``valid``. ``strength`` None: present, but the figure was not published (unknown,
@@ -165,6 +157,8 @@ class Contingent(Aggregate):
         missing from a monthly report has left). ``male``/``female``: as the source gives
         them; they need not add up to ``strength`` (gender is not given for everyone)."""
 
+        change_kind = "report"
+
         strength: Count | None
         personnel_type: PersonnelType | None = None
         location: Location = None
@@ -172,18 +166,6 @@ class Contingent(Aggregate):
         inferred: bool = False
         male: Count | None = None
         female: Count | None = None
-
-        def as_change(self) -> Change:
-            return Change(
-                self.event_id,
-                self.valid.effective,
-                self.originator_version,
-                "report",
-                self.strength,
-                self.location,
-                self.personnel_type,
-                approximate=self.approximate,
-            )
 
     class IncidentNoted(Event, Claimed, Incident):
         """An incident involving the contingent: an attack, a detention, fatalities. It never

@@ -6,6 +6,7 @@ import sqlite3
 import sys
 import types
 import typing
+from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -107,6 +108,20 @@ def cli(ctx: click.Context, db: str | None) -> None:
     ctx.obj = {"db": db}
 
 
+def contributor_option(f: Any) -> Any:
+    return click.option("--contributor", help="Only this contributor (ISO 3166 alpha-3 or name).")(
+        f
+    )
+
+
+def emit(records: list[dict[str, Any]], fmt: str) -> None:
+    """Print plain records as JSON (one array) or CSV."""
+    if fmt == "json":
+        click.echo(render.as_json(records))
+    else:
+        click.echo(render.as_csv(records), nl=False)
+
+
 def format_option(f: Any) -> Any:
     return click.option(
         "--format",
@@ -150,7 +165,7 @@ def strength(ctx: click.Context, mission: str, on: datetime, by: tuple[str, ...]
 
 @cli.command()
 @click.argument("mission")
-@click.option("--contributor", help="Only this contributor (ISO 3166 alpha-3 or name).")
+@contributor_option
 @click.option(
     "--only",
     multiple=True,
@@ -165,17 +180,15 @@ def history(
     """The audit trail of MISSION: every event in valid-time order, with its recorded time,
     source, and what it superseded."""
     rows = open_tracker(ctx).history(mission, contributor, only)
-    if fmt == "json":
-        click.echo(render.history_json(rows))
-    elif fmt == "csv":
-        click.echo(render.history_csv(rows), nl=False)
-    else:
+    if fmt == "table":
         click.echo(render.history_text(mission.upper(), rows))
+    else:
+        emit([asdict(row) for row in rows], fmt)
 
 
 @cli.command()
 @click.argument("mission")
-@click.option("--contributor", help="Only this contributor (ISO 3166 alpha-3 or name).")
+@contributor_option
 @click.option("--gaps-only", is_flag=True, help="Only the reports the record does not explain.")
 @format_option
 @click.pass_context
@@ -188,15 +201,12 @@ def reconcile(
     if fmt == "table":
         click.echo(render.reconcile_text(mission.upper(), gaps, gaps_only))
         return
-    records = [r for r in render.reconcile_records(gaps) if not gaps_only or r["difference"]]
-    click.echo(
-        render.as_json(records) if fmt == "json" else render.as_csv(records), nl=fmt == "json"
-    )
+    emit([r for r in render.reconcile_records(gaps) if not gaps_only or r["difference"]], fmt)
 
 
 @cli.command()
 @click.argument("mission")
-@click.option("--contributor", help="Only this contributor (ISO 3166 alpha-3 or name).")
+@contributor_option
 @click.option(
     "--status",
     multiple=True,
@@ -226,9 +236,7 @@ def announcements(
     if fmt == "table":
         click.echo(render.ledger_text(mission.upper(), rows, day))
         return
-    records = render.ledger_records(rows)
-    text = render.as_json(records) if fmt == "json" else render.as_csv(records)
-    click.echo(text, nl=fmt == "json")
+    emit(render.ledger_records(rows), fmt)
 
 
 @cli.command(name="import")

@@ -47,12 +47,14 @@ def as_json(records: list[dict[str, Any]]) -> str:
     return json.dumps(records, ensure_ascii=False)
 
 
-def as_csv(records: list[dict[str, Any]]) -> str:
-    """CSV of plain records; text that a spreadsheet would run as a formula is quoted."""
-    if not records:
+def as_csv(records: list[dict[str, Any]], fields: list[str] | None = None) -> str:
+    """CSV of plain records (header first); text a spreadsheet would run as a formula is
+    quoted, and an unknown figure is an empty cell."""
+    names = fields if fields is not None else list(records[0]) if records else []
+    if not names:
         return ""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(records[0]), lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=names, lineterminator="\n")
     writer.writeheader()
     for record in records:
         writer.writerow({k: "" if v is None else _safe_cell(v) for k, v in record.items()})
@@ -64,13 +66,7 @@ def strength_json(answer: StrengthAnswer) -> str:
 
 
 def strength_csv(answer: StrengthAnswer) -> str:
-    out = io.StringIO()
-    records = strength_records(answer)
-    writer = csv.DictWriter(out, fieldnames=[*answer.by, "strength"], lineterminator="\n")
-    writer.writeheader()
-    for record in records:
-        writer.writerow({k: "" if v is None else v for k, v in record.items()})
-    return out.getvalue()
+    return as_csv(strength_records(answer), [*answer.by, "strength"])
 
 
 def _figure(strength: int | None, approximate: bool) -> str:
@@ -155,37 +151,6 @@ def strength_notes(answer: StrengthAnswer, gone: list[StrengthRow]) -> list[str]
             f"reported for the whole mission on {reported.as_of}: {what} ({reported.event_id})"
         )
     return notes
-
-
-HISTORY_FIELDS = (
-    "valid",
-    "event_id",
-    "kind",
-    "summary",
-    "published_on",
-    "recorded_at",
-    "source_title",
-    "source_url",
-    "quote",
-    "supersedes",
-    "reason",
-    "superseded_by",
-)
-
-
-def history_json(rows: list[HistoryRow]) -> str:
-    return json.dumps([asdict(row) for row in rows], ensure_ascii=False)
-
-
-def history_csv(rows: list[HistoryRow]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(
-        out, fieldnames=list(HISTORY_FIELDS), lineterminator="\n", extrasaction="ignore"
-    )
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: "" if v is None else _safe_cell(v) for k, v in asdict(row).items()})
-    return out.getvalue()
 
 
 def _safe_cell(value: Any) -> Any:
