@@ -167,6 +167,21 @@ class Contingent(Aggregate):
         male: Count | None = None
         female: Count | None = None
 
+    class PresenceEstimated(Event, Claimed):
+        """An estimate that the contributor had personnel at ``location`` during ``valid``
+        (usually a year), with ``troops`` the size the estimate gives (Geo-PKO infers it from
+        unit symbols on UN deployment maps: a company about 150, a battalion about 850-950).
+        An estimate of *where*, not a count: it never changes strength."""
+
+        location: Location
+        troops: Count | None = None
+
+        @model_validator(mode="after")
+        def _check_has_location(self) -> Contingent.PresenceEstimated:
+            if self.location is None:
+                raise ValueError("a presence estimate needs a location")
+            return self
+
     class IncidentNoted(Event, Claimed, Incident):
         """An incident involving the contingent: an attack, a detention, fatalities. It never
         changes strength (a detention is not a withdrawal) but belongs in the history."""

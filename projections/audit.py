@@ -29,6 +29,7 @@ CATEGORIES = {
     "Moved": "change",
     "StrengthReported": "change",
     "IncidentNoted": "incident",
+    "PresenceEstimated": "estimate",
     "Retracted": "retraction",
     "Established": "mission",
     "ContributorsReported": "mission",
@@ -59,6 +60,18 @@ class HistoryRow:
     supersedes: str | None
     reason: str | None
     superseded_by: str | None
+
+
+@dataclass(frozen=True)
+class Presence:
+    """An estimate that ``contributor`` was at ``location`` in ``year``, with about ``troops``
+    (None: size not coded), from event ``event_id``."""
+
+    year: int
+    location: str
+    contributor: str
+    troops: int | None
+    event_id: str
 
 
 def _people(count: int | None, personnel_type: str | None) -> str:
@@ -137,6 +150,10 @@ SUMMARIES: dict[str, Callable[[Any], str]] = {
         f" from {e.location or 'unassigned'} to {e.to_location}"
     ),
     "IncidentNoted": _incident,
+    "PresenceEstimated": lambda e: (
+        f"estimated at {e.location}"
+        + (f" with about {e.troops:,} troops" if e.troops is not None else " (size not coded)")
+    ),
     "Retracted": lambda e: f"retracts {e.retracts}: {e.reason}",
     "Established": lambda e: f"mission established: {e.name} (host {e.host})",
     "MandateRenewed": _mandate,
@@ -266,3 +283,20 @@ class AuditProjection(Projection):
         """Every event's fields (JSON) by event id, for one mission."""
         sql = "SELECT event_id, payload FROM audit_events WHERE mission = ?"
         return dict(self.db.execute(sql, [mission]).fetchall())
+
+    def presence(self, mission: str, year: int | None, contributor: str | None) -> list[Presence]:
+        """Presence estimates in force (not superseded), by year, location and contributor."""
+        sql = (
+            "SELECT CAST(substr(valid, 1, 4) AS INTEGER) AS year, "
+            "json_extract(payload, '$.location') AS location, contributor, "
+            "json_extract(payload, '$.troops') AS troops, event_id FROM audit_events "
+            "WHERE mission = ? AND kind = 'PresenceEstimated' AND superseded_by IS NULL"
+        )
+        params: list[Any] = [mission]
+        if year is not None:
+            sql += " AND substr(valid, 1, 4) = ?"
+            params.append(str(year))
+        if contributor is not None:
+            sql += " AND contributor = ?"
+            params.append(contributor)
+        return [Presence(**row) for row in rows(self.db, sql + " ORDER BY 1, 2, 3", params)]

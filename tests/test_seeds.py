@@ -155,3 +155,24 @@ def test_seeds_load_with_the_cli_in_a_few_seconds(tmp_path: Path) -> None:
             "minusma-2021-2023.jsonl",
         )
     ]
+
+
+def test_presence_estimates_say_where_and_never_change_strength(seeded: Tracker, tmp_path: Path) -> None:
+    in_2023 = {(p.location, p.contributor): p.troops for p in seeded.presence("MINUSMA", 2023)}
+    assert in_2023[("Aguelhok", "TCD")] == 950  # Geo-PKO's coded size: an estimate
+    assert in_2023[("Gao", "DEU")] == 1100
+    assert all(p.year == 2014 for p in seeded.presence("MINUSMA", 2014, "Chad"))
+    # The same seeds without the estimates give the same strength, by location too.
+    without = Tracker(tmp_path / "without.db")
+    manifest = (SEEDS / "seeds.toml").read_text(encoding="utf-8")
+    for block in manifest.split("[[file]]")[1:]:
+        path = block.split('path = "')[1].split('"')[0]
+        if "presence" in path:
+            continue
+        data = (SEEDS / path).read_bytes()
+        if "un-monthly" in block:
+            without.import_un_monthly(data, path)
+        else:
+            without.import_events(data.decode().splitlines(), path)
+    for day in (date(2014, 12, 31), date(2023, 6, 30)):
+        assert seeded.strength("MINUSMA", day, ["location"]).rows == without.strength("MINUSMA", day, ["location"]).rows

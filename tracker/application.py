@@ -27,6 +27,7 @@ from events.mission import Mission, mission_id
 from events.timeline import Gap, reconcile
 from events.values import country_code, find_place
 from projections import AuditProjection, Dimension, HistoryRow, StrengthProjection, StrengthRow
+from projections.audit import Presence
 from projections.strength import ReportedTotal
 from tracker.config import StoreConfig
 from tracker.importers import un_monthly
@@ -452,6 +453,16 @@ class Tracker(Application[UUID]):
             for r in rows
             if (code is None or r.contributor == code) and (not wanted or r.status in wanted)
         ]
+
+    def presence(
+        self, mission: str, year: int | None = None, contributor: str | None = None
+    ) -> list[Presence]:
+        """Estimates of which contributors were at which locations, by year (Geo-PKO's, in
+        the seeds): where, not how many; they never change strength."""
+        acronym = self._known_mission(mission)
+        self.audit_view.catch_up(self)
+        code = _contributor(contributor) if contributor else None
+        return self.audit_view.presence(acronym, year, code)
 
     def history(
         self, mission: str, contributor: str | None = None, categories: Iterable[str] = ()

@@ -239,6 +239,24 @@ def announcements(
     emit(render.ledger_records(rows), fmt)
 
 
+@cli.command()
+@click.argument("mission")
+@click.option("--year", type=int, help="Only this year.")
+@contributor_option
+@format_option
+@click.pass_context
+def presence(
+    ctx: click.Context, mission: str, year: int | None, contributor: str | None, fmt: str
+) -> None:
+    """Where contributors of MISSION were, year by year, as estimated (Geo-PKO's coding of
+    UN deployment maps): where, not how many; estimates never change strength."""
+    rows = open_tracker(ctx).presence(mission, year, contributor)
+    if fmt == "table":
+        click.echo(render.presence_text(mission.upper(), rows))
+    else:
+        emit([asdict(row) for row in rows], fmt)
+
+
 @cli.command(name="import")
 @click.argument("file", type=click.File("rb"))
 @click.option(

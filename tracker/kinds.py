@@ -23,6 +23,7 @@ CONTINGENT_KINDS: dict[str, type[Contingent.Event]] = {
     "withdrawn": Contingent.Withdrawn,
     "moved": Contingent.Moved,
     "strength-reported": Contingent.StrengthReported,
+    "presence-estimated": Contingent.PresenceEstimated,
 }
 # Incidents and retractions belong to a contingent when a contributor is named, else the mission.
 SHARED_KINDS: dict[str, tuple[type[Contingent.Event], type[Mission.Event]]] = {

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
     from events.timeline import Gap
     from projections import StrengthRow
+    from projections.audit import Presence
     from tracker.ledger import LedgerRow
 
 from rich import box
@@ -251,4 +252,21 @@ def ledger_text(mission: str, rows: list[LedgerRow], on: date) -> str:
         lines.append(f"{'':<11} source: {r.source_title}{published}")
         if r.source_url:
             lines.append(f"{'':<11} {r.source_url}")
+    return "\n".join(lines)
+
+
+def presence_text(mission: str, rows: list[Presence]) -> str:
+    """Estimates by year and location: who, and the size the estimate gives."""
+    lines = [f"{mission}: where contributors were, as estimated (sizes are coded unit sizes)"]
+    current: tuple[int, str] | None = None
+    for row in rows:
+        if current is None or current[0] != row.year:
+            lines.append(f"{row.year}")
+        if current != (row.year, row.location):
+            lines.append(f"  {row.location}:")
+            current = (row.year, row.location)
+        size = f"~{row.troops:,}" if row.troops is not None else "size not coded"
+        lines.append(f"    {row.contributor} {country_name(row.contributor)}: {size}")
+    if not rows:
+        lines.append("no estimates recorded")
     return "\n".join(lines)
