@@ -198,7 +198,18 @@ def test_strength_table_shows_total_and_says_what_is_rounded(
 
 def test_history_of_one_contributor(runner: CliRunner, seeded_db: Path) -> None:
     code, out = run(
-        runner, seeded_db, "history", "MINUSMA", "--contributor", "Sweden", "--format", "json"
+        runner,
+        seeded_db,
+        "history",
+        "MINUSMA",
+        "--contributor",
+        "Sweden",
+        "--only",
+        "announcement",
+        "--only",
+        "change",
+        "--format",
+        "json",
     )
     rows = json.loads(out)
     assert code == 0

@@ -153,11 +153,14 @@ def test_seeds_load_with_the_cli_in_a_few_seconds(tmp_path: Path) -> None:
             "minusma-mission.jsonl",
             "minusma-mission-totals-2013-2017.jsonl",
             "minusma-2021-2023.jsonl",
+            "minusma-presence-geopko-2014-2024.jsonl",
         )
     ]
 
 
-def test_presence_estimates_say_where_and_never_change_strength(seeded: Tracker, tmp_path: Path) -> None:
+def test_presence_estimates_say_where_and_never_change_strength(
+    seeded: Tracker, tmp_path: Path
+) -> None:
     in_2023 = {(p.location, p.contributor): p.troops for p in seeded.presence("MINUSMA", 2023)}
     assert in_2023[("Aguelhok", "TCD")] == 950  # Geo-PKO's coded size: an estimate
     assert in_2023[("Gao", "DEU")] == 1100
@@ -175,4 +178,7 @@ def test_presence_estimates_say_where_and_never_change_strength(seeded: Tracker,
         else:
             without.import_events(data.decode().splitlines(), path)
     for day in (date(2014, 12, 31), date(2023, 6, 30)):
-        assert seeded.strength("MINUSMA", day, ["location"]).rows == without.strength("MINUSMA", day, ["location"]).rows
+        assert (
+            seeded.strength("MINUSMA", day, ["location"]).rows
+            == without.strength("MINUSMA", day, ["location"]).rows
+        )
