@@ -12,8 +12,10 @@ library's single tracking row: see shared/notes/eventsourcing-9.5.md, pitfall 2)
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -25,22 +27,50 @@ if TYPE_CHECKING:
     from eventsourcing.application import Application
     from eventsourcing.persistence import Notification
 
-BATCH_SIZE = 1000
+BATCH_SIZE = 1000  # notifications per view transaction: per-event commits cap replay at ~2,500/s
 TRACKING_COLUMNS: dict[str, type] = {
     "application_name": str,
     "notification_id": int,
     "last_event": str,  # identity of the last event applied: see ``_belongs_to``
-}  # notifications per view transaction: per-event commits cap replay at ~2,500/s
+}
+Progress = Callable[[int, int], None]  # (events applied so far, events to apply in all)
+Handler = Callable[[Any, Any, int], None]
+
+
+def handles(*event_classes: type) -> Callable[[Handler], Handler]:
+    """Mark a projection method as the handler of these event classes (and their subclasses):
+
+    @handles(Contingent.StrengthReported)
+    def strength_reported(self, event, position): ...
+    """
+
+    def mark(method: Handler) -> Handler:
+        method._handles = event_classes  # type: ignore[attr-defined]
+        return method
+
+    return mark
 
 
 class Projection(ABC):
-    """A read model: its own tables in its own SQLite file, a name, a version, and a handler
-    for the events it cares about. Subclasses define ``name``, ``version``, ``create_tables``
-    and ``process``; ``flush`` runs once per batch, before the position is recorded."""
+    """A read model: its own tables in its own SQLite file, a ``name``, a ``version``, and one
+    handler per event type it cares about (methods marked ``@handles(EventClass)``; or
+    override ``process``). ``create_tables`` makes its tables; ``flush`` runs once per batch,
+    before the position is recorded. Events without a handler are skipped (the position
+    still moves past them)."""
 
     name: ClassVar[str]
     version: ClassVar[int] = 1
     rebuilt_because: str | None = None  # set when the view was thrown away to be rebuilt
+    _handlers: ClassVar[dict[type, str]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        handlers: dict[type, str] = {}
+        for klass in reversed(cls.__mro__):
+            for attr, value in vars(klass).items():
+                for event_class in getattr(value, "_handles", ()):
+                    handlers[event_class] = attr
+        cls._handlers = handlers
 
     def __init__(self, path: str | Path | None) -> None:
         """``path`` None keeps the view in memory (tests)."""
@@ -53,7 +83,9 @@ class Projection(ABC):
         if self.path is None:
             return sqlite_utils.Database(sqlite3.connect(":memory:", isolation_level=None))
         conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
-        conn.execute("PRAGMA journal_mode=WAL")
+        # A rollback journal, not WAL: a rebuilt file can then replace this one atomically,
+        # with no -wal file left over to be replayed onto it.
+        conn.execute("PRAGMA journal_mode=DELETE")
         return sqlite_utils.Database(conn)
 
     def _prepare(self) -> None:
@@ -95,9 +127,13 @@ class Projection(ABC):
             if not table.startswith("_"):
                 self.db[table].drop()
 
-    @abstractmethod
     def process(self, event: Any, position: int) -> None:
-        """Apply one domain event, at log ``position``, to the tables."""
+        """Apply one domain event, at log ``position``: call its handler, if any."""
+        for klass in type(event).__mro__:
+            attr = self._handlers.get(klass)
+            if attr is not None:
+                getattr(self, attr)(event, position)
+                return
 
     def flush(self) -> None:
         """Finish a batch (derived rows computed once per batch)."""
@@ -148,12 +184,18 @@ class Projection(ABC):
     def transaction(self) -> _Transaction:
         return _Transaction(self.db.conn)
 
-    def catch_up(self, app: Application[Any], batch_size: int = BATCH_SIZE) -> int:
+    def catch_up(
+        self,
+        app: Application[Any],
+        batch_size: int = BATCH_SIZE,
+        progress: Progress | None = None,
+    ) -> int:
         """Apply every event after the recorded position; return how many were applied."""
         if not self._belongs_to(app):
             self.reset("it was built from another event store")
             self._prepare()
         applied = 0
+        todo = max((app.recorder.max_notification_id() or 0) - self.position(app.name), 0)
         while True:
             with self.transaction():
                 start = self.position(app.name)
@@ -168,6 +210,30 @@ class Projection(ABC):
                 last = notifications[-1]
                 self._record_position(app.name, start, last.id, _identity(last))
             applied += len(notifications)
+            if progress is not None:
+                progress(applied, max(todo, applied))
+
+    def rebuild(self, app: Application[Any], progress: Progress | None = None) -> int:
+        """Rebuild from position 0 *side by side*: into a new file, which then replaces this
+        one in one rename. Queries keep the old file until then; a rebuild that fails or is
+        killed leaves it in place (and its half-built file is started afresh next time)."""
+        if self.path is None:
+            self.reset("rebuild asked for")
+            self._prepare()
+            return self.catch_up(app, progress=progress)
+        partial = self.path.with_name(self.path.name + ".rebuild")
+        for leftover in (partial, partial.with_name(partial.name + "-journal")):
+            leftover.unlink(missing_ok=True)
+        fresh = type(self)(partial)
+        applied = fresh.catch_up(app, progress=progress)
+        fresh.close()
+        self.close()
+        os.replace(partial, self.path)
+        for stale in ("-wal", "-shm", "-journal"):  # left by an older WAL-mode file
+            self.path.with_name(self.path.name + stale).unlink(missing_ok=True)
+        self.db = self._connect()
+        self.rebuilt_because = None
+        return applied
 
 
 def _identity(notification: Notification) -> str:

@@ -26,7 +26,15 @@ from events.errors import (
 from events.mission import Mission, mission_id
 from events.timeline import Gap, reconcile
 from events.values import country_code, find_place
-from projections import AuditProjection, Dimension, HistoryRow, StrengthProjection, StrengthRow
+from projections import (
+    AuditProjection,
+    Dimension,
+    HistoryRow,
+    Projection,
+    StrengthProjection,
+    StrengthRow,
+)
+from projections.announcements import AnnouncementProjection
 from projections.audit import Presence
 from projections.strength import ReportedTotal
 from tracker.config import StoreConfig
@@ -222,11 +230,12 @@ class Tracker(Application[UUID]):
         super().__init__(env=self.config.event_store_env())
         self.strength_view = StrengthProjection(self.config.view_path("strength"))
         self.audit_view = AuditProjection(self.config.view_path("audit"))
+        self.announcement_view = AnnouncementProjection(self.config.view_path("announcements"))
 
     def close(self) -> None:
         """Close the store and the views' files."""
-        self.strength_view.close()
-        self.audit_view.close()
+        for view in self.views():
+            view.close()
         super().close()
 
     # Writing -------------------------------------------------------------------------------
@@ -377,14 +386,18 @@ class Tracker(Application[UUID]):
         """What the user should know happened behind a query (a view rebuilt, and why)."""
         return [
             f"the {view.name} view was rebuilt from the event log: {view.rebuilt_because}"
-            for view in (self.strength_view, self.audit_view)
+            for view in self.views()
             if view.rebuilt_because
         ]
 
     # Reading -------------------------------------------------------------------------------
+    def views(self) -> list[Projection]:
+        """Every projection this tracker keeps: the built-in ones, then the user's."""
+        return [self.strength_view, self.audit_view, self.announcement_view]
+
     def catch_up(self) -> int:
         """Bring every view up to the log's head; return how many events were applied."""
-        return self.strength_view.catch_up(self) + self.audit_view.catch_up(self)
+        return sum(view.catch_up(self) for view in self.views())
 
     def get_mission(self, acronym: str) -> Mission:
         return _Batch(self).mission(_acronym(acronym))
@@ -442,10 +455,10 @@ class Tracker(Application[UUID]):
         """Every announcement of ``mission`` with its source, target, and its status against
         what the record shows happened, as of ``on`` (default: today)."""
         acronym = self._known_mission(mission)
-        self.catch_up()
-        events = self.audit_view.history(acronym, None, ("announcement", "retraction"))
-        payloads = self.audit_view.payloads(acronym)
-        rows = ledger(self.strength_view, acronym, events, payloads, on or date.today())
+        self.strength_view.catch_up(self)
+        self.announcement_view.catch_up(self)
+        announced = self.announcement_view.announcements(acronym)
+        rows = ledger(self.strength_view, announced, on or date.today())
         code = _contributor(contributor) if contributor else None
         wanted = set(status)
         return [
