@@ -173,9 +173,12 @@ def summarise(event: Any) -> str:
     return SUMMARIES[kind](event) if kind in SUMMARIES else kind
 
 
+SEARCHED = ["event_id", "kind", "contributor", "summary", "source_title", "quote", "reason"]
+
+
 class AuditProjection(Projection):
     name = "audit"
-    version = 1
+    version = 2  # 2: full-text search
 
     def __init__(self, path: Any) -> None:
         super().__init__(path)
@@ -212,6 +215,9 @@ class AuditProjection(Projection):
             ["mission", "contributor", "valid_start"], if_not_exists=True
         )
         self.db.table("audit_events").create_index(["event_id"], unique=True, if_not_exists=True)
+        if self.db.table("audit_events").detect_fts() is None:
+            # Triggers keep the index in step inside each batch's transaction.
+            self.db.table("audit_events").enable_fts(SEARCHED, create_triggers=True)
 
     def process(self, event: Any, position: int) -> None:
         bookkeeping = isinstance(event, Contingent.Opened | Mission.Opened)
@@ -279,11 +285,6 @@ class AuditProjection(Projection):
         )
         return [HistoryRow(**row) for row in rows(self.db, sql, params)]
 
-    def payloads(self, mission: str) -> dict[str, str]:
-        """Every event's fields (JSON) by event id, for one mission."""
-        sql = "SELECT event_id, payload FROM audit_events WHERE mission = ?"
-        return dict(self.db.execute(sql, [mission]).fetchall())
-
     def presence(self, mission: str, year: int | None, contributor: str | None) -> list[Presence]:
         """Presence estimates in force (not superseded), by year, location and contributor."""
         sql = (
@@ -300,3 +301,16 @@ class AuditProjection(Projection):
             sql += " AND contributor = ?"
             params.append(contributor)
         return [Presence(**row) for row in rows(self.db, sql + " ORDER BY 1, 2, 3", params)]
+
+    def search(self, text: str, mission: str | None, limit: int) -> list[HistoryRow]:
+        """Events whose id, kind, contributor, summary, source or quote match ``text`` (SQLite
+        FTS5 syntax: words, "phrases", OR, prefix*), best match first."""
+        where = "mission = :mission" if mission else None
+        found = self.db.table("audit_events").search(
+            text,
+            columns=list(HistoryRow.__dataclass_fields__),
+            where=where,
+            where_args={"mission": mission} if mission else None,
+            limit=limit,
+        )
+        return [HistoryRow(**row) for row in found]

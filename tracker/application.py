@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
@@ -36,11 +37,14 @@ from projections import (
 )
 from projections.announcements import AnnouncementProjection
 from projections.audit import Presence
+from projections.engine import Progress
+from projections.mandates import MandateInForce, MandateProjection
 from projections.strength import ReportedTotal
 from tracker.config import StoreConfig
 from tracker.importers import un_monthly
 from tracker.kinds import CONTINGENT_KINDS, MISSION_KINDS, SHARED_KINDS, kind_name
 from tracker.ledger import LedgerRow, ledger
+from tracker.registry import Registry, load_class
 from tracker.un_import import UNMonthlyImport, import_rows
 
 if TYPE_CHECKING:
@@ -64,6 +68,54 @@ class ImportResult:
     count: int
     kinds: dict[str, int]
     event_ids: list[str] = field(repr=False)
+
+
+CATEGORY_TYPES: dict[str, tuple[str, ...]] = {
+    "military": ("troops", "staff_officers", "military_experts"),
+    "police": ("individual_police", "formed_police_units"),
+}
+
+
+@dataclass(frozen=True)
+class CeilingCheck:
+    """One authorised ceiling against strength: ``actual`` from the contributors' figures by
+    personnel type (None: some part unknown), ``reported`` from the whole-mission figure in
+    force for the same category (None: none reported)."""
+
+    category: str
+    ceiling: int
+    actual: int | None
+    reported: int | None
+
+    @property
+    def share(self) -> float | None:
+        return None if self.actual is None or not self.ceiling else self.actual / self.ceiling
+
+
+@dataclass(frozen=True)
+class MandateAnswer:
+    """The mandate in force on ``on`` and its ceilings against strength. ``unspecified``:
+    personnel whose type the sources do not give, so in no category."""
+
+    mission: str
+    on: date
+    mandate: MandateInForce | None
+    checks: list[CeilingCheck]
+    unspecified: int
+    reported_total: ReportedTotal | None
+
+
+@dataclass(frozen=True)
+class ProjectionStatus:
+    """Where one projection stands against the log."""
+
+    name: str
+    version: int
+    path: str
+    position: int
+    head: int
+    behind: int
+    built_in: bool
 
 
 @dataclass(frozen=True)
@@ -231,6 +283,12 @@ class Tracker(Application[UUID]):
         self.strength_view = StrengthProjection(self.config.view_path("strength"))
         self.audit_view = AuditProjection(self.config.view_path("audit"))
         self.announcement_view = AnnouncementProjection(self.config.view_path("announcements"))
+        self.mandate_view = MandateProjection(self.config.view_path("mandates"))
+        self.registry = Registry(self.config.registry_path())
+        self.user_views: list[Projection] = []
+        for spec in self.registry.specs:
+            projection_class = load_class(spec)
+            self.user_views.append(projection_class(self.config.view_path(projection_class.name)))
 
     def close(self) -> None:
         """Close the store and the views' files."""
@@ -393,7 +451,63 @@ class Tracker(Application[UUID]):
     # Reading -------------------------------------------------------------------------------
     def views(self) -> list[Projection]:
         """Every projection this tracker keeps: the built-in ones, then the user's."""
-        return [self.strength_view, self.audit_view, self.announcement_view]
+        built_in = [self.strength_view, self.audit_view, self.announcement_view, self.mandate_view]
+        return [*built_in, *self.user_views]
+
+    def view(self, name: str) -> Projection:
+        """The projection called ``name``.
+
+        Raises:
+            InvalidInputError: no projection has that name.
+        """
+        for view in self.views():
+            if view.name == name:
+                return view
+        names = ", ".join(v.name for v in self.views())
+        raise InvalidInputError(f"no projection {name!r}: the projections are {names}")
+
+    def projections(self) -> list[ProjectionStatus]:
+        """Each projection: its version, file, position, the log's head, how far behind."""
+        head = self.recorder.max_notification_id() or 0
+        return [
+            ProjectionStatus(
+                name=view.name,
+                version=view.version,
+                path=str(view.path) if view.path else ":memory:",
+                position=view.position(self.name),
+                head=head,
+                behind=head - view.position(self.name),
+                built_in=view not in self.user_views,
+            )
+            for view in self.views()
+        ]
+
+    def rebuild_projection(self, name: str, progress: Progress | None = None) -> int:
+        """Rebuild one projection from position 0 side by side, then swap it in."""
+        return self.view(name).rebuild(self, progress)
+
+    def replay(
+        self, spec: str, into: str | Path | None = None, progress: Progress | None = None
+    ) -> tuple[Projection, int]:
+        """Replay the whole log into the projection class ``module:Class``, in ``into``
+        (default: beside the store, named after the projection); return it and the count."""
+        projection_class = load_class(spec)
+        path = Path(into) if into is not None else self.config.view_path(projection_class.name)
+        projection = projection_class(path)
+        return projection, projection.rebuild(self, progress)
+
+    def add_projection(self, spec: str, progress: Progress | None = None) -> int:
+        """Register ``module:Class`` for this store and replay the log into it; from then on
+        it is caught up like the built-in ones."""
+        projection_class = load_class(spec)
+        if any(view.name == projection_class.name for view in self.views()):
+            raise InvalidInputError(
+                f"projection name {projection_class.name!r} is taken: give the class another"
+            )
+        self.registry.add(spec, projection_class.name)
+        projection, count = self.replay(spec, progress=progress)
+        self.user_views.append(projection)
+        return count
 
     def catch_up(self) -> int:
         """Bring every view up to the log's head; return how many events were applied."""
@@ -476,6 +590,38 @@ class Tracker(Application[UUID]):
         self.audit_view.catch_up(self)
         code = _contributor(contributor) if contributor else None
         return self.audit_view.presence(acronym, year, code)
+
+    def mandate(self, mission: str, on: date) -> MandateAnswer:
+        """The authorised ceilings in force on ``on`` against the strength by category."""
+        acronym = self._known_mission(mission)
+        self.strength_view.catch_up(self)
+        self.mandate_view.catch_up(self)
+        mandate = self.mandate_view.in_force(acronym, on)
+        by_type = {
+            row.personnel_type: row
+            for row in self.strength_view.strength(acronym, on, ("personnel_type",))
+        }
+        reported = self.strength_view.reported_total(acronym, on)
+        checks = []
+        for category, ceiling in (mandate.ceilings if mandate else {}).items():
+            parts = [by_type[t] for t in CATEGORY_TYPES.get(category, (category,)) if t in by_type]
+            actual = None if any(p.strength is None for p in parts) else sum(p.known for p in parts)
+            from_report = reported.categories.get(category) if reported else None
+            checks.append(CeilingCheck(category, ceiling, actual, from_report))
+        unspecified = by_type[None].known if None in by_type else 0
+        return MandateAnswer(acronym, on, mandate, checks, unspecified, reported)
+
+    def search(self, text: str, mission: str | None = None, limit: int = 50) -> list[HistoryRow]:
+        """Full-text search of the audit trail: ids, kinds, contributors, summaries, sources,
+        quotes and reasons (SQLite FTS5 syntax), best match first."""
+        acronym = self._known_mission(mission) if mission else None
+        self.audit_view.catch_up(self)
+        try:
+            return self.audit_view.search(text, acronym, limit)
+        except sqlite3.OperationalError as error:
+            raise InvalidInputError(
+                f"search text {text!r}: {error} - put phrases in double quotes"
+            ) from None
 
     def history(
         self, mission: str, contributor: str | None = None, categories: Iterable[str] = ()

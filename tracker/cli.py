@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import sqlite3
 import sys
+import time
 import types
 import typing
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
@@ -14,10 +17,13 @@ from typing import Any
 import click
 from eventsourcing.persistence import PersistenceError
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+from rich.progress import Progress as RichProgress
 
 from events.errors import TrackerError
 from events.values import ValidDate
 from projections import DIMENSIONS
+from projections.engine import Progress
 from tracker import render
 from tracker.application import Tracker
 from tracker.kinds import CONTINGENT_KINDS, MISSION_KINDS, SHARED_KINDS
@@ -82,11 +88,15 @@ def open_tracker(ctx: click.Context, *, create: bool = False) -> Tracker:
         raise click.ClickException(
             f"cannot open the store {db or 'tracker.db'!r}: {error}"
         ) from None
-    ctx.call_on_close(lambda: _finish(tracker))
+    ctx.call_on_close(lambda: _finish(tracker, wrote=create))
     return tracker
 
 
-def _finish(tracker: Tracker) -> None:
+def _finish(tracker: Tracker, wrote: bool) -> None:
+    """After a command: bring every view up to date if it wrote (so the files an analyst
+    opens are current), tell what happened behind it, close."""
+    if wrote and sys.exc_info()[0] is None:
+        tracker.catch_up()
     for notice in tracker.notices():
         click.echo(f"Note: {notice}", err=True)
     tracker.close()
@@ -181,7 +191,7 @@ def history(
     source, and what it superseded."""
     rows = open_tracker(ctx).history(mission, contributor, only)
     if fmt == "table":
-        click.echo(render.history_text(mission.upper(), rows))
+        click.echo(render.history_text(f"{mission.upper()} history, in valid-time order", rows))
     else:
         emit([asdict(row) for row in rows], fmt)
 
@@ -255,6 +265,135 @@ def presence(
         click.echo(render.presence_text(mission.upper(), rows))
     else:
         emit([asdict(row) for row in rows], fmt)
+
+
+@cli.command()
+@click.argument("mission")
+@click.option(
+    "--on",
+    "on",
+    required=True,
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="The date (valid time), YYYY-MM-DD.",
+)
+@format_option
+@click.pass_context
+def mandates(ctx: click.Context, mission: str, on: datetime, fmt: str) -> None:
+    """The mandate of MISSION in force on a date: its authorised ceilings against the strength
+    the contributors' figures give, and against the mission-wide figure reported."""
+    answer = open_tracker(ctx).mandate(mission, on.date())
+    if fmt == "table":
+        click.echo(render.mandate_text(answer))
+    else:
+        emit(render.mandate_records(answer), fmt)
+
+
+@cli.command()
+@click.argument("text")
+@click.option("--mission", help="Only this mission.")
+@click.option("--limit", default=50, show_default=True, help="At most this many events.")
+@format_option
+@click.pass_context
+def search(ctx: click.Context, text: str, mission: str | None, limit: int, fmt: str) -> None:
+    """Search the audit trail for TEXT (words, "a phrase", OR, prefix*): ids, kinds,
+    contributors, summaries, sources, quotes and reasons, best match first."""
+    rows = open_tracker(ctx).search(text, mission, limit)
+    if fmt == "table":
+        click.echo(render.history_text(f"search {text!r}, best match first", rows))
+    else:
+        emit([asdict(row) for row in rows], fmt)
+
+
+@cli.group()
+def projections() -> None:
+    """The read models: list them, rebuild one, add your own."""
+
+
+@projections.command(name="list")
+@format_option
+@click.pass_context
+def projections_list(ctx: click.Context, fmt: str) -> None:
+    """Each projection: version, file, position, the log's head and how far behind it is."""
+    statuses = open_tracker(ctx.find_root()).projections()
+    if fmt == "table":
+        render.projections_table(statuses, Console())
+    else:
+        emit([asdict(s) for s in statuses], fmt)
+
+
+@projections.command(name="rebuild")
+@click.argument("name")
+@click.pass_context
+def projections_rebuild(ctx: click.Context, name: str) -> None:
+    """Rebuild projection NAME from the start of the log, side by side: queries keep the old
+    one until the new one replaces it in one step; a failed rebuild leaves the old one."""
+    tracker = open_tracker(ctx.find_root())
+    with progress_bar(f"rebuilding {name}") as progress, timer() as took:
+        count = tracker.rebuild_projection(name, progress)
+    click.echo(f"Rebuilt {name}: {count:,} events in {took():.1f} s ({rate(count, took())})")
+
+
+@projections.command(name="add")
+@click.argument("spec", metavar="MODULE:CLASS")
+@click.pass_context
+def projections_add(ctx: click.Context, spec: str) -> None:
+    """Register your projection class MODULE:CLASS for this store, replay the log into it, and
+    keep it caught up from then on like the built-in ones."""
+    tracker = open_tracker(ctx.find_root())
+    with progress_bar(f"replaying into {spec}") as progress, timer() as took:
+        count = tracker.add_projection(spec, progress)
+    click.echo(f"Added {spec}: {count:,} events in {took():.1f} s ({rate(count, took())})")
+
+
+@cli.command()
+@click.option("--projection", "spec", required=True, metavar="MODULE:CLASS", help="Your class.")
+@click.option("--into", type=click.Path(dir_okay=False), help="The SQLite file to build.")
+@click.pass_context
+def replay(ctx: click.Context, spec: str, into: str | None) -> None:
+    """Replay the whole event log into your own projection class MODULE:CLASS (any module
+    importable from here), into a file of its own."""
+    tracker = open_tracker(ctx)
+    with progress_bar(f"replaying into {spec}") as progress, timer() as took:
+        projection, count = tracker.replay(spec, into, progress)
+    click.echo(
+        f"Replayed {count:,} events into {projection.path} in {took():.1f} s "
+        f"({rate(count, took())})"
+    )
+
+
+@contextmanager
+def progress_bar(label: str) -> Iterator[Progress | None]:
+    """A bar with events per second on a terminal; nothing when not on one."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    columns = (
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+    )
+    with RichProgress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=None, rate="")
+        start = time.monotonic()
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total, rate=rate(done, time.monotonic() - start))
+
+        yield update
+
+
+@contextmanager
+def timer() -> Iterator[Callable[[], float]]:
+    start = time.monotonic()
+    end: list[float] = []
+    yield lambda: (end[0] if end else time.monotonic()) - start
+    end.append(time.monotonic())
+
+
+def rate(count: int, seconds: float) -> str:
+    return f"{count / max(seconds, 1e-6):,.0f} events/s"
 
 
 @cli.command(name="import")

@@ -47,6 +47,13 @@ class StoreConfig:
             env["SQLITE_LOCK_TIMEOUT"] = "30"
         return env
 
+    def registry_path(self) -> Path | None:
+        """Where the user projections of this store are listed."""
+        if self.in_memory:
+            return None
+        store = Path(self.db)
+        return store.with_name(f"{store.stem}.projections.json")
+
     def view_path(self, name: str) -> Path | None:
         if self.in_memory:
             return None

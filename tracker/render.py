@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from events.timeline import Gap
     from projections import StrengthRow
     from projections.audit import Presence
+    from tracker.application import MandateAnswer, ProjectionStatus
     from tracker.ledger import LedgerRow
 
 from rich import box
@@ -161,9 +162,9 @@ def _safe_cell(value: Any) -> Any:
     return value
 
 
-def history_text(mission: str, rows: list[HistoryRow]) -> str:
-    """The history as blocks of lines (readable at 80 columns, and in a pipe)."""
-    lines = [f"{mission} history: {len(rows)} event(s), in valid-time order"]
+def history_text(title: str, rows: list[HistoryRow]) -> str:
+    """Events as blocks of lines (readable at 80 columns, and in a pipe), under ``title``."""
+    lines = [f"{title}: {len(rows)} event(s)"]
     for row in rows:
         lines.append("")
         lines.append(f"{row.valid or '-':<11} {row.event_id}  {row.kind}: {row.summary}")
@@ -269,4 +270,57 @@ def presence_text(mission: str, rows: list[Presence]) -> str:
         lines.append(f"    {row.contributor} {country_name(row.contributor)}: {size}")
     if not rows:
         lines.append("no estimates recorded")
+    return "\n".join(lines)
+
+
+def projections_table(statuses: list[ProjectionStatus], console: Console) -> None:
+    table = Table(box=box.SIMPLE_HEAD)
+    for name in ("projection", "version", "position", "head", "behind", "file"):
+        table.add_column(name, justify="left" if name in ("projection", "file") else "right")
+    for s in statuses:
+        label = s.name if s.built_in else f"{s.name} (yours)"
+        table.add_row(
+            label, str(s.version), f"{s.position:,}", f"{s.head:,}", f"{s.behind:,}", s.path
+        )
+    console.print(table)
+
+
+def mandate_records(answer: MandateAnswer) -> list[dict[str, Any]]:
+    mandate = answer.mandate
+    return [
+        {
+            "category": c.category,
+            "ceiling": c.ceiling,
+            "actual": c.actual,
+            "reported": c.reported,
+            "resolution": mandate.resolution if mandate else None,
+        }
+        for c in answer.checks
+    ]
+
+
+def mandate_text(answer: MandateAnswer) -> str:
+    mandate = answer.mandate
+    if mandate is None:
+        return f"{answer.mission} on {answer.on}: no mandate with ceilings is recorded"
+    until = f" to {mandate.until}" if mandate.until else ""
+    lines = [
+        f"{answer.mission} on {answer.on}: resolution {mandate.resolution}, from "
+        f"{mandate.valid_from}{until}"
+    ]
+    if mandate.ended_on:
+        lines.append(f"  the mandate ended on {mandate.ended_on}")
+    for c in answer.checks:
+        actual = "unknown" if c.actual is None else f"{c.actual:,}"
+        share = f" ({c.share:.0%} of the ceiling)" if c.share is not None else ""
+        reported = f"; reported for the mission: {c.reported:,}" if c.reported is not None else ""
+        lines.append(
+            f"  {c.category.replace('_', ' ')}: ceiling {c.ceiling:,}; from the contributors' "
+            f"figures {actual}{share}{reported}"
+        )
+    if answer.unspecified:
+        lines.append(
+            f"  {answer.unspecified:,} personnel of no given type (totals from the press) are "
+            "in no category"
+        )
     return "\n".join(lines)

@@ -1,0 +1,288 @@
+"""The projection engine: user projections, side-by-side rebuilds, exactly once under SIGKILL,
+and positions that are never shared."""
+
+from __future__ import annotations
+
+import calendar
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from events.contingent import Contingent
+from projections import Projection
+from projections.engine import handles
+from tests.conftest import ROOT, SEEDS
+from tests.test_un_monthly_input import HEADER
+from tracker import Tracker
+from tracker.cli import cli
+
+
+class ByGender(Projection):
+    """UN-reported personnel by mission, month end, contributor, type and gender."""
+
+    name = "by_gender_test"
+    version = 1
+
+    def create_tables(self) -> None:
+        self.db.table("by_gender").create(
+            {
+                "mission": str,
+                "day": str,
+                "contributor": str,
+                "personnel_type": str,
+                "male": int,
+                "female": int,
+                "total": int,
+            },
+            pk=("mission", "day", "contributor", "personnel_type"),
+            if_not_exists=True,
+        )
+
+    @handles(Contingent.StrengthReported)
+    def strength_reported(self, event: Contingent.StrengthReported, position: int) -> None:
+        if event.personnel_type and event.strength is not None and not event.inferred:
+            self.db.table("by_gender").upsert(
+                {
+                    "mission": event.mission,
+                    "day": str(event.valid),
+                    "contributor": event.contributor,
+                    "personnel_type": event.personnel_type,
+                    "male": event.male,
+                    "female": event.female,
+                    "total": event.strength,
+                },
+                pk=("mission", "day", "contributor", "personnel_type"),
+            )
+
+
+class Counter(Projection):
+    """Counts events by kind: a second user projection for the position tests."""
+
+    name = "counter_test"
+
+    def create_tables(self) -> None:
+        self.db.table("counts").create({"kind": str, "n": int}, pk="kind", if_not_exists=True)
+
+    def process(self, event: Any, position: int) -> None:
+        self.db.execute(
+            "INSERT INTO counts VALUES (?, 1) ON CONFLICT(kind) DO UPDATE SET n = n + 1",
+            [type(event).__name__],
+        )
+
+
+@pytest.fixture
+def seeded(tmp_path: Path) -> Tracker:
+    tracker = Tracker(tmp_path / "tracker.db")
+    tracker.load_seeds(SEEDS)
+    return tracker
+
+
+def test_a_user_projection_replays_the_seeded_log(seeded: Tracker, tmp_path: Path) -> None:
+    projection, count = seeded.replay("tests.test_projection_engine:ByGender", tmp_path / "g.db")
+    assert count == seeded.recorder.max_notification_id()
+    got = {
+        (r["day"], r["contributor"], r["personnel_type"]): (r["male"], r["female"], r["total"])
+        for r in projection.db.table("by_gender").rows
+    }
+    # The seed file's own figures (the UN's, Jul-Dec 2013): every typed figure, gender as given.
+    lines = (SEEDS / "un-monthly-minusma-2013.csv").read_text().splitlines()[1:]
+    expected = {}
+    for line in lines:
+        cells = line.split(",")
+        for offset, personnel_type in (
+            (4, "individual_police"),
+            (7, "formed_police_units"),
+            (10, "military_experts"),
+            (13, "troops"),
+        ):
+            male, female, total = cells[offset : offset + 3]
+            if total != "NA":
+                expected[(cells[0], cells[2], personnel_type)] = (
+                    None if male == "NA" else int(male),
+                    None if female == "NA" else int(female),
+                    int(total),
+                )
+    assert {k: v for k, v in got.items() if k[0].startswith("2013")} == expected
+    assert {k[0] for k in got} - {k[0] for k in expected} == {
+        "2022-05-19"
+    }  # Benin, typed, from the press
+
+
+def test_registered_projection_is_kept_caught_up_and_listed(
+    seeded: Tracker, tmp_path: Path
+) -> None:
+    runner = CliRunner()
+    db = str(seeded.config.db)
+    result = runner.invoke(
+        cli, ["--db", db, "projections", "add", "tests.test_projection_engine:Counter"]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Added tests.test_projection_engine:Counter: ")
+    assert (tmp_path / "tracker.projections.json").exists()
+    runner.invoke(
+        cli,
+        [
+            "--db",
+            db,
+            "record",
+            "deployed",
+            "--mission",
+            "MINUSMA",
+            "--contributor",
+            "TCD",
+            "--valid",
+            "2023-01-01",
+            "--count",
+            "5",
+            "--source-title",
+            "Test",
+            "--published-on",
+            "2023-01-02",
+        ],
+    )
+    reopened = Tracker(db)
+    counter = reopened.view("counter_test")
+    assert counter.db.execute("SELECT n FROM counts WHERE kind = 'Deployed'").fetchone()[0] == 1
+    listed = {s.name: s for s in reopened.projections()}
+    assert (listed["counter_test"].behind, listed["counter_test"].built_in) == (0, False)
+    again = runner.invoke(
+        cli, ["--db", db, "projections", "add", "tests.test_projection_engine:Counter"]
+    )
+    assert (again.exit_code, again.output) == (
+        2,
+        "Error: projection name 'counter_test' is taken: give the class another\n",
+    )
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("nocolon", "write it as module:Class"),
+        ("no_such_module:X", "cannot import 'no_such_module'"),
+        ("tests.test_projection_engine:Tracker", "is not a subclass of projections.Projection"),
+    ],
+)
+def test_bad_projection_specs_are_one_line_errors(seeded: Tracker, spec: str, message: str) -> None:
+    result = CliRunner().invoke(
+        cli, ["--db", str(seeded.config.db), "replay", "--projection", spec]
+    )
+    assert result.exit_code == 2
+    assert message in result.output
+    assert result.output.count("\n") == 1
+
+
+def test_two_projections_never_share_a_position(seeded: Tracker, tmp_path: Path) -> None:
+    a, _ = seeded.replay("tests.test_projection_engine:Counter", tmp_path / "a.db")
+    b = Counter(tmp_path / "b.db")
+    assert (a.position(seeded.name), b.position(seeded.name)) == (
+        seeded.recorder.max_notification_id(),
+        0,
+    )
+    assert b.catch_up(seeded) == seeded.recorder.max_notification_id()
+    built_in = [v.path for v in seeded.views()]
+    assert len(set(built_in)) == len(built_in)  # each view in its own file
+
+
+def test_rebuild_is_side_by_side_and_equals_catch_up(seeded: Tracker) -> None:
+    seeded.catch_up()
+    for view in seeded.views():
+        before = dump(view)
+        assert seeded.rebuild_projection(view.name) == seeded.recorder.max_notification_id()
+        assert dump(seeded.view(view.name)) == before, view.name
+        assert not Path(str(view.path) + ".rebuild").exists()
+
+
+def dump(view: Projection) -> dict[str, list[tuple[Any, ...]]]:
+    tables = [t for t in view.db.table_names() if not t.startswith("_") and "_fts" not in t]
+    return {
+        t: sorted((tuple(r) for r in view.db.execute(f"SELECT * FROM [{t}]")), key=repr)
+        for t in tables
+    }
+
+
+# A helper run in a child process, killed with SIGKILL part way through.
+CHILD = textwrap.dedent("""
+    import sys, time
+    from tracker import Tracker
+    tracker = Tracker(sys.argv[1])
+    def slow(done, total):
+        print(done, flush=True)
+        time.sleep(0.5)
+    view = tracker.view("strength")
+    if sys.argv[2] == "rebuild":
+        view.rebuild(tracker, slow)
+    else:
+        view.catch_up(tracker, batch_size=500, progress=slow)
+""")
+
+
+def big_store(path: Path, months: int = 12) -> Tracker:
+    """A store with some thousands of events (made-up monthly figures for a test mission)."""
+    rows = [HEADER]
+    for month in range(months):
+        year, number = 2010 + month // 12, month % 12 + 1
+        day = date(year, number, calendar.monthrange(year, number)[1]).isoformat()
+        for n, code in enumerate(
+            ["TCD", "BEN", "NER", "SEN", "TGO", "BFA", "GIN", "NGA", "GHA", "BGD"] * 30
+        ):
+            mission = f"TEST{n // 10}"
+            troops = 100 + (n * 7 + month * 13) % 400
+            rows.append(
+                f"{day},X,{code},{mission},NA,NA,NA,NA,NA,NA,NA,NA,NA,{troops},0,{troops},{troops},0,{troops}"
+            )
+    tracker = Tracker(path)
+    tracker.import_un_monthly("\n".join(rows).encode(), "big.csv")
+    return tracker
+
+
+def run_and_kill(db: Path, mode: str) -> None:
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(db), mode],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert child.stdout is not None
+    assert int(child.stdout.readline()) > 0  # one batch done
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    assert child.returncode == -signal.SIGKILL
+
+
+def test_sigkill_during_rebuild_leaves_the_old_view_answering(tmp_path: Path) -> None:
+    tracker = big_store(tmp_path / "big.db")
+    tracker.catch_up()
+    head = tracker.recorder.max_notification_id()
+    assert head is not None and head > 3000
+    before = dump(tracker.strength_view)
+    answer = tracker.strength("TEST0", date(2010, 6, 30), ["contributor"]).rows
+    tracker.close()
+    run_and_kill(tmp_path / "big.db", "rebuild")
+    assert (tmp_path / "big.strength.db.rebuild").exists()  # the half-built file, not swapped in
+    again = Tracker(tmp_path / "big.db")
+    assert again.strength("TEST0", date(2010, 6, 30), ["contributor"]).rows == answer
+    assert again.rebuild_projection("strength") == head
+    assert dump(again.strength_view) == before
+
+
+def test_sigkill_during_catch_up_resumes_exactly_once(tmp_path: Path) -> None:
+    tracker = big_store(tmp_path / "big.db")
+    head = tracker.recorder.max_notification_id()
+    tracker.close()
+    run_and_kill(tmp_path / "big.db", "catch-up")
+    resumed = Tracker(tmp_path / "big.db")
+    done = resumed.strength_view.position(resumed.name)
+    assert head is not None and 0 < done < head and done % 500 == 0
+    assert resumed.strength_view.catch_up(resumed) == head - done  # the rest, each once
+    clean = Tracker(tmp_path / "big.db")
+    clean.strength_view.rebuild(clean)
+    assert dump(resumed.strength_view) == dump(clean.strength_view)
