@@ -262,7 +262,8 @@ def test_sigkill_during_rebuild_leaves_the_old_view_answering(tmp_path: Path) ->
     tracker = big_store(tmp_path / "big.db")
     tracker.catch_up()
     head = tracker.recorder.max_notification_id()
-    assert head is not None and head > 3000
+    assert head is not None
+    assert head > 3000
     before = dump(tracker.strength_view)
     answer = tracker.strength("TEST0", date(2010, 6, 30), ["contributor"]).rows
     tracker.close()
@@ -281,7 +282,9 @@ def test_sigkill_during_catch_up_resumes_exactly_once(tmp_path: Path) -> None:
     run_and_kill(tmp_path / "big.db", "catch-up")
     resumed = Tracker(tmp_path / "big.db")
     done = resumed.strength_view.position(resumed.name)
-    assert head is not None and 0 < done < head and done % 500 == 0
+    assert head is not None
+    assert 0 < done < head
+    assert done % 500 == 0
     assert resumed.strength_view.catch_up(resumed) == head - done  # the rest, each once
     clean = Tracker(tmp_path / "big.db")
     clean.strength_view.rebuild(clean)

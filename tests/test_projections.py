@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from events.errors import TrackerError
-from projections import AuditProjection, StrengthProjection
+from projections import StrengthProjection
 from tests.helpers import source
 from tracker import Tracker
 
