@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import sqlite_utils
+from eventsourcing.utils import get_topic
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -62,6 +63,7 @@ class Projection(ABC):
     version: ClassVar[int] = 1
     rebuilt_because: str | None = None  # set when the view was thrown away to be rebuilt
     _handlers: ClassVar[dict[type, str]] = {}
+    _topics: ClassVar[frozenset[str] | None] = None  # None: every event goes to process()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -71,6 +73,16 @@ class Projection(ABC):
                 for event_class in getattr(value, "_handles", ()):
                     handlers[event_class] = attr
         cls._handlers = handlers
+        # Only handlers, no process() of its own: events of other types need not be decoded.
+        # (Event classes are defined before projections; a subclass made later is not seen.)
+        if "process" not in vars(cls) and all(
+            "process" not in vars(k) for k in cls.__mro__[1:] if k is not Projection
+        ):
+            cls._topics = frozenset(
+                get_topic(c) for handled in handlers for c in _with_subclasses(handled)
+            )
+        else:
+            cls._topics = None
 
     def __init__(self, path: str | Path | None) -> None:
         """``path`` None keeps the view in memory (tests)."""
@@ -205,7 +217,8 @@ class Projection(ABC):
                 if not notifications:
                     return applied
                 for notification in notifications:
-                    self.process(app.mapper.to_domain_event(notification), notification.id)
+                    if self._topics is None or notification.topic in self._topics:
+                        self.process(app.mapper.to_domain_event(notification), notification.id)
                 self.flush()
                 last = notifications[-1]
                 self._record_position(app.name, start, last.id, _identity(last))
@@ -234,6 +247,14 @@ class Projection(ABC):
         self.db = self._connect()
         self.rebuilt_because = None
         return applied
+
+
+def _with_subclasses(cls: type) -> list[type]:
+    found: list[type] = [cls]
+    children: list[type] = type.__subclasses__(cls)
+    for child in children:
+        found += _with_subclasses(child)
+    return found
 
 
 def _identity(notification: Notification) -> str:
