@@ -27,8 +27,28 @@ HEADER = (
     "Experts_on_Mission_Total,Troops_Male,Troops_Female,Troops_Total,Total_Male,Total_Female,"
     "Total_Total"
 )
-CODES = ["TCD", "BEN", "NER", "SEN", "TGO", "BFA", "GIN", "NGA", "GHA", "BGD", "NPL", "PAK",
-         "IND", "RWA", "ETH", "EGY", "JOR", "CHN", "DEU", "SWE"]
+CODES = [
+    "TCD",
+    "BEN",
+    "NER",
+    "SEN",
+    "TGO",
+    "BFA",
+    "GIN",
+    "NGA",
+    "GHA",
+    "BGD",
+    "NPL",
+    "PAK",
+    "IND",
+    "RWA",
+    "ETH",
+    "EGY",
+    "JOR",
+    "CHN",
+    "DEU",
+    "SWE",
+]
 
 
 def generated_csv(events: int) -> bytes:
@@ -43,8 +63,10 @@ def generated_csv(events: int) -> bytes:
             for code in CODES:
                 troops, police = rng.randrange(50, 900), rng.randrange(0, 40)
                 total = troops + police
-                rows.append(f"{day},X,{code},TEST{mission},{police},0,{police},NA,NA,NA,NA,NA,NA,"
-                            f"{troops},0,{troops},{total},0,{total}")
+                rows.append(
+                    f"{day},X,{code},TEST{mission},{police},0,{police},NA,NA,NA,NA,NA,NA,"
+                    f"{troops},0,{troops},{total},0,{total}"
+                )
                 count += 2
         month += 1
     return "\n".join(rows).encode()
@@ -70,8 +92,10 @@ def measure(label: str, tracker: Tracker, db: Path) -> None:
         start = time.perf_counter()
         applied = view.rebuild(tracker)
         took = time.perf_counter() - start
-        print(f"  rebuild {view.name:<14} {applied:,} events in {took:6.2f} s: "
-              f"{applied / took:9,.0f} events/s ({applied / took / (n / seconds):.2f} of raw)")
+        print(
+            f"  rebuild {view.name:<14} {applied:,} events in {took:6.2f} s: "
+            f"{applied / took:9,.0f} events/s ({applied / took / (n / seconds):.2f} of raw)"
+        )
 
 
 def main() -> None:
@@ -86,8 +110,10 @@ def main() -> None:
         start = time.perf_counter()
         report = tracker.import_un_monthly(generated_csv(events), "generated.csv")
         took = time.perf_counter() - start
-        print(f"(import of the generated log: {report.count:,} events in {took:.1f} s, "
-              f"{report.count / took:,.0f} events/s)")
+        print(
+            f"(import of the generated log: {report.count:,} events in {took:.1f} s, "
+            f"{report.count / took:,.0f} events/s)"
+        )
         measure("generated log", tracker, big)
 
 

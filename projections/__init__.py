@@ -1,7 +1,7 @@
 """What we derive: read models rebuilt from the event log, each in its own SQLite file."""
 
 from projections.audit import AuditProjection, HistoryRow
-from projections.engine import Projection
+from projections.engine import Projection, handles
 from projections.strength import DIMENSIONS, Dimension, StrengthProjection, StrengthRow
 
 __all__ = [
@@ -12,4 +12,5 @@ __all__ = [
     "Projection",
     "StrengthProjection",
     "StrengthRow",
+    "handles",
 ]

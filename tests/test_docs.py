@@ -34,3 +34,24 @@ def test_readme_gives_the_two_commands_first() -> None:
     assert first_section.startswith("Two commands")
     assert "make demo" in first_section
     assert "make test" in first_section
+
+
+def test_readme_projection_example_replays_the_seeds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.conftest import SEEDS
+    from tracker import Tracker
+
+    code = README.split("```python\n# by_gender.py\n", 1)[1].split("```", 1)[0]
+    assert len(code.strip().splitlines()) < 30
+    (tmp_path / "by_gender.py").write_text(code)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    tracker = Tracker(tmp_path / "tracker.db")
+    tracker.load_seeds(SEEDS)
+    projection, count = tracker.replay("by_gender:ByGender")
+    assert count == tracker.recorder.max_notification_id()
+    row = projection.db.execute(
+        "SELECT male, female, total FROM by_gender WHERE day = '2013-07-31' AND contributor = 'TCD' "
+        "AND personnel_type = 'troops'"
+    ).fetchone()
+    assert row == (1246, 0, 1246)  # the UN's figure in the seed file, line of Chad, July 2013

@@ -118,6 +118,11 @@ def cli(ctx: click.Context, db: str | None) -> None:
     ctx.obj = {"db": db}
 
 
+def console() -> Console:
+    """Tables at the terminal's width; 120 columns in a pipe (rich would take 80)."""
+    return Console(width=None if sys.stdout.isatty() else 120)
+
+
 def contributor_option(f: Any) -> Any:
     return click.option("--contributor", help="Only this contributor (ISO 3166 alpha-3 or name).")(
         f
@@ -170,7 +175,7 @@ def strength(ctx: click.Context, mission: str, on: datetime, by: tuple[str, ...]
     elif fmt == "csv":
         click.echo(render.strength_csv(answer), nl=False)
     else:
-        render.strength_table(answer, Console())
+        render.strength_table(answer, console())
 
 
 @cli.command()
@@ -316,7 +321,7 @@ def projections_list(ctx: click.Context, fmt: str) -> None:
     """Each projection: version, file, position, the log's head and how far behind it is."""
     statuses = open_tracker(ctx.find_root()).projections()
     if fmt == "table":
-        render.projections_table(statuses, Console())
+        render.projections_table(statuses, console())
     else:
         emit([asdict(s) for s in statuses], fmt)
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
+import sys
 from pathlib import Path
 
 from events.errors import InvalidInputError
@@ -28,6 +30,8 @@ def load_class(spec: str) -> type[Projection]:
         raise InvalidInputError(
             f"projection {spec!r}: write it as module:Class, such as myviews:ByGender"
         )
+    if os.getcwd() not in sys.path:  # "importable from here": the current folder too
+        sys.path.insert(0, os.getcwd())
     try:
         module = importlib.import_module(module_name)
     except ImportError as error:
