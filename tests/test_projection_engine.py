@@ -289,3 +289,32 @@ def test_sigkill_during_catch_up_resumes_exactly_once(tmp_path: Path) -> None:
     clean = Tracker(tmp_path / "big.db")
     clean.strength_view.rebuild(clean)
     assert dump(resumed.strength_view) == dump(clean.strength_view)
+
+
+def test_a_changed_version_is_rebuilt_on_next_use_and_says_so(
+    seeded: Tracker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from projections import StrengthProjection
+
+    seeded.catch_up()
+    seeded.close()
+    monkeypatch.setattr(StrengthProjection, "version", StrengthProjection.version + 1)
+    result = CliRunner().invoke(
+        cli,
+        [
+            "--db",
+            str(seeded.config.db),
+            "strength",
+            "MINUSMA",
+            "--on",
+            "2013-12-31",
+            "--format",
+            "json",
+        ],
+    )
+    assert result.exit_code == 0
+    assert result.stdout == '[{"strength": 6439}]\n'
+    assert result.stderr == (
+        f"Note: the strength view was rebuilt from the event log: version {StrengthProjection.version - 1} "
+        f"-> {StrengthProjection.version}\n"
+    )
