@@ -137,6 +137,16 @@ def emit(records: list[dict[str, Any]], fmt: str) -> None:
         click.echo(render.as_csv(records), nl=False)
 
 
+def on_option(f: Any) -> Any:
+    return click.option(
+        "--on",
+        "on",
+        required=True,
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        help="The date (valid time), YYYY-MM-DD.",
+    )(f)
+
+
 def format_option(f: Any) -> Any:
     return click.option(
         "--format",
@@ -150,13 +160,7 @@ def format_option(f: Any) -> Any:
 
 @cli.command()
 @click.argument("mission")
-@click.option(
-    "--on",
-    "on",
-    required=True,
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="The date (valid time), YYYY-MM-DD.",
-)
+@on_option
 @click.option(
     "--by",
     multiple=True,
@@ -274,13 +278,7 @@ def presence(
 
 @cli.command()
 @click.argument("mission")
-@click.option(
-    "--on",
-    "on",
-    required=True,
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="The date (valid time), YYYY-MM-DD.",
-)
+@on_option
 @format_option
 @click.pass_context
 def mandates(ctx: click.Context, mission: str, on: datetime, fmt: str) -> None:
