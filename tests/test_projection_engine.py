@@ -318,3 +318,16 @@ def test_a_changed_version_is_rebuilt_on_next_use_and_says_so(
         f"Note: the strength view was rebuilt from the event log: version {StrengthProjection.version - 1} "
         f"-> {StrengthProjection.version}\n"
     )
+
+
+def test_a_registered_projection_that_cannot_be_loaded_does_not_lock_the_store(
+    seeded: Tracker,
+) -> None:
+    assert seeded.registry.path is not None
+    seeded.registry.path.write_text('["gone_module:Gone"]')
+    reopened = Tracker(seeded.config.db)
+    assert [v.name for v in reopened.views()] == ["strength", "audit", "announcements", "mandates"]
+    assert reopened.notices()[0].startswith(
+        "projection 'gone_module:Gone': cannot import 'gone_module'"
+    )
+    assert reopened.strength("MINUSMA", date(2013, 12, 31)).total == 6439

@@ -286,8 +286,13 @@ class Tracker(Application[UUID]):
         self.mandate_view = MandateProjection(self.config.view_path("mandates"))
         self.registry = Registry(self.config.registry_path())
         self.user_views: list[Projection] = []
+        self._notices: list[str] = []
         for spec in self.registry.specs:
-            projection_class = load_class(spec)
+            try:
+                projection_class = load_class(spec)
+            except InvalidInputError as error:  # one missing module must not lock the store
+                self._notices.append(f"{error}; it is not kept up to date until it can be")
+                continue
             self.user_views.append(projection_class(self.config.view_path(projection_class.name)))
 
     def close(self) -> None:
@@ -442,7 +447,7 @@ class Tracker(Application[UUID]):
 
     def notices(self) -> list[str]:
         """What the user should know happened behind a query (a view rebuilt, and why)."""
-        return [
+        return self._notices + [
             f"the {view.name} view was rebuilt from the event log: {view.rebuilt_because}"
             for view in self.views()
             if view.rebuilt_because
