@@ -8,7 +8,7 @@ withdrawal short (see ``events.timeline``).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, NewType
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -205,9 +205,11 @@ class Contingent(Aggregate):
         return contingent_id(mission, contributor)
 
     @classmethod
-    def open(cls, mission: str, contributor: str) -> Contingent:
+    def open(cls, mission: str, contributor: str, timestamp: datetime | None = None) -> Contingent:
         """Start a contingent's stream (before its first real event)."""
-        return cls._create(cls.Opened, mission=mission, contributor=contributor)
+        return cls._create(
+            cls.Opened, mission=mission, contributor=contributor, timestamp=timestamp
+        )
 
     def record(self, event_class: type[Contingent.Event], fields: dict[str, Any]) -> Event:
         """The one command: validate, check the invariants, append one event.

@@ -3,6 +3,7 @@ closure, and the periodic reports that list its contributors."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any, Literal, NewType
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -119,9 +120,9 @@ class Mission(Aggregate):
         return mission_id(mission)
 
     @classmethod
-    def open(cls, mission: str) -> Mission:
+    def open(cls, mission: str, timestamp: datetime | None = None) -> Mission:
         """Start a mission's stream (before its first real event)."""
-        return cls._create(cls.Opened, mission=mission)
+        return cls._create(cls.Opened, mission=mission, timestamp=timestamp)
 
     def record(self, event_class: type[Mission.Event], fields: dict[str, Any]) -> Event:
         """Validate and append one event.

@@ -97,9 +97,12 @@ class State:
     contributor: str
     cells: dict[Cell, Level] = field(default_factory=dict)
     last_event: dict[Cell, str] = field(default_factory=dict)
+    # strict: a shortfall raises (commands). Not strict: the level becomes unknown, for
+    # states of partial knowledge, where the record as then known may contradict itself.
+    strict: bool = True
 
     def copy(self) -> State:
-        return State(self.contributor, dict(self.cells), dict(self.last_event))
+        return State(self.contributor, dict(self.cells), dict(self.last_event), self.strict)
 
     def set(self, cell: Cell, level: Level, event_id: str) -> None:
         self.cells[cell] = level
@@ -173,6 +176,10 @@ class State:
             self.set(cell, Level(None), change.event_id)
             return
         available = sum(self.cells[c].strength or 0 for c in sources)
+        if count > available and not self.strict:
+            for source in sources:
+                self.set(source, Level(None), change.event_id)
+            return
         if count > available:
             raise InsufficientStrengthError(
                 self.contributor, change.effective, available, count, scope(*cell)
@@ -198,7 +205,11 @@ class State:
 
 
 def fold(
-    contributor: str, changes: Iterable[Change], *, new: Change | None = None
+    contributor: str,
+    changes: Iterable[Change],
+    *,
+    new: Change | None = None,
+    strict: bool = True,
 ) -> list[Interval]:
     """Apply ``changes`` in valid-time order and return every cell's levels as intervals.
 
@@ -207,7 +218,7 @@ def fold(
             offending change is not ``new`` itself, the message says it happens later.
     """
     ordered = sorted([*changes, *([new] if new else [])], key=lambda c: c.sort_key)
-    state = State(contributor)
+    state = State(contributor, strict=strict)
     open_rows: dict[Cell, tuple[date, Level, str]] = {}
     rows: list[Interval] = []
     for index, change in enumerate(ordered):
@@ -221,17 +232,17 @@ def fold(
             index + 1 == len(ordered) or ordered[index + 1].effective != change.effective
         )
         if is_last_of_day:
-            _close_changed(state, open_rows, rows, change.effective)
+            close_day(state, open_rows, rows, change.effective)
     for cell, (start, level, event_id) in open_rows.items():
-        rows.append(_interval(cell, start, None, level, event_id))
+        rows.append(interval(cell, start, None, level, event_id))
     return sorted(rows, key=lambda r: (r.valid_from, r.location or "", r.personnel_type or ""))
 
 
-def _interval(cell: Cell, start: date, end: date | None, level: Level, event_id: str) -> Interval:
+def interval(cell: Cell, start: date, end: date | None, level: Level, event_id: str) -> Interval:
     return Interval(cell[0], cell[1], start, end, level.strength, level.approximate, event_id)
 
 
-def _close_changed(
+def close_day(
     state: State,
     open_rows: dict[Cell, tuple[date, Level, str]],
     rows: list[Interval],
@@ -243,7 +254,7 @@ def _close_changed(
         if current is not None and current[1] == level and current[2] == state.last_event.get(cell):
             continue  # untouched today (a new report of the same level starts a new row)
         if current is not None and current[0] < on:
-            rows.append(_interval(cell, current[0], on, current[1], current[2]))
+            rows.append(interval(cell, current[0], on, current[1], current[2]))
         if cell in state.cells:
             open_rows[cell] = (on, level, state.last_event[cell])
         else:  # replaced by a less specific figure: its row ends, no 0 is claimed for it

@@ -7,7 +7,8 @@ Table ``announcements``: ``event_id``; ``mission``, ``contributor``; ``kind``
 ``announced_on`` (the day it surely was made); ``target`` as given and ``target_end`` (the last
 day of the target's period); the terms ``count``, ``full``, ``increase``, ``location``,
 ``personnel_type``; ``summary``; the source (``source_title``, ``source_url``,
-``published_on``); ``superseded_by`` and ``superseded_how`` (corrected, retracted).
+``published_on``) and ``known``, the day it surely was published; ``superseded_by``,
+``superseded_how`` (corrected, retracted) and ``superseded_known`` (when that was published).
 """
 
 from __future__ import annotations
@@ -43,13 +44,15 @@ class Announcement:
     source_title: str
     source_url: str | None
     published_on: str
+    known: str
     superseded_by: str | None
     superseded_how: str | None
+    superseded_known: str | None
 
 
 class AnnouncementProjection(Projection):
     name = "announcements"
-    version = 1
+    version = 2  # 2: knowledge dates
 
     def create_tables(self) -> None:
         self.db.table("announcements").create(
@@ -72,8 +75,10 @@ class AnnouncementProjection(Projection):
                 "source_title": str,
                 "source_url": str,
                 "published_on": str,
+                "known": str,
                 "superseded_by": str,
                 "superseded_how": str,
+                "superseded_known": str,
             },
             pk="event_id",
             if_not_exists=True,
@@ -108,8 +113,10 @@ class AnnouncementProjection(Projection):
                 "source_title": event.source.title,
                 "source_url": event.source.url,
                 "published_on": str(event.source.published_on),
+                "known": event.source.known_from.isoformat(),
                 "superseded_by": None,
                 "superseded_how": None,
+                "superseded_known": None,
             }
         )
 

@@ -14,11 +14,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from events.contingent import Contingent
 from events.mission import Mission
 from projections.engine import Projection, rows
+from projections.strength import times_of
 
 CATEGORIES = {
     "DeploymentAnnounced": "announcement",
@@ -178,7 +180,7 @@ SEARCHED = ["event_id", "kind", "contributor", "summary", "source_title", "quote
 
 class AuditProjection(Projection):
     name = "audit"
-    version = 2  # 2: full-text search
+    version = 3  # 2: full-text search; 3: knowledge dates
 
     def __init__(self, path: Any) -> None:
         super().__init__(path)
@@ -198,6 +200,7 @@ class AuditProjection(Projection):
                 "valid_start": str,
                 "effective": str,
                 "published_on": str,
+                "known": str,
                 "recorded_at": str,
                 "summary": str,
                 "source_title": str,
@@ -243,6 +246,7 @@ class AuditProjection(Projection):
                 "valid_start": valid.start.isoformat() if valid else None,
                 "effective": valid.effective.isoformat() if valid else None,
                 "published_on": str(source.published_on) if source else None,
+                "known": times_of(event)[0],
                 "recorded_at": event.timestamp.isoformat(),
                 "summary": summarise(event),
                 "source_title": source.title if source else None,
@@ -301,6 +305,21 @@ class AuditProjection(Projection):
             sql += " AND contributor = ?"
             params.append(contributor)
         return [Presence(**row) for row in rows(self.db, sql + " ORDER BY 1, 2, 3", params)]
+
+    def between(
+        self, mission: str, contributor: str, axis: str, after: str, until: str, on: date
+    ) -> list[HistoryRow]:
+        """A contributor's changes and retractions that took effect by ``on`` and became known
+        (``axis`` = "known") or were recorded ("recorded_at") after ``after`` and by ``until``."""
+        assert axis in ("known", "recorded_at")
+        sql = (
+            f"SELECT {', '.join(HistoryRow.__dataclass_fields__)} FROM audit_events "
+            f"WHERE mission = ? AND contributor = ? AND {axis} > ? AND {axis} <= ? "
+            "AND category IN ('change', 'retraction') "
+            "AND (effective IS NULL OR effective <= ?) ORDER BY position"
+        )
+        params = [mission, contributor, after, until, on.isoformat()]
+        return [HistoryRow(**row) for row in rows(self.db, sql, params)]
 
     def search(self, text: str, mission: str | None, limit: int) -> list[HistoryRow]:
         """Events whose id, kind, contributor, summary, source or quote match ``text`` (SQLite

@@ -2,17 +2,21 @@
 time: interval rows, so "as of D" is one indexed lookup, not a replay.
 
 Tables:
-- ``strength_intervals``: one row per contingent cell and period. ``valid_from`` inclusive,
-  ``valid_to`` exclusive (NULL: still in force); ``strength`` NULL means unknown (present, figure
-  not published, or changed before any figure was known); ``location``/``personnel_type`` NULL
-  mean not given by the source (unassigned, unspecified); ``region`` is the location's admin-1
-  region; ``approximate`` 1 when the figure was rounded by its source; ``event_id`` is the
-  event that set the level.
+- ``strength_intervals``: one row per contingent cell and period, on three time axes (a
+  bitemporal table). ``valid_from`` inclusive, ``valid_to`` exclusive (NULL: still in force);
+  ``known_from``/``known_to``: the knowledge dates (publication) between which the row held;
+  ``recorded_from``/``recorded_to``: the store times between which it held (ISO, UTC); NULL
+  ends: still. ``strength`` NULL means unknown (present, figure not published, or changed before
+  any figure was known); ``location``/``personnel_type`` NULL mean not given by the source
+  (unassigned, unspecified); ``region`` is the location's admin-1 region; ``approximate`` 1 when
+  the figure was rounded by its source; ``event_id`` is the event that set the level.
 - ``mission_totals``: figures for a whole mission (``strength``, ``categories`` as JSON,
-  ``contributors``) from the day they were reported (``effective``); the latest one on or before a
-  date is the one in force.
-- ``strength_changes``: the changes still in force (superseded ones removed), from which a
-  contingent's intervals are re-derived whenever one of its events arrives, back-dated or not.
+  ``contributors``) from the day they were reported (``effective``), with their knowledge and
+  recorded times and those of what superseded them; the latest one on or before a date (as then
+  known and recorded) is the one in force.
+- ``strength_changes``: every change, with its knowledge and recorded times and, when a
+  correction or retraction superseded it, those of the superseding event: the input from which
+  a contingent's rows are re-derived whenever one of its events arrives.
 """
 
 from __future__ import annotations
@@ -22,15 +26,72 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
+from events.bitemporal import Known, bitemporal
 from events.claims import superseded_target
 from events.contingent import Contingent
 from events.mission import Mission
-from events.timeline import Change, fold
+from events.timeline import Change
 from events.values import region_of
 from projections.engine import Projection, rows
 
 Dimension = Literal["contributor", "location", "region", "personnel_type"]
 DIMENSIONS: tuple[Dimension, ...] = ("contributor", "location", "region", "personnel_type")
+
+
+INTERVAL_COLUMNS = (
+    "mission",
+    "contributor",
+    "location",
+    "region",
+    "personnel_type",
+    "valid_from",
+    "valid_to",
+    "strength",
+    "approximate",
+    "event_id",
+    "known_from",
+    "known_to",
+    "recorded_from",
+    "recorded_to",
+)
+
+
+def times_of(event: Any) -> tuple[str, str]:
+    """An event's knowledge date (its source's, or the day it was recorded when it has no
+    source) and recorded time, as stored."""
+    source = getattr(event, "source", None)
+    known = source.known_from if source is not None else event.timestamp.date()
+    return known.isoformat(), event.timestamp.isoformat(timespec="microseconds")
+
+
+def time_filters(known_at: date | None, recorded_at: str | None) -> tuple[str, list[str]]:
+    """SQL conditions (and their values) for the knowledge and recorded axes."""
+    sql, params = "", []
+    if known_at is None:
+        sql += " AND known_to IS NULL"
+    else:
+        sql += " AND known_from <= ? AND (known_to IS NULL OR known_to > ?)"
+        params += [known_at.isoformat()] * 2
+    if recorded_at is None:
+        sql += " AND recorded_to IS NULL"
+    else:
+        sql += " AND recorded_from <= ? AND (recorded_to IS NULL OR recorded_to > ?)"
+        params += [recorded_at] * 2
+    return sql, params
+
+
+def _change(r: dict[str, Any]) -> Change:
+    return Change(
+        r["event_id"],
+        date.fromisoformat(r["effective"]),
+        r["ord"],
+        r["kind"],
+        r["count"],
+        r["location"],
+        r["personnel_type"],
+        r["to_location"],
+        bool(r["approximate"]),
+    )
 
 
 @dataclass(frozen=True)
@@ -68,13 +129,14 @@ class StrengthRow:
 
 class StrengthProjection(Projection):
     name = "strength"
-    version = 2  # 2: a new report of the same level starts a new interval row
+    version = 3  # 2: a new report of the same level starts a new row; 3: knowledge, recorded
 
     def __init__(self, path: Any) -> None:
         super().__init__(path)
         self._dirty: set[tuple[str, str]] = set()
         self._pending: dict[str, dict[str, Any]] = {}  # this batch's changes, by event id
-        self._superseded: list[str] = []  # earlier changes this batch corrects or retracts
+        # (known, recorded, target) of the earlier changes this batch corrects or retracts
+        self._superseded: list[tuple[str, str, str]] = []
 
     def create_tables(self) -> None:
         self.db.table("strength_changes").create(
@@ -90,6 +152,10 @@ class StrengthProjection(Projection):
                 "personnel_type": str,
                 "to_location": str,
                 "approximate": int,
+                "known": str,
+                "recorded": str,
+                "superseded_known": str,
+                "superseded_recorded": str,
             },
             pk="event_id",
             if_not_exists=True,
@@ -107,6 +173,10 @@ class StrengthProjection(Projection):
                 "categories": str,
                 "contributors": int,
                 "approximate": int,
+                "known": str,
+                "recorded": str,
+                "superseded_known": str,
+                "superseded_recorded": str,
             },
             pk="event_id",
             if_not_exists=True,
@@ -124,11 +194,18 @@ class StrengthProjection(Projection):
                 "strength": int,
                 "approximate": int,
                 "event_id": str,
+                "known_from": str,
+                "known_to": str,
+                "recorded_from": str,
+                "recorded_to": str,
             },
             if_not_exists=True,
         )
         self.db.table("strength_intervals").create_index(
             ["mission", "valid_from", "valid_to"], if_not_exists=True
+        )
+        self.db.table("strength_intervals").create_index(
+            ["mission", "known_to", "recorded_to", "valid_from"], if_not_exists=True
         )
         self.db.table("strength_intervals").create_index(
             ["mission", "contributor"], if_not_exists=True
@@ -142,12 +219,16 @@ class StrengthProjection(Projection):
             return
         target = superseded_target(event)
         if target:
-            if self._pending.pop(target, None) is None:
-                self._superseded.append(target)
+            known, recorded = times_of(event)
+            if target in self._pending:
+                self._pending[target].update(superseded_known=known, superseded_recorded=recorded)
+            else:
+                self._superseded.append((known, recorded, target))
             self._dirty.add((event.mission, event.contributor))
         as_change = getattr(event, "as_change", None)
         if as_change is not None:
             change: Change = as_change()
+            known, recorded = times_of(event)
             self._pending[change.event_id] = {
                 "event_id": change.event_id,
                 "mission": event.mission,
@@ -160,14 +241,23 @@ class StrengthProjection(Projection):
                 "personnel_type": change.personnel_type,
                 "to_location": change.to_location,
                 "approximate": int(change.approximate),
+                "known": known,
+                "recorded": recorded,
+                "superseded_known": None,
+                "superseded_recorded": None,
             }
             self._dirty.add((event.mission, event.contributor))
 
     def _mission_event(self, event: Mission.Event) -> None:
         target = superseded_target(event)
         if target:
-            self.db.execute("DELETE FROM mission_totals WHERE event_id = ?", [target])
+            self.db.execute(
+                "UPDATE mission_totals SET superseded_known = ?, superseded_recorded = ? "
+                "WHERE event_id = ?",
+                [*times_of(event), target],
+            )
         if isinstance(event, Mission.TotalReported):
+            known, recorded = times_of(event)
             self.db.table("mission_totals").insert(
                 {
                     "event_id": event.event_id,
@@ -178,17 +268,27 @@ class StrengthProjection(Projection):
                     "categories": json.dumps(event.categories),
                     "contributors": event.contributors,
                     "approximate": int(event.approximate),
+                    "known": known,
+                    "recorded": recorded,
+                    "superseded_known": None,
+                    "superseded_recorded": None,
                 }
             )
 
-    def reported_total(self, mission: str, on: date) -> ReportedTotal | None:
-        """The latest whole-mission figure reported on or before ``on``."""
+    def reported_total(
+        self, mission: str, on: date, known_at: date | None = None, recorded_at: str | None = None
+    ) -> ReportedTotal | None:
+        """The latest whole-mission figure reported on or before ``on`` (as known at
+        ``known_at`` and recorded by ``recorded_at``, when given)."""
+        k, t = (known_at or date.max).isoformat(), recorded_at or "~"
         found = list(
             rows(
                 self.db,
                 "SELECT * FROM mission_totals WHERE mission = ? AND effective <= ? "
+                "AND known <= ? AND recorded <= ? AND NOT (superseded_known IS NOT NULL "
+                "AND superseded_known <= ? AND superseded_recorded <= ?) "
                 "ORDER BY effective DESC, ord DESC LIMIT 1",
-                [mission, on.isoformat()],
+                [mission, on.isoformat(), k, t, k, t],
             )
         )
         if not found:
@@ -205,10 +305,12 @@ class StrengthProjection(Projection):
 
     def flush(self) -> None:
         """Write the batch's changes in one go, then re-derive each touched contingent once."""
-        self.db.conn.executemany(
-            "DELETE FROM strength_changes WHERE event_id = ?", [[t] for t in self._superseded]
-        )
         self.db.table("strength_changes").insert_all(self._pending.values(), replace=True)
+        self.db.conn.executemany(
+            "UPDATE strength_changes SET superseded_known = ?, superseded_recorded = ? "
+            "WHERE event_id = ?",
+            self._superseded,
+        )
         for mission, contributor in sorted(self._dirty):
             self._rederive(mission, contributor)
         self._dirty.clear()
@@ -216,26 +318,55 @@ class StrengthProjection(Projection):
         self._superseded.clear()
 
     def _rederive(self, mission: str, contributor: str) -> None:
-        changes = self.changes(mission, contributor)
         self.db.execute(
             "DELETE FROM strength_intervals WHERE mission = ? AND contributor = ?",
             [mission, contributor],
         )
-        self.db.table("strength_intervals").insert_all(
-            {
-                "mission": mission,
-                "contributor": contributor,
-                "location": interval.location,
-                "region": region_of(interval.location),
-                "personnel_type": interval.personnel_type,
-                "valid_from": interval.valid_from.isoformat(),
-                "valid_to": interval.valid_to.isoformat() if interval.valid_to else None,
-                "strength": interval.strength,
-                "approximate": int(interval.approximate),
-                "event_id": interval.event_id,
-            }
-            for interval in fold(contributor, changes)
+        derived = bitemporal(contributor, self._changes_with_times(mission, contributor))
+        # Plain executemany: sqlite-utils' insert_all spends most of a rebuild checking values.
+        self.db.conn.executemany(
+            f"INSERT INTO strength_intervals ({', '.join(INTERVAL_COLUMNS)}) "
+            f"VALUES ({', '.join('?' for _ in INTERVAL_COLUMNS)})",
+            (
+                (
+                    mission,
+                    contributor,
+                    row.interval.location,
+                    region_of(row.interval.location),
+                    row.interval.personnel_type,
+                    row.interval.valid_from.isoformat(),
+                    row.interval.valid_to.isoformat() if row.interval.valid_to else None,
+                    row.interval.strength,
+                    int(row.interval.approximate),
+                    row.interval.event_id,
+                    row.known_from.isoformat(),
+                    row.known_to.isoformat() if row.known_to else None,
+                    row.recorded_from,
+                    row.recorded_to,
+                )
+                for row in derived
+            ),
         )
+
+    def _changes_with_times(self, mission: str, contributor: str) -> list[tuple[Change, Known]]:
+        found = rows(
+            self.db,
+            "SELECT * FROM strength_changes WHERE mission = ? AND contributor = ?",
+            [mission, contributor],
+        )
+        return [
+            (
+                _change(r),
+                Known(
+                    date.fromisoformat(r["known"]),
+                    r["recorded"],
+                    ((date.fromisoformat(r["superseded_known"]), r["superseded_recorded"]),)
+                    if r["superseded_known"]
+                    else (),
+                ),
+            )
+            for r in found
+        ]
 
     def contributors(self, mission: str) -> list[str]:
         """Contributors with changes in force in ``mission``."""
@@ -243,25 +374,14 @@ class StrengthProjection(Projection):
         return [row[0] for row in self.db.execute(sql, [mission]).fetchall()]
 
     def changes(self, mission: str, contributor: str) -> list[Change]:
-        """A contingent's changes still in force, as the fold takes them."""
-        return [
-            Change(
-                r["event_id"],
-                date.fromisoformat(r["effective"]),
-                r["ord"],
-                r["kind"],
-                r["count"],
-                r["location"],
-                r["personnel_type"],
-                r["to_location"],
-                bool(r["approximate"]),
-            )
-            for r in rows(
-                self.db,
-                "SELECT * FROM strength_changes WHERE mission = ? AND contributor = ?",
-                [mission, contributor],
-            )
-        ]
+        """A contingent's changes in force now (not superseded), as the fold takes them."""
+        found = rows(
+            self.db,
+            "SELECT * FROM strength_changes WHERE mission = ? AND contributor = ? "
+            "AND superseded_recorded IS NULL",
+            [mission, contributor],
+        )
+        return [_change(r) for r in found]
 
     def strength(
         self,
@@ -269,10 +389,15 @@ class StrengthProjection(Projection):
         on: date,
         by: tuple[Dimension, ...] = (),
         where: dict[Dimension, str] | None = None,
+        known_at: date | None = None,
+        recorded_at: str | None = None,
     ) -> list[StrengthRow]:
         """Strength of ``mission`` on ``on``, grouped by the ``by`` dimensions, counting only
-        the rows whose dimensions equal ``where``'s values."""
+        the rows whose dimensions equal ``where``'s values; as known at ``known_at`` (what
+        had been published by then) and as recorded by ``recorded_at`` (ISO UTC time): by
+        default, as known and recorded now."""
         filters = "".join(f" AND {dimension} = ?" for dimension in where or {})
+        times, params = time_filters(known_at, recorded_at)
         columns = ", ".join(by)
         group = f"GROUP BY {columns} ORDER BY {columns}" if by else ""
         select = f"{columns}, " if by else ""
@@ -285,11 +410,12 @@ class StrengthProjection(Projection):
             "COALESCE(MIN(CASE WHEN strength IS NULL OR strength <> 0 THEN valid_from END), "
             "MIN(valid_from)) AS since "
             "FROM strength_intervals WHERE mission = ? AND valid_from <= ? "
-            f"AND (valid_to IS NULL OR valid_to > ?){filters} {group}"
+            f"AND (valid_to IS NULL OR valid_to > ?){times}{filters} {group}"
         )
         day = on.isoformat()
         found = []
-        for row in rows(self.db, sql, [mission, day, day, *(where or {}).values()]):
+        values = [mission, day, day, *params, *(where or {}).values()]
+        for row in rows(self.db, sql, values):
             if not row.pop("parts"):
                 continue  # nothing in force: no row at all (not a row of 0)
             known, unknown = row.pop("known"), row.pop("unknown_parts")
@@ -309,7 +435,8 @@ class StrengthProjection(Projection):
         """The days after ``after`` on which a contingent's level changed."""
         sql = (
             "SELECT DISTINCT valid_from FROM strength_intervals WHERE mission = ? "
-            "AND contributor = ? AND valid_from > ? ORDER BY 1"
+            "AND contributor = ? AND valid_from > ? AND known_to IS NULL "
+            "AND recorded_to IS NULL ORDER BY 1"
         )
         found = self.db.execute(sql, [mission, contributor, after.isoformat()]).fetchall()
         return [date.fromisoformat(row[0]) for row in found]

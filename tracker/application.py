@@ -7,12 +7,13 @@ import sqlite3
 import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import datetime_now_with_tzinfo
 from eventsourcing.persistence import IntegrityError
 from pydantic import ValidationError
 
@@ -41,8 +42,9 @@ from projections.engine import Progress
 from projections.mandates import MandateInForce, MandateProjection
 from projections.strength import ReportedTotal
 from tracker.config import StoreConfig
+from tracker.forecast import Difference, Forecast, forecast
 from tracker.importers import un_monthly
-from tracker.kinds import CONTINGENT_KINDS, MISSION_KINDS, SHARED_KINDS, kind_name
+from tracker.kinds import CONTINGENT_KINDS, MISSION_KINDS, SHARED_KINDS, kind_name, kind_of
 from tracker.ledger import LedgerRow, ledger
 from tracker.registry import Registry, load_class
 from tracker.un_import import UNMonthlyImport, import_rows
@@ -134,6 +136,31 @@ class StrengthAnswer:
     approximate: bool
     contributors: int
     reported_total: ReportedTotal | None = None
+    known_at: date | None = None
+    recorded_at: str | None = None
+    position: int = 0  # the log position the answer reflects
+    version: int = 0  # of the strength projection that gave it
+
+
+def recorded_instant(value: datetime | str | None) -> str | None:
+    """A recorded-time bound as stored (ISO, UTC, microseconds): a date alone means the end of
+    that day."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            if len(text) == 10:
+                value = datetime.combine(date.fromisoformat(text), time.max, tzinfo=UTC)
+            else:
+                value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            raise InvalidInputError(
+                f"recorded time {text!r}: give YYYY-MM-DD or an ISO date and time"
+            ) from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def explain(error: ValidationError) -> str:
@@ -158,6 +185,9 @@ class _Batch:
     def __init__(self, tracker: Tracker) -> None:
         self.tracker = tracker
         self.aggregates: dict[UUID, BaseAggregate[UUID]] = {}
+        # Recorded time: one for the whole unit of work, which is saved in one transaction, so
+        # "what the store said at T" never sees half of an import.
+        self.now = datetime_now_with_tzinfo()
 
     def _get(self, aggregate_id: UUID) -> BaseAggregate[UUID] | None:
         if aggregate_id not in self.aggregates:
@@ -180,6 +210,7 @@ class _Batch:
         reserved = sorted(RESERVED_FIELDS.keys() & values.keys())
         if reserved:
             raise InvalidInputError(f"field {reserved[0]!r}: {RESERVED_FIELDS[reserved[0]]}")
+        values["timestamp"] = self.now
         try:
             if kind == "mission-established":
                 return self._establish(values)
@@ -209,7 +240,7 @@ class _Batch:
         """The mission, opened if the store has never heard of it."""
         found = self._get(mission_id(acronym))
         if found is None:
-            found = Mission.open(acronym)
+            found = Mission.open(acronym, self.now)
             self.aggregates[found.id] = found
         assert isinstance(found, Mission)
         return found
@@ -217,7 +248,7 @@ class _Batch:
     def contingent(self, mission: str, contributor: str) -> Contingent:
         found = self._get(contingent_id(mission, contributor))
         if found is None:
-            found = Contingent.open(mission, contributor)
+            found = Contingent.open(mission, contributor, self.now)
             self.aggregates[found.id] = found
         assert isinstance(found, Contingent)
         return found
@@ -366,6 +397,46 @@ class Tracker(Application[UUID]):
         if source is not None:
             fields["source"] = source
         return self.record("retracted", fields)
+
+    def get_event(self, event_id: str) -> Mission.Event | Contingent.Event:
+        """The stored event with this id (``MISSION/CONTRIBUTOR/N`` or ``MISSION/N``).
+
+        Raises:
+            EventNotFoundError: no such event.
+        """
+        parts = event_id.strip().upper().split("/")
+        if len(parts) not in (2, 3) or not parts[-1].isdigit():
+            raise EventNotFoundError(event_id)
+        version = int(parts[-1])
+        try:
+            code = country_code(parts[1]) if len(parts) == 3 else None
+        except ValueError:
+            raise EventNotFoundError(event_id) from None
+        stream = contingent_id(parts[0], code) if code else mission_id(parts[0])
+        found = list(self.events.get(stream, gt=version - 1, lte=version))
+        event = found[0] if found else None
+        if not isinstance(event, Mission.Event | Contingent.Event) or isinstance(
+            event, Mission.Opened | Contingent.Opened
+        ):
+            raise EventNotFoundError(event_id)
+        return event
+
+    def correct_event(
+        self, event_id: str, reason: str, changes: Mapping[str, Any], source: Any = None
+    ) -> Recorded:
+        """Record a correction: an event of the same kind as ``event_id``, with its fields
+        and ``changes``, that names it as the one it replaces. ``source``: where the correction
+        comes from (default: the original's)."""
+        original = self.get_event(event_id)
+        kind = kind_of(original)
+        keep = original.model_dump(
+            mode="json",
+            exclude={"originator_id", "originator_version", "timestamp", "corrects", "reason"},
+        )
+        fields = {**keep, **changes, "corrects": original.event_id, "reason": reason}
+        if source is not None:
+            fields["source"] = source
+        return self.record(kind, fields)
 
     def import_events(self, lines: Iterable[str], name: str = "<input>") -> ImportResult:
         """Import JSON Lines: one event object per line with a ``type`` field. All or nothing:
@@ -528,14 +599,29 @@ class Tracker(Application[UUID]):
             raise MissionNotFoundError(acronym)
         return acronym
 
-    def strength(self, mission: str, on: date, by: Iterable[Dimension] = ()) -> StrengthAnswer:
+    def strength(
+        self,
+        mission: str,
+        on: date,
+        by: Iterable[Dimension] = (),
+        known_at: date | None = None,
+        recorded_at: datetime | str | None = None,
+    ) -> StrengthAnswer:
         """Strength of ``mission`` on ``on`` (valid time), grouped by ``by`` (contributor,
-        location, region, personnel_type), from the strength view caught up first."""
+        location, region, personnel_type), from the strength view caught up first.
+
+        Args:
+            known_at: only what had been published by that day (its sources' dates).
+            recorded_at: what this store said at that time (a datetime, or an ISO date or
+                time: a date means the end of that day, UTC).
+        """
         acronym = self._known_mission(mission)
         dims = tuple(dict.fromkeys(by))
+        at = recorded_instant(recorded_at)
         self.strength_view.catch_up(self)
-        rows = self.strength_view.strength(acronym, on, dims)
-        by_contributor = self.strength_view.strength(acronym, on, ("contributor",))
+        view = self.strength_view
+        rows = view.strength(acronym, on, dims, known_at=known_at, recorded_at=at)
+        by_contributor = view.strength(acronym, on, ("contributor",), None, known_at, at)
         unknown = [row.contributor or "" for row in by_contributor if row.strength is None]
         return StrengthAnswer(
             mission=acronym,
@@ -546,8 +632,75 @@ class Tracker(Application[UUID]):
             unknown=unknown,
             approximate=any(row.approximate for row in by_contributor),
             contributors=sum(1 for row in by_contributor if row.strength != 0),
-            reported_total=self.strength_view.reported_total(acronym, on),
+            reported_total=view.reported_total(acronym, on, known_at, at),
+            known_at=known_at,
+            recorded_at=at,
+            position=view.position(self.name),
+            version=view.version,
         )
+
+    def forecast(
+        self,
+        mission: str,
+        on: date,
+        by: Iterable[Dimension] = (),
+        known_at: date | None = None,
+        recorded_at: datetime | str | None = None,
+    ) -> Forecast:
+        """Strength on ``on`` if every pending announcement (as known at ``known_at``) happens
+        on its target date, next to the strength from changes alone."""
+        acronym = self._known_mission(mission)
+        self.strength_view.catch_up(self)
+        self.announcement_view.catch_up(self)
+        return forecast(
+            self.strength_view,
+            acronym,
+            self.announcement_view.announcements(acronym),
+            on,
+            tuple(dict.fromkeys(by)),
+            known_at,
+            recorded_instant(recorded_at),
+        )
+
+    def diff(
+        self,
+        mission: str,
+        on: date,
+        known: tuple[date, date] | None = None,
+        recorded: tuple[datetime | str, datetime | str] | None = None,
+    ) -> list[Difference]:
+        """Every contributor and location whose strength on ``on`` differs between two
+        knowledge dates (``known``) or two store times (``recorded``), with the events that
+        became known, or were recorded, in between."""
+        acronym = self._known_mission(mission)
+        self.strength_view.catch_up(self)
+        self.audit_view.catch_up(self)
+        by: tuple[Dimension, ...] = ("contributor", "location")
+        view = self.strength_view
+        if known is not None:
+            first, second = known
+            before = view.strength(acronym, on, by, known_at=first)
+            after = view.strength(acronym, on, by, known_at=second)
+            axis, bounds = "known", (first.isoformat(), second.isoformat())
+        elif recorded is not None:
+            t1, t2 = recorded_instant(recorded[0]), recorded_instant(recorded[1])
+            before = view.strength(acronym, on, by, recorded_at=t1)
+            after = view.strength(acronym, on, by, recorded_at=t2)
+            axis, bounds = "recorded_at", (t1 or "", t2 or "")
+        else:
+            raise InvalidInputError("compare two knowledge dates or two recorded times")
+        low, high = sorted(bounds)
+        then = {(r.contributor, r.location): r.strength for r in before}
+        now = {(r.contributor, r.location): r.strength for r in after}
+        differences = []
+        for key in sorted(set(then) | set(now), key=repr):
+            if then.get(key, "absent") != now.get(key, "absent"):
+                contributor, location = key[0] or "", key[1]
+                events = self.audit_view.between(acronym, contributor, axis, low, high, on)
+                differences.append(
+                    Difference(contributor, location, then.get(key), now.get(key), events)
+                )
+        return differences
 
     def reconcile(self, mission: str, contributor: str | None = None) -> list[Gap]:
         """Every report of ``mission`` (one ``contributor``'s, if given) against the level the

@@ -129,12 +129,24 @@ def contributor_option(f: Any) -> Any:
     )
 
 
-def emit(records: list[dict[str, Any]], fmt: str) -> None:
-    """Print plain records as JSON (one array) or CSV."""
+def emit(
+    records: list[dict[str, Any]],
+    fmt: str,
+    stamp: dict[str, Any] | None = None,
+    fields: list[str] | None = None,
+) -> None:
+    """Print plain records as JSON (one array; with a stamp, {"stamp": ..., "rows": [...]}) or
+    CSV (with a stamp, '# stamp: {...}' first)."""
     if fmt == "json":
-        click.echo(render.as_json(records))
-    else:
-        click.echo(render.as_csv(records), nl=False)
+        click.echo(
+            render.as_json(records)
+            if stamp is None
+            else render.as_json({"stamp": stamp, "rows": records})
+        )
+        return
+    if stamp is not None:
+        click.echo(f"# stamp: {render.as_json(stamp)}")
+    click.echo(render.as_csv(records, fields), nl=False)
 
 
 def on_option(f: Any) -> Any:
@@ -158,28 +170,161 @@ def format_option(f: Any) -> Any:
     )(f)
 
 
+def by_option(f: Any) -> Any:
+    return click.option(
+        "--by",
+        multiple=True,
+        type=click.Choice([d.replace("_", "-") for d in DIMENSIONS]),
+        help="Group by this; repeat to group by several.",
+    )(f)
+
+
+def time_axes(f: Any) -> Any:
+    """--known-at and --recorded-at: the knowledge and recorded time axes."""
+    f = click.option(
+        "--recorded-at",
+        help="What this store said at that time (ISO date or date and time; a date means the "
+        "end of that day, UTC).",
+    )(f)
+    return click.option(
+        "--known-at",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        help="Only what had been published by that day (sources' publication dates).",
+    )(f)
+
+
+def stamp_option(f: Any) -> Any:
+    return click.option(
+        "--stamp",
+        is_flag=True,
+        help="With json or csv: add the log position, projection and query, so the figures "
+        "can be derived again exactly.",
+    )(f)
+
+
 @cli.command()
 @click.argument("mission")
 @on_option
-@click.option(
-    "--by",
-    multiple=True,
-    type=click.Choice([d.replace("_", "-") for d in DIMENSIONS]),
-    help="Group by this; repeat to group by several.",
-)
+@by_option
+@time_axes
+@format_option
+@stamp_option
+@click.pass_context
+def strength(
+    ctx: click.Context,
+    mission: str,
+    on: datetime,
+    by: tuple[str, ...],
+    known_at: datetime | None,
+    recorded_at: str | None,
+    fmt: str,
+    stamp: bool,
+) -> None:
+    """Strength of MISSION on a date, in total or by contributor, location, region and
+    personnel type; as then known (--known-at) or as this store said (--recorded-at). Unknown
+    figures are shown as unknown (null in JSON), never as 0."""
+    dims = tuple(typing.cast("Any", d.replace("-", "_")) for d in by)
+    known = known_at.date() if known_at else None
+    answer = open_tracker(ctx).strength(mission, on.date(), dims, known, recorded_at)
+    records = render.strength_records(answer)
+    if fmt == "table":
+        render.strength_table(answer, console())
+        return
+    query = {
+        "command": "strength",
+        "mission": answer.mission,
+        "on": on.date().isoformat(),
+        "by": list(dims),
+        "known_at": known.isoformat() if known else None,
+        "recorded_at": answer.recorded_at,
+    }
+    emit(
+        records,
+        fmt,
+        render.stamp(answer.position, "strength", answer.version, query) if stamp else None,
+        [*dims, "strength"],
+    )
+
+
+@cli.command()
+@click.argument("mission")
+@on_option
+@by_option
+@time_axes
+@format_option
+@stamp_option
+@click.pass_context
+def forecast(
+    ctx: click.Context,
+    mission: str,
+    on: datetime,
+    by: tuple[str, ...],
+    known_at: datetime | None,
+    recorded_at: str | None,
+    fmt: str,
+    stamp: bool,
+) -> None:
+    """Strength of MISSION on a date if every pending announcement (as known at --known-at)
+    happens on its target date, next to the strength from changes alone, with the
+    announcements that make the difference. JSON and CSV as for strength."""
+    dims = tuple(typing.cast("Any", d.replace("-", "_")) for d in by)
+    known = known_at.date() if known_at else None
+    tracker = open_tracker(ctx)
+    answer = tracker.forecast(mission, on.date(), dims, known, recorded_at)
+    if fmt == "table":
+        click.echo(render.forecast_text(answer))
+        return
+    records = [{**row.keys, "strength": row.forecast} for row in answer.rows]
+    if not dims:
+        records = records or [{"strength": None}]
+    query = {
+        "command": "forecast",
+        "mission": answer.mission,
+        "on": on.date().isoformat(),
+        "by": list(dims),
+        "known_at": known.isoformat() if known else None,
+        "recorded_at": recorded_at,
+    }
+    view = tracker.strength_view
+    stamped = render.stamp(view.position(tracker.name), view.name, view.version, query)
+    emit(records, fmt, stamped if stamp else None, [*dims, "strength"])
+
+
+@cli.command()
+@click.argument("mission")
+@on_option
+@click.option("--known-at", type=click.DateTime(formats=["%Y-%m-%d"]), help="First knowledge date.")
+@click.option("--recorded-at", help="First store time (ISO date or date and time).")
+@click.option("--vs", "other", required=True, help="The second date (or time) to compare with.")
 @format_option
 @click.pass_context
-def strength(ctx: click.Context, mission: str, on: datetime, by: tuple[str, ...], fmt: str) -> None:
-    """Strength of MISSION on a date, in total or by contributor, location, region and
-    personnel type. Unknown figures are shown as unknown (null in JSON), never as 0."""
-    dims = tuple(typing.cast("Any", d.replace("-", "_")) for d in by)
-    answer = open_tracker(ctx).strength(mission, on.date(), dims)
-    if fmt == "json":
-        click.echo(render.strength_json(answer))
-    elif fmt == "csv":
-        click.echo(render.strength_csv(answer), nl=False)
+def diff(
+    ctx: click.Context,
+    mission: str,
+    on: datetime,
+    known_at: datetime | None,
+    recorded_at: str | None,
+    other: str,
+    fmt: str,
+) -> None:
+    """What changed: every contributor and location of MISSION whose strength on a date
+    differs as known at --known-at and at --vs (or as recorded at --recorded-at and at --vs),
+    with the events, and their sources, that explain each difference."""
+    tracker = open_tracker(ctx)
+    if (known_at is None) == (recorded_at is None):
+        raise UserError("give either --known-at or --recorded-at, and --vs")
+    if known_at is not None:
+        try:
+            second = date.fromisoformat(other)
+        except ValueError:
+            raise UserError(f"--vs {other!r}: give a date, YYYY-MM-DD") from None
+        differences = tracker.diff(mission, on.date(), known=(known_at.date(), second))
     else:
-        render.strength_table(answer, console())
+        differences = tracker.diff(mission, on.date(), recorded=(recorded_at or "", other))
+    if fmt == "table":
+        click.echo(render.diff_text(mission.upper(), on.date(), differences))
+    else:
+        emit(render.diff_records(differences), fmt)
 
 
 @cli.command()
@@ -440,6 +585,74 @@ def seed(ctx: click.Context, directory: str) -> None:
     """Load the seed files listed in DIRECTORY/seeds.toml (default: seeds), in order."""
     for line in open_tracker(ctx, create=True).load_seeds(directory):
         click.echo(f"Loaded {line}")
+
+
+def source_options(f: Any) -> Any:
+    for name, text in reversed(
+        [
+            ("--source-title", "Source: title or publisher."),
+            ("--source-url", "Source: web address."),
+            (
+                "--published-on",
+                "Source: publication date (knowledge time): YYYY-MM-DD, YYYY-MM or YYYY.",
+            ),
+            ("--quote", "Source: a short quote or note."),
+        ]
+    ):
+        f = click.option(name, help=text)(f)
+    return f
+
+
+def source_of(options: dict[str, Any]) -> dict[str, Any] | None:
+    """The --source-* options as a source, or None when none was given."""
+    if not (options.get("source_title") or options.get("published_on")):
+        return None
+    return {
+        "title": options.get("source_title"),
+        "url": options.get("source_url"),
+        "published_on": options.get("published_on"),
+        "quote": options.get("quote"),
+    }
+
+
+@cli.command()
+@click.argument("event_id")
+@click.option("--reason", required=True, help="Why the event was wrong.")
+@source_options
+@click.pass_context
+def retract(ctx: click.Context, /, event_id: str, reason: str, **source: Any) -> None:
+    """Withdraw EVENT_ID from the record (it was wrong): nothing is deleted; every view stops
+    counting it from the retraction's own time on."""
+    recorded = open_tracker(ctx, create=True).retract_event(event_id, reason, source_of(source))
+    click.echo(f"Recorded {recorded.event_id} ({recorded.kind}): retracts {event_id.upper()}")
+
+
+@cli.command()
+@click.argument("event_id")
+@click.option("--reason", required=True, help="Why the event was wrong.")
+@click.option(
+    "--set",
+    "changes",
+    multiple=True,
+    metavar="FIELD=VALUE",
+    help="A corrected field, such as strength=300 or valid=2022-11; repeat for several.",
+)
+@source_options
+@click.pass_context
+def correct(
+    ctx: click.Context, /, event_id: str, reason: str, changes: tuple[str, ...], **source: Any
+) -> None:
+    """Record a correction of EVENT_ID: the same event with the fields given by --set, naming
+    the one it replaces (the source is the original's unless given)."""
+    fields: dict[str, Any] = {}
+    for change in changes:
+        name, sep, value = change.partition("=")
+        if not sep or not name.strip():
+            raise UserError(f"--set {change!r}: write FIELD=VALUE, such as strength=300")
+        fields[name.strip().replace("-", "_")] = None if value == "" else value
+    tracker = open_tracker(ctx, create=True)
+    recorded = tracker.correct_event(event_id, reason, fields, source_of(source))
+    click.echo(f"Recorded {recorded.event_id} ({recorded.kind}): corrects {event_id.upper()}")
 
 
 @cli.group()

@@ -40,3 +40,14 @@ def kind_name(value: str) -> str:
         if kind.replace("-", "") == folded:
             return kind
     raise InvalidInputError(f"unknown event type {value!r}: use one of {', '.join(KINDS)}")
+
+
+def kind_of(event: object) -> str:
+    """The kind name of a stored event (the name ``record`` and the importer take)."""
+    for kind, event_class in {**MISSION_KINDS, **CONTINGENT_KINDS}.items():
+        if type(event) is event_class:
+            return kind
+    for kind, classes in SHARED_KINDS.items():
+        if type(event) in classes:
+            return kind
+    raise InvalidInputError(f"{type(event).__name__} is not a kind of event a user records")

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from projections import StrengthRow
     from projections.audit import Presence
     from tracker.application import MandateAnswer, ProjectionStatus
+    from tracker.forecast import Difference, Forecast
     from tracker.ledger import LedgerRow
 
 from rich import box
@@ -45,8 +46,14 @@ def strength_records(answer: StrengthAnswer) -> list[dict[str, Any]]:
     return [{**row.keys(answer.by), "strength": row.strength} for row in answer.rows]
 
 
-def as_json(records: list[dict[str, Any]]) -> str:
+def as_json(records: Any) -> str:
     return json.dumps(records, ensure_ascii=False)
+
+
+def stamp(position: int, projection: str, version: int, query: dict[str, Any]) -> dict[str, Any]:
+    """What a quoted figure needs to be derived again: the log position the answer reflects,
+    the projection and its version, and the query."""
+    return {"log_position": position, "projection": projection, "version": version, "query": query}
 
 
 def as_csv(records: list[dict[str, Any]], fields: list[str] | None = None) -> str:
@@ -61,14 +68,6 @@ def as_csv(records: list[dict[str, Any]], fields: list[str] | None = None) -> st
     for record in records:
         writer.writerow({k: "" if v is None else _safe_cell(v) for k, v in record.items()})
     return out.getvalue()
-
-
-def strength_json(answer: StrengthAnswer) -> str:
-    return json.dumps(strength_records(answer), ensure_ascii=False)
-
-
-def strength_csv(answer: StrengthAnswer) -> str:
-    return as_csv(strength_records(answer), [*answer.by, "strength"])
 
 
 def _figure(strength: int | None, approximate: bool) -> str:
@@ -90,7 +89,13 @@ def _label(dimension: str, value: str | None) -> str:
 
 
 def strength_table(answer: StrengthAnswer, console: Console) -> None:
-    console.print(f"{answer.mission} strength on {answer.on.isoformat()}", highlight=False)
+    axes = "".join(
+        [
+            f" as known at {answer.known_at}" if answer.known_at else "",
+            f" as recorded at {answer.recorded_at}" if answer.recorded_at else "",
+        ]
+    )
+    console.print(f"{answer.mission} strength on {answer.on.isoformat()}{axes}", highlight=False)
     table = Table(box=box.SIMPLE_HEAD)
     for dimension in answer.by or ("",):
         table.add_column(dimension.replace("_", " "))
@@ -323,4 +328,54 @@ def mandate_text(answer: MandateAnswer) -> str:
             f"  {answer.unspecified:,} personnel of no given type (totals from the press) are "
             "in no category"
         )
+    return "\n".join(lines)
+
+
+def forecast_text(answer: Forecast) -> str:
+    known = f" as known at {answer.known_at}" if answer.known_at else ""
+    lines = [f"{answer.mission} forecast for {answer.on}{known}"]
+    header = [*(d.replace("_", " ") for d in answer.by), "from changes", "forecast"]
+    lines.append("  " + " | ".join(header))
+    for row in answer.rows:
+        keys = [_label(d, row.keys[d]) for d in answer.by]
+        numbers = [_figure(row.from_changes, False), _figure(row.forecast, False)]
+        if row.from_changes != row.forecast or not answer.by:
+            lines.append("  " + " | ".join([*keys, *numbers]))
+    if answer.by:
+        lines.append("  (groups that no announcement changes are not listed)")
+    lines.append(f"announcements that make the difference: {len(answer.applied)}")
+    for a in answer.applied:
+        lines.append(f"  {a.valid:<11} {a.contributor}  {a.summary}  [{a.event_id}]")
+        lines.append(f"  {'':<11} source: {a.source_title} (published {a.published_on})")
+    if answer.undated:
+        names = ", ".join(f"{a.contributor} {a.event_id}" for a in answer.undated)
+        lines.append(f"pending with no target date (not applied): {names}")
+    return "\n".join(lines)
+
+
+def diff_records(differences: list[Difference]) -> list[dict[str, Any]]:
+    return [
+        {
+            "contributor": d.contributor,
+            "location": d.location,
+            "before": d.before,
+            "after": d.after,
+            "events": [e.event_id for e in d.events],
+        }
+        for d in differences
+    ]
+
+
+def diff_text(mission: str, on: date, differences: list[Difference]) -> str:
+    lines = [f"{mission} strength on {on}: {len(differences)} difference(s)"]
+    for d in differences:
+        where = f" at {d.location}" if d.location else ""
+        lines.append(
+            f"{d.contributor}{where}: {_figure(d.before, False)} -> {_figure(d.after, False)}"
+        )
+        for e in d.events:
+            lines.append(f"    {e.valid or '-':<11} {e.event_id}  {e.kind}: {e.summary}")
+            lines.append(f"    {'':<11} source: {e.source_title} (published {e.published_on})")
+        if not d.events:
+            lines.append("    (no event of that contributor in between: a change elsewhere)")
     return "\n".join(lines)

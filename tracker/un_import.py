@@ -124,7 +124,7 @@ def import_rows(
     counts: dict[str, int] = defaultdict(int)
 
     def record(aggregate: Contingent | Mission, event_class: Any, fields: dict[str, Any]) -> None:
-        aggregate.record(event_class, fields)
+        aggregate.record(event_class, {**fields, "timestamp": batch.now})
         counts[event_class.__name__] += 1
 
     for acronym in sorted(months):

@@ -1,0 +1,175 @@
+"""Time travel on the seeded MINUSMA record: as then known, as then recorded, corrections,
+announced futures and what changed."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import SEEDS
+from tracker import Tracker
+from tracker.cli import cli
+
+
+@pytest.fixture
+def seeded(tmp_path: Path) -> Tracker:
+    tracker = Tracker(tmp_path / "tracker.db")
+    tracker.load_seeds(SEEDS)
+    return tracker
+
+
+def run(tracker: Tracker, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["--db", str(tracker.config.db), *args])
+    return result.exit_code, result.stdout
+
+
+def by_contributor(out: str) -> dict[str, int | None]:
+    return {r["contributor"]: r["strength"] for r in json.loads(out)}
+
+
+def test_forecast_differs_by_the_uk_announced_on_the_day_known(seeded: Tracker) -> None:
+    base = ["forecast", "MINUSMA", "--on", "2023-07-01", "--by", "contributor", "--format", "json"]
+    _, before = run(seeded, *base, "--known-at", "2022-11-13")
+    code, after = run(seeded, *base, "--known-at", "2022-11-14")  # "known at K" includes K
+    assert code == 0
+    first, second = by_contributor(before), by_contributor(after)
+    assert {
+        k: (first.get(k), second.get(k))
+        for k in first.keys() | second.keys()
+        if first.get(k) != second.get(k)
+    } == {"GBR": (2, 0)}
+    assert all(set(r) == {"contributor", "strength"} for r in json.loads(after))
+
+
+def test_forecast_lists_the_announcements_that_make_the_difference(seeded: Tracker) -> None:
+    answer = seeded.forecast("MINUSMA", date(2023, 7, 1), known_at=date(2022, 11, 30))
+    assert [(a.contributor, a.target) for a in answer.applied] == [
+        ("BEN", "2022-11-05"),
+        ("GBR", "2023-05"),
+        ("SWE", "2023-06-30"),
+    ]
+    (row,) = answer.rows
+    # The 136 Beninese police, the ~300 British and the ~250 Swedes go.
+    assert row.from_changes is not None and row.forecast is not None
+    assert row.from_changes - row.forecast == 136 + 300 + 250
+
+
+def test_strength_as_known_then_differs_from_as_known_later_and_diff_explains_it(
+    seeded: Tracker,
+) -> None:
+    # On 2021-10-31 Chad had 39 in MINUSMA (UN figures), published in December 2021 (Janes).
+    then = seeded.strength(
+        "MINUSMA", date(2021, 10, 31), ["contributor"], known_at=date(2021, 11, 30)
+    )
+    later = seeded.strength(
+        "MINUSMA", date(2021, 10, 31), ["contributor"], known_at=date(2021, 12, 31)
+    )
+    assert {r.contributor: r.strength for r in then.rows}["TCD"] == 1121  # still the 2013 figure
+    assert {r.contributor: r.strength for r in later.rows}["TCD"] == 39
+    (difference,) = seeded.diff(
+        "MINUSMA", date(2021, 10, 31), known=(date(2021, 11, 30), date(2021, 12, 31))
+    )
+    assert (difference.contributor, difference.before, difference.after) == ("TCD", 1121, 39)
+    assert [e.event_id for e in difference.events] == ["MINUSMA/TCD/14"]
+    assert difference.events[0].source_title == "Janes: Chad to deploy 1,000 troops to Mali"
+    code, out = run(
+        seeded,
+        "diff",
+        "MINUSMA",
+        "--on",
+        "2021-10-31",
+        "--known-at",
+        "2021-11-30",
+        "--vs",
+        "2021-12-31",
+    )
+    assert code == 0
+    assert "TCD: 1,121 -> 39" in out
+
+
+def test_correction_and_retraction_on_both_time_axes(seeded: Tracker) -> None:
+    seeded.catch_up()
+    before_correction = datetime.now(UTC).isoformat()
+    original = next(
+        h for h in seeded.history("MINUSMA", "EGY", ["change"]) if h.valid == "2022-07-15"
+    )
+    code, out = run(
+        seeded,
+        "correct",
+        original.event_id,
+        "--reason",
+        "AFP's count of troops",
+        "--set",
+        "strength=1035",
+        "--source-title",
+        "i24news (AFP)",
+        "--published-on",
+        "2022-08-05",
+    )
+    assert code == 0
+    correction = out.split()[1]
+    day = date(2022, 8, 1)
+
+    def egy(**axes: object) -> int | None:
+        rows = seeded.strength("MINUSMA", day, ["contributor"], **axes).rows  # type: ignore[arg-type]
+        return {r.contributor: r.strength for r in rows}["EGY"]
+
+    assert egy() == 1035
+    assert egy(recorded_at=before_correction) == 1216  # what the store said then
+    assert egy(known_at=date(2022, 7, 30)) == 2  # the original (published "2022-07") not yet
+    assert egy(known_at=date(2022, 7, 31)) == 1216
+    assert egy(known_at=date(2022, 8, 5)) == 1035  # the correction was published on 5 August
+    history = {h.event_id: h for h in seeded.history("MINUSMA", "EGY")}
+    assert (history[original.event_id].superseded_by, history[correction].supersedes) == (
+        correction,
+        original.event_id,
+    )
+    assert history[correction].reason == "AFP's count of troops"
+    # Retracting the correction would leave Egypt's 2013 figure (2) under the 460 who left Gao
+    # in July 2023: refused, since the original stays superseded.
+    result = CliRunner().invoke(
+        cli, ["--db", str(seeded.config.db), "retract", correction, "--reason", "source withdrawn"]
+    )
+    assert (result.exit_code, result.output) == (
+        2,
+        "Error: with this change EGY would have 2 personnel at Gao on 2023-07-28, fewer than the 460 a later change takes away then\n",
+    )
+    attack = next(h.event_id for h in seeded.history("MINUSMA", "EGY", ["incident"]))
+    assert run(seeded, "retract", attack, "--reason", "misattributed")[0] == 0
+    result = CliRunner().invoke(
+        cli, ["--db", str(seeded.config.db), "retract", attack, "--reason", "again"]
+    )
+    assert result.exit_code == 2
+    assert "was already superseded by" in result.output
+    result = CliRunner().invoke(
+        cli, ["--db", str(seeded.config.db), "retract", "MINUSMA/EGY/999", "--reason", "x"]
+    )
+    assert (result.exit_code, result.output) == (
+        2,
+        "Error: no event 'MINUSMA/EGY/999' in the store - 'tracker history MISSION' lists event ids\n",
+    )
+
+
+def test_stamped_answer_can_be_derived_again(seeded: Tracker) -> None:
+    code, out = run(
+        seeded, "strength", "MINUSMA", "--on", "2013-12-31", "--format", "json", "--stamp"
+    )
+    stamped = json.loads(out)
+    assert code == 0
+    assert stamped["rows"] == [{"strength": 6439}]
+    assert stamped["stamp"]["projection"] == "strength"
+    assert stamped["stamp"]["log_position"] == seeded.recorder.max_notification_id()
+    query = stamped["stamp"]["query"]
+    again = seeded.strength(
+        query["mission"], date.fromisoformat(query["on"]), query["by"], None, query["recorded_at"]
+    )
+    assert again.total == 6439
+    code, csv_out = run(
+        seeded, "strength", "MINUSMA", "--on", "2013-12-31", "--format", "csv", "--stamp"
+    )
+    assert csv_out.splitlines()[0].startswith("# stamp: {")
+    assert csv_out.splitlines()[1:] == ["strength", "6439"]
