@@ -54,7 +54,8 @@ def test_forecast_lists_the_announcements_that_make_the_difference(seeded: Track
     ]
     (row,) = answer.rows
     # The 136 Beninese police, the ~300 British and the ~250 Swedes go.
-    assert row.from_changes is not None and row.forecast is not None
+    assert row.from_changes is not None
+    assert row.forecast is not None
     assert row.from_changes - row.forecast == 136 + 300 + 250
 
 
