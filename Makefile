@@ -32,8 +32,10 @@ lint: $(VENV)/.installed-test
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
 
+# PostgreSQL tests: against TRACKER_TEST_DATABASE_URL, else the machine's PostgreSQL 15 if this
+# user can start it (.ci/postgres.sh); otherwise they skip, saying why (in CI they fail).
 unit: $(VENV)/.installed-test
-	$(BIN)/pytest
+	TRACKER_TEST_DATABASE_URL="$${TRACKER_TEST_DATABASE_URL:-$$(bash .ci/postgres.sh 2>/dev/null || true)}" $(BIN)/pytest
 
 test: lint typecheck unit
 

@@ -93,8 +93,12 @@ class Projection(ABC):
     def _connect(self) -> sqlite_utils.Database:
         # isolation_level=None: we open and close transactions ourselves (``transaction``).
         if self.path is None:
-            return sqlite_utils.Database(sqlite3.connect(":memory:", isolation_level=None))
-        conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            return sqlite_utils.Database(
+                sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+            )
+        # check_same_thread=False: the library may close an application (and so its views) from
+        # the garbage collector's thread; the views are not shared between threads otherwise.
+        conn = sqlite3.connect(self.path, isolation_level=None, timeout=30, check_same_thread=False)
         # A rollback journal, not WAL: a rebuilt file can then replace this one atomically,
         # with no -wal file left over to be replayed onto it.
         conn.execute("PRAGMA journal_mode=DELETE")

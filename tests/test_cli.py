@@ -14,12 +14,14 @@ from tracker import Tracker
 from tracker.cli import cli
 
 
-def head(db: Path) -> int | None:
+def head(db: Path | str) -> int | None:
     tracker = Tracker(db)
-    return tracker.recorder.max_notification_id()
+    found = tracker.recorder.max_notification_id()
+    tracker.close()
+    return found
 
 
-def run(runner: CliRunner, db: Path, *args: str) -> tuple[int, str]:
+def run(runner: CliRunner, db: Path | str, *args: str) -> tuple[int, str]:
     result = runner.invoke(cli, ["--db", str(db), *args])
     return result.exit_code, result.output
 

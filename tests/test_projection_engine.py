@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -79,10 +80,11 @@ class Counter(Projection):
 
 
 @pytest.fixture
-def seeded(tmp_path: Path) -> Tracker:
-    tracker = Tracker(tmp_path / "tracker.db")
+def seeded(store: str) -> Iterator[Tracker]:
+    tracker = Tracker(store)
     tracker.load_seeds(SEEDS)
-    return tracker
+    yield tracker
+    tracker.close()
 
 
 def test_a_user_projection_replays_the_seeded_log(seeded: Tracker, tmp_path: Path) -> None:
@@ -126,7 +128,9 @@ def test_registered_projection_is_kept_caught_up_and_listed(
     )
     assert result.exit_code == 0, result.output
     assert result.output.startswith("Added tests.test_projection_engine:Counter: ")
-    assert (tmp_path / "tracker.projections.json").exists()
+    registry = seeded.config.registry_path()
+    assert registry is not None
+    assert registry.exists()
     runner.invoke(
         cli,
         [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -14,12 +15,13 @@ from tracker import Tracker
 from tracker.cli import cli
 
 
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> Tracker:
-    tracker = Tracker(tmp_path_factory.mktemp("seeds") / "tracker.db")
+@pytest.fixture
+def seeded(store: str) -> Iterator[Tracker]:
+    tracker = Tracker(store)
     tracker.load_seeds(SEEDS)
     tracker.catch_up()
-    return tracker
+    yield tracker
+    tracker.close()
 
 
 def test_every_seed_event_has_a_source(seeded: Tracker) -> None:

@@ -4,8 +4,8 @@ announced futures and what changed."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -16,10 +16,11 @@ from tracker.cli import cli
 
 
 @pytest.fixture
-def seeded(tmp_path: Path) -> Tracker:
-    tracker = Tracker(tmp_path / "tracker.db")
+def seeded(store: str) -> Iterator[Tracker]:
+    tracker = Tracker(store)
     tracker.load_seeds(SEEDS)
-    return tracker
+    yield tracker
+    tracker.close()
 
 
 def run(tracker: Tracker, *args: str) -> tuple[int, str]:

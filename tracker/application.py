@@ -298,17 +298,26 @@ class Tracker(Application[UUID]):
     Args:
         db: the SQLite file of the event store (``:memory:`` for nothing on disk); by default
             the ``TRACKER_DB`` variable, else ``./tracker.db``.
+            A PostgreSQL URL (``postgresql://user:password@host:port/database``) puts the
+            store on that server, by configuration alone; so does ``TRACKER_DATABASE_URL``.
         create: make the store if it does not exist (else raise ``TrackerError``).
+        views_dir: where the views of a PostgreSQL store live (default: the current folder).
     """
 
     name = "Tracker"
 
-    def __init__(self, db: str | Path | None = None, *, create: bool = True) -> None:
-        self.config = StoreConfig.resolve(db)
+    def __init__(
+        self,
+        db: str | Path | None = None,
+        *,
+        create: bool = True,
+        views_dir: str | Path | None = None,
+    ) -> None:
+        self.config = StoreConfig.resolve(db, views_dir)
         if not create and not self.config.exists():
             raise TrackerError(
-                f"no event store at {self.config.db!r} - create one with 'tracker import' or "
-                "'tracker record', or name another with --db"
+                f"no event store at {self.config.display()!r} - create one with 'tracker import' "
+                "or 'tracker record', or name another with --db"
             )
         super().__init__(env=self.config.event_store_env())
         self.strength_view = StrengthProjection(self.config.view_path("strength"))

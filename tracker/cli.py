@@ -26,6 +26,7 @@ from projections import DIMENSIONS
 from projections.engine import Progress
 from tracker import render
 from tracker.application import Tracker
+from tracker.config import StoreConfig
 from tracker.kinds import CONTINGENT_KINDS, MISSION_KINDS, SHARED_KINDS
 from tracker.ledger import STATUSES
 
@@ -82,12 +83,11 @@ def open_tracker(ctx: click.Context, *, create: bool = False) -> Tracker:
     """The tracker of ``--db``, closed when the command ends. Only commands that write may
     create a store: a mistyped path for a query is an error, not a new empty store."""
     db: str | None = ctx.obj["db"]
+    shown = StoreConfig.resolve(db).display()
     try:
-        tracker = Tracker(db, create=create)
+        tracker = Tracker(db, create=create, views_dir=ctx.obj["views_dir"])
     except (PersistenceError, sqlite3.Error, OSError) as error:
-        raise click.ClickException(
-            f"cannot open the store {db or 'tracker.db'!r}: {error}"
-        ) from None
+        raise click.ClickException(f"cannot open the store {shown!r}: {error}") from None
     ctx.call_on_close(lambda: _finish(tracker, wrote=create))
     return tracker
 
@@ -111,11 +111,26 @@ def _finish(tracker: Tracker, wrote: bool) -> None:
     help="SQLite file of the event store (default: $TRACKER_DB, else ./tracker.db). "
     "Views are kept beside it.",
 )
+@click.option(
+    "--database-url",
+    envvar="TRACKER_DATABASE_URL",
+    metavar="URL",
+    help="A shared event store on PostgreSQL: postgresql://user:password@host:port/database "
+    "(or set TRACKER_DATABASE_URL, which keeps the password off the command line).",
+)
+@click.option(
+    "--views-dir",
+    envvar="TRACKER_VIEWS_DIR",
+    type=click.Path(file_okay=False),
+    help="Where the views of a PostgreSQL store live (default: the current folder).",
+)
 @click.pass_context
-def cli(ctx: click.Context, db: str | None) -> None:
+def cli(
+    ctx: click.Context, db: str | None, database_url: str | None, views_dir: str | None
+) -> None:
     """Event-sourced tracker of UN peacekeeping troop strength by contributing country,
     location and personnel type, on any date."""
-    ctx.obj = {"db": db}
+    ctx.obj = {"db": database_url or db, "views_dir": views_dir}
 
 
 def console() -> Console:

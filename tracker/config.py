@@ -1,38 +1,80 @@
-"""Where the store and the views live. Configuration alone chooses the backend."""
+"""Where the store and the views live. Configuration alone chooses the backend:
+
+- a path (``tracker.db``): the event store in that SQLite file, the views beside it
+  (``tracker.strength.db``...);
+- ``:memory:``: nothing on disk (tests);
+- a URL ``postgresql://user:password@host:port/database[?schema=name]``: the event store on that
+  PostgreSQL server (shared by a team), the views in local SQLite files, in ``views_dir`` (the
+  current folder by default), named after the database (and schema).
+"""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from eventsourcing.utils import get_topic
 
 from events.base import PydanticJSONTranscoder, PydanticMapper
+from events.errors import InvalidInputError
 
 DEFAULT_DB = "tracker.db"
 MEMORY = ":memory:"
+URL_SCHEMES = ("postgresql://", "postgres://")
 
 
 @dataclass(frozen=True)
 class StoreConfig:
-    """``db``: the SQLite file of the event store, or ``:memory:`` (tests: nothing on disk).
-    Views live beside the store: ``tracker.db`` -> ``tracker.strength.db``, ``tracker.audit.db``.
-    A PostgreSQL URL comes in a later step; this is the seam for it."""
+    """``db``: a SQLite file, ``:memory:``, or a PostgreSQL URL; ``views_dir``: where the views
+    of a PostgreSQL store live (default: the current folder)."""
 
     db: str
+    views_dir: str | None = None
 
     @classmethod
-    def resolve(cls, db: str | Path | None = None) -> StoreConfig:
-        """``db`` if given, else the ``TRACKER_DB`` variable, else ``./tracker.db``."""
-        return cls(str(db) if db is not None else os.environ.get("TRACKER_DB") or DEFAULT_DB)
+    def resolve(
+        cls, db: str | Path | None = None, views_dir: str | Path | None = None
+    ) -> StoreConfig:
+        """``db`` if given, else ``TRACKER_DATABASE_URL``, else ``TRACKER_DB``, else
+        ``./tracker.db``; ``views_dir`` if given, else ``TRACKER_VIEWS_DIR``."""
+        chosen = (
+            str(db)
+            if db is not None
+            else os.environ.get("TRACKER_DATABASE_URL")
+            or os.environ.get("TRACKER_DB")
+            or DEFAULT_DB
+        )
+        folder = views_dir if views_dir is not None else os.environ.get("TRACKER_VIEWS_DIR")
+        return cls(chosen, str(folder) if folder else None)
 
     @property
     def in_memory(self) -> bool:
         return self.db == MEMORY
 
+    @property
+    def postgres(self) -> bool:
+        return self.db.startswith(URL_SCHEMES)
+
+    def display(self) -> str:
+        """The store as it may be shown: never with its password."""
+        if not self.postgres:
+            return self.db
+        parts = urlsplit(self.db)
+        user = (
+            f"{parts.username}:***@"
+            if parts.password
+            else f"{parts.username}@"
+            if parts.username
+            else ""
+        )
+        host = parts.hostname or ""
+        port = f":{parts.port}" if parts.port else ""
+        return f"{parts.scheme}://{user}{host}{port}{parts.path}"
+
     def exists(self) -> bool:
-        return self.in_memory or Path(self.db).is_file()
+        return self.in_memory or self.postgres or Path(self.db).is_file()
 
     def event_store_env(self) -> dict[str, str]:
         env = {
@@ -41,21 +83,57 @@ class StoreConfig:
         }
         if self.in_memory:
             env["PERSISTENCE_MODULE"] = "eventsourcing.popo"
+        elif self.postgres:
+            env.update(self._postgres_env())
         else:
             env["PERSISTENCE_MODULE"] = "eventsourcing.sqlite"
             env["SQLITE_DBNAME"] = self.db
             env["SQLITE_LOCK_TIMEOUT"] = "30"
         return env
 
+    def _postgres_env(self) -> dict[str, str]:
+        parts = urlsplit(self.db)
+        database = parts.path.lstrip("/")
+        if not (parts.hostname and parts.username and database):
+            raise InvalidInputError(
+                f"database URL {self.display()!r}: give postgresql://user:password@host:port/database"
+            )
+        env = {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": database,
+            "POSTGRES_HOST": parts.hostname,
+            "POSTGRES_PORT": str(parts.port or 5432),
+            "POSTGRES_USER": unquote(parts.username),
+            "POSTGRES_PASSWORD": unquote(parts.password or ""),
+            "POSTGRES_CONNECT_TIMEOUT": "10",
+            # Long imports do Python work inside their transaction (default 5 s is too short).
+            "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "0",
+        }
+        schema = parse_qs(parts.query).get("schema", [""])[0]
+        if schema:
+            env["POSTGRES_SCHEMA"] = schema
+        # POSTGRES_ENABLE_DB_FUNCTIONS stays off: with it, positions interleave under concurrent
+        # writers (shared/notes/eventsourcing-9.5.md, pitfall 17).
+        return env
+
+    def _stem(self) -> Path:
+        if self.postgres:
+            parts = urlsplit(self.db)
+            schema = parse_qs(parts.query).get("schema", [""])[0]
+            name = parts.path.lstrip("/") + (f".{schema}" if schema else "")
+            return Path(self.views_dir or ".") / name
+        store = Path(self.db)
+        return store.with_name(store.stem)
+
     def registry_path(self) -> Path | None:
         """Where the user projections of this store are listed."""
         if self.in_memory:
             return None
-        store = Path(self.db)
-        return store.with_name(f"{store.stem}.projections.json")
+        stem = self._stem()
+        return stem.with_name(f"{stem.name}.projections.json")
 
     def view_path(self, name: str) -> Path | None:
         if self.in_memory:
             return None
-        store = Path(self.db)
-        return store.with_name(f"{store.stem}.{name}.db")
+        stem = self._stem()
+        return stem.with_name(f"{stem.name}.{name}.db")
