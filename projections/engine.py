@@ -98,6 +98,7 @@ class Projection(ABC):
             )
         # check_same_thread=False: the library may close an application (and so its views) from
         # the garbage collector's thread; the views are not shared between threads otherwise.
+        self.path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(self.path, isolation_level=None, timeout=30, check_same_thread=False)
         # A rollback journal, not WAL: a rebuilt file can then replace this one atomically,
         # with no -wal file left over to be replayed onto it.

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import random
 import sqlite3
+import time
 import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
+from datetime import time as day_time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -42,6 +45,7 @@ from projections.engine import Progress
 from projections.mandates import MandateInForce, MandateProjection
 from projections.strength import ReportedTotal
 from tracker.config import StoreConfig
+from tracker.copy import CopyReport, copy_store
 from tracker.forecast import Difference, Forecast, forecast
 from tracker.importers import un_monthly
 from tracker.kinds import CONTINGENT_KINDS, MISSION_KINDS, SHARED_KINDS, kind_name, kind_of
@@ -50,7 +54,7 @@ from tracker.registry import Registry, load_class
 from tracker.un_import import UNMonthlyImport, import_rows
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Callable, Iterable, Mapping
 
     from eventsourcing.domain import BaseAggregate
 
@@ -142,6 +146,28 @@ class StrengthAnswer:
     version: int = 0  # of the strength projection that gave it
 
 
+def _postgres_tables_exist(env: dict[str, str], shown: str) -> bool:
+    import psycopg  # only for a PostgreSQL store (the optional extra 'postgres')
+
+    schema = env.get("POSTGRES_SCHEMA") or "public"
+    try:
+        with psycopg.connect(
+            host=env["POSTGRES_HOST"],
+            port=int(env["POSTGRES_PORT"]),
+            dbname=env["POSTGRES_DBNAME"],
+            user=env["POSTGRES_USER"],
+            password=env["POSTGRES_PASSWORD"],
+            connect_timeout=int(env["POSTGRES_CONNECT_TIMEOUT"]),
+        ) as conn:
+            row = conn.execute("SELECT to_regclass(%s)", [f"{schema}.tracker_events"]).fetchone()
+    except psycopg.Error as error:
+        said = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
+        if env["POSTGRES_PASSWORD"]:
+            said = said.replace(env["POSTGRES_PASSWORD"], "***")
+        raise TrackerError(f"cannot reach the PostgreSQL store {shown}: {said}") from None
+    return bool(row and row[0])
+
+
 def recorded_instant(value: datetime | str | None) -> str | None:
     """A recorded-time bound as stored (ISO, UTC, microseconds): a date alone means the end of
     that day."""
@@ -151,7 +177,7 @@ def recorded_instant(value: datetime | str | None) -> str | None:
         text = value.strip()
         try:
             if len(text) == 10:
-                value = datetime.combine(date.fromisoformat(text), time.max, tzinfo=UTC)
+                value = datetime.combine(date.fromisoformat(text), day_time.max, tzinfo=UTC)
             else:
                 value = datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
@@ -169,6 +195,13 @@ def explain(error: ValidationError) -> str:
     where = ".".join(str(part) for part in first["loc"] if not str(part).startswith("function"))
     message = str(first["msg"]).removeprefix("Value error, ")
     return f"field {where!r}: {message}" if where else message
+
+
+CONFLICT_ATTEMPTS = 60  # a command that lost a race with another writer is tried again
+
+
+class ConflictError(TrackerError):
+    """Raised when another writer appended to the same stream first (nothing was written)."""
 
 
 RESERVED_FIELDS = {
@@ -258,7 +291,7 @@ class _Batch:
         try:
             self.tracker.save(*pending)
         except IntegrityError:
-            raise TrackerError(
+            raise ConflictError(
                 "another writer changed the same contingent at the same time - nothing was "
                 "written; run the command again"
             ) from None
@@ -319,7 +352,12 @@ class Tracker(Application[UUID]):
                 f"no event store at {self.config.display()!r} - create one with 'tracker import' "
                 "or 'tracker record', or name another with --db"
             )
-        super().__init__(env=self.config.event_store_env())
+        env = self.config.event_store_env()
+        if self.config.postgres and _postgres_tables_exist(env, self.config.display()):
+            # Others may be writing: skip the library's CREATE statements, whose catalogue and
+            # table locks race with their inserts (deadlocks, "tuple concurrently updated").
+            env["CREATE_TABLE"] = "n"
+        super().__init__(env=env)
         self.strength_view = StrengthProjection(self.config.view_path("strength"))
         self.audit_view = AuditProjection(self.config.view_path("audit"))
         self.announcement_view = AnnouncementProjection(self.config.view_path("announcements"))
@@ -348,10 +386,19 @@ class Tracker(Application[UUID]):
         Raises:
             TrackerError: the input is not valid or breaks an invariant; nothing is written.
         """
-        batch = _Batch(self)
-        event = batch.record(kind, fields)
-        batch.save()
-        return Recorded(event.event_id, type(event).__name__)
+        for attempt in range(CONFLICT_ATTEMPTS):
+            batch = _Batch(self)  # loads the aggregates afresh: a retry sees the other write
+            event = batch.record(kind, fields)
+            try:
+                batch.save()
+            except ConflictError:
+                if attempt + 1 == CONFLICT_ATTEMPTS:
+                    raise
+                # jittered, growing back-off, so racing writers fall out of step
+                time.sleep(random.uniform(0, 0.01 * 2 ** min(attempt, 6)))
+                continue
+            return Recorded(event.event_id, type(event).__name__)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def establish_mission(self, **fields: Any) -> Recorded:
         """A mission was established: ``mission``, ``name``, ``host``, ``valid``, ``source``."""
@@ -524,6 +571,26 @@ class Tracker(Application[UUID]):
                 lines = data.decode("utf-8").splitlines()
                 report.append(f"{path}: {self.import_events(lines, str(path)).count} events")
         return report
+
+    def copy_to(self, target: str | Path, views_dir: str | Path | None = None) -> CopyReport:
+        """Copy this store's every event, in order and with its recorded time, into the empty
+        store ``target`` (a SQLite file or a PostgreSQL URL), and check the copy."""
+        destination = Tracker(target, views_dir=views_dir)
+        try:
+            return copy_store(self, destination)
+        finally:
+            destination.close()
+
+    def follow(
+        self, interval: float, until: Callable[[], bool], on_change: Callable[[int], None]
+    ) -> None:
+        """Keep every view caught up with the log until ``until()`` is true: pull, then wait
+        ``interval`` seconds. ``on_change`` gets the count each time something was applied."""
+        while not until():
+            applied = self.catch_up()
+            if applied:
+                on_change(applied)
+            time.sleep(interval)
 
     def notices(self) -> list[str]:
         """What the user should know happened behind a query (a view rebuilt, and why)."""

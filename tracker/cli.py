@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sqlite3
 import sys
 import time
@@ -557,6 +558,47 @@ def timer() -> Iterator[Callable[[], float]]:
 
 def rate(count: int, seconds: float) -> str:
     return f"{count / max(seconds, 1e-6):,.0f} events/s"
+
+
+@cli.command(name="copy-store")
+@click.option("--from", "source", required=True, metavar="STORE", help="A SQLite file or URL.")
+@click.option("--to", "target", required=True, metavar="STORE", help="An empty one (file or URL).")
+@click.pass_context
+def copy_store_command(ctx: click.Context, source: str, target: str) -> None:
+    """Copy every event of one store into another, empty one (SQLite to PostgreSQL, or back),
+    in order and with their recorded times; then check both match event for event."""
+    origin = Tracker(source, create=False, views_dir=ctx.obj["views_dir"])
+    try:
+        report = origin.copy_to(target, ctx.obj["views_dir"])
+    finally:
+        origin.close()
+    shown = StoreConfig.resolve(target).display()
+    click.echo(f"Copied {report.events:,} events to {shown}; checked: identical, in order")
+
+
+@cli.command()
+@click.option("--interval", default=0.5, show_default=True, help="Seconds between two pulls.")
+@click.pass_context
+def follow(ctx: click.Context, interval: float) -> None:
+    """Keep every view of this store caught up while others write to it (a shared
+    PostgreSQL store, typically); stop with Ctrl-C."""
+    tracker = open_tracker(ctx)
+    stopping: list[bool] = []
+
+    def stop(signum: int, frame: object) -> None:
+        stopping.append(True)
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    head = tracker.recorder.max_notification_id() or 0
+    click.echo(f"Following {tracker.config.display()}: log head {head:,}")
+
+    def applied(count: int) -> None:
+        position = tracker.strength_view.position(tracker.name)
+        click.echo(f"Applied {count:,} events; position {position:,}")
+
+    tracker.follow(interval, lambda: bool(stopping), applied)
+    click.echo("Stopped; every view is caught up to its recorded position")
 
 
 @cli.command(name="import")

@@ -80,6 +80,9 @@ class StoreConfig:
         env = {
             "MAPPER_TOPIC": get_topic(PydanticMapper),
             "TRANSCODER_TOPIC": get_topic(PydanticJSONTranscoder),
+            # Aggregates loaded once are kept and brought forward with the events since: a
+            # writer racing others reloads a long stream in time to win its next try.
+            "AGGREGATE_CACHE_MAXSIZE": "2000",
         }
         if self.in_memory:
             env["PERSISTENCE_MODULE"] = "eventsourcing.popo"
