@@ -1,5 +1,7 @@
 """Replay throughput of every built-in projection, next to raw SQLite reading the same rows
-(and decoding their JSON) in the same run: `python bench/replay.py [EVENTS]`.
+(and decoding their JSON) in the same run: `python bench/replay.py [EVENTS] [POSTGRES_URL]`.
+With a PostgreSQL URL, the generated log is also imported into and replayed from a fresh schema
+on that server, next to a raw psycopg read of the same rows.
 
 Two logs: the seeded MINUSMA history, and a generated log of about EVENTS events (default
 100,000): made-up monthly figures for test missions (TEST0, TEST1, ...), deterministic, never
@@ -72,6 +74,20 @@ def generated_csv(events: int) -> bytes:
     return "\n".join(rows).encode()
 
 
+def raw_read_postgres(url: str, schema: str) -> tuple[int, float]:
+    import psycopg
+
+    start = time.perf_counter()
+    n = 0
+    with psycopg.connect(url) as conn:
+        for (state,) in conn.execute(
+            f"SELECT state FROM {schema}.tracker_events ORDER BY notification_id"
+        ):
+            json.loads(state)
+            n += 1
+    return n, time.perf_counter() - start
+
+
 def raw_read(db: Path) -> tuple[int, float]:
     start = time.perf_counter()
     conn = sqlite3.connect(db)
@@ -85,9 +101,9 @@ def raw_read(db: Path) -> tuple[int, float]:
     return n, time.perf_counter() - start
 
 
-def measure(label: str, tracker: Tracker, db: Path) -> None:
-    n, seconds = raw_read(db)
-    print(f"{label}: {n:,} events; raw SQLite read + JSON decode: {n / seconds:,.0f} events/s")
+def measure(label: str, tracker: Tracker, raw: tuple[int, float]) -> None:
+    n, seconds = raw
+    print(f"{label}: {n:,} events; raw read + JSON decode: {n / seconds:,.0f} events/s")
     for view in tracker.views():
         start = time.perf_counter()
         applied = view.rebuild(tracker)
@@ -104,17 +120,40 @@ def main() -> None:
         seeded = Path(folder) / "seeded.db"
         tracker = Tracker(seeded)
         tracker.load_seeds(ROOT / "seeds")
-        measure("seeded MINUSMA log", tracker, seeded)
+        measure("seeded MINUSMA log", tracker, raw_read(seeded))
+        data = generated_csv(events)
         big = Path(folder) / "generated.db"
         tracker = Tracker(big)
-        start = time.perf_counter()
-        report = tracker.import_un_monthly(generated_csv(events), "generated.csv")
-        took = time.perf_counter() - start
-        print(
-            f"(import of the generated log: {report.count:,} events in {took:.1f} s, "
-            f"{report.count / took:,.0f} events/s)"
-        )
-        measure("generated log", tracker, big)
+        imported(tracker, data, "SQLite")
+        measure("generated log, SQLite", tracker, raw_read(big))
+        if len(sys.argv) > 2:
+            on_postgres(sys.argv[2], data, folder)
+
+
+def on_postgres(url: str, data: bytes, folder: str) -> None:
+    import psycopg
+
+    schema = f"bench_{random.randrange(10**9)}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    try:
+        tracker = Tracker(f"{url}?schema={schema}", views_dir=folder)
+        imported(tracker, data, "PostgreSQL")
+        measure("generated log, PostgreSQL", tracker, raw_read_postgres(url, schema))
+        tracker.close()
+    finally:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+def imported(tracker: Tracker, data: bytes, label: str) -> None:
+    start = time.perf_counter()
+    report = tracker.import_un_monthly(data, "generated.csv")
+    took = time.perf_counter() - start
+    print(
+        f"(import into {label}: {report.count:,} events in {took:.1f} s, "
+        f"{report.count / took:,.0f} events/s)"
+    )
 
 
 if __name__ == "__main__":

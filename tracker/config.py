@@ -103,6 +103,7 @@ class StoreConfig:
             )
         env = {
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "APPLICATION_RECORDER_TOPIC": "tracker.postgres:BatchedPostgresApplicationRecorder",
             "POSTGRES_DBNAME": database,
             "POSTGRES_HOST": parts.hostname,
             "POSTGRES_PORT": str(parts.port or 5432),
