@@ -98,3 +98,20 @@ def seeded_db(store: str) -> str:
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One line saying how many PostgreSQL cases ran, so a CI log shows they ran for real."""
+    counts = {
+        outcome: sum(
+            1
+            for report in terminalreporter.stats.get(outcome, [])
+            if "postgres" in getattr(report, "nodeid", "")
+            and getattr(report, "when", "call") == "call"
+        )
+        for outcome in ("passed", "failed", "skipped")
+    }
+    terminalreporter.write_line(
+        f"PostgreSQL cases: {counts['passed']} passed, {counts['failed']} failed, "
+        f"{counts['skipped']} skipped"
+    )
