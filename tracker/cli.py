@@ -145,6 +145,25 @@ def contributor_option(f: Any) -> Any:
     )
 
 
+def asked(
+    command: str,
+    mission: str,
+    on: datetime,
+    by: tuple[str, ...],
+    known: date | None,
+    recorded_at: str | None,
+) -> dict[str, Any]:
+    """The query, as a stamp records it."""
+    return {
+        "command": command,
+        "mission": mission,
+        "on": on.date().isoformat(),
+        "by": list(by),
+        "known_at": known.isoformat() if known else None,
+        "recorded_at": recorded_at,
+    }
+
+
 def emit(
     records: list[dict[str, Any]],
     fmt: str,
@@ -246,20 +265,9 @@ def strength(
     if fmt == "table":
         render.strength_table(answer, console())
         return
-    query = {
-        "command": "strength",
-        "mission": answer.mission,
-        "on": on.date().isoformat(),
-        "by": list(dims),
-        "known_at": known.isoformat() if known else None,
-        "recorded_at": answer.recorded_at,
-    }
-    emit(
-        records,
-        fmt,
-        render.stamp(answer.position, "strength", answer.version, query) if stamp else None,
-        [*dims, "strength"],
-    )
+    query = asked("strength", answer.mission, on, dims, known, answer.recorded_at)
+    stamped = render.stamp(answer.position, "strength", answer.version, query)
+    emit(records, fmt, stamped if stamp else None, [*dims, "strength"])
 
 
 @cli.command()
@@ -293,14 +301,7 @@ def forecast(
     records = [{**row.keys, "strength": row.forecast} for row in answer.rows]
     if not dims:
         records = records or [{"strength": None}]
-    query = {
-        "command": "forecast",
-        "mission": answer.mission,
-        "on": on.date().isoformat(),
-        "by": list(dims),
-        "known_at": known.isoformat() if known else None,
-        "recorded_at": recorded_at,
-    }
+    query = asked("forecast", answer.mission, on, dims, known, recorded_at)
     view = tracker.strength_view
     stamped = render.stamp(view.position(tracker.name), view.name, view.version, query)
     emit(records, fmt, stamped if stamp else None, [*dims, "strength"])
