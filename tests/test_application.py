@@ -211,3 +211,18 @@ def test_ledger_fulfilled_when_the_record_shows_it(tracker: Tracker) -> None:
         140,
         0,
     )
+
+
+def test_forecast_does_not_count_twice_what_was_already_done(tracker: Tracker) -> None:
+    tracker.report_strength(**AT, valid="2022-01-01", strength=400, source=source("2022-01-02"))
+    tracker.announce_withdrawal(
+        **AT, valid="2022-02-01", count=150, target="2022-12", source=source("2022-02-01")
+    )
+    # Before anything happened, the forecast takes the 150 away.
+    (row,) = tracker.forecast("TESTMIS", date(2023, 1, 1), known_at=date(2022, 3, 1)).rows
+    assert (row.from_changes, row.forecast) == (400, 250)
+    # Once the record shows them gone, the forecast is the record: not 100.
+    tracker.withdraw_contingent(**AT, valid="2022-06-01", count=150, source=source("2022-06-02"))
+    answer = tracker.forecast("TESTMIS", date(2023, 1, 1), known_at=date(2022, 7, 1))
+    (row,) = answer.rows
+    assert (row.from_changes, row.forecast, answer.applied) == (250, 250, [])

@@ -10,6 +10,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from events.values import region_of
+from tracker.ledger import done, level
 
 if TYPE_CHECKING:
     from projections import Dimension, HistoryRow, StrengthProjection
@@ -90,6 +91,19 @@ def _in_force(a: Announcement, known_at: date | None) -> bool:
     return known and not superseded
 
 
+def _carried_out(
+    view: StrengthProjection, a: Announcement, known_at: date | None, at: str | None, on: date
+) -> bool:
+    """Already done by the record (as known at ``known_at``): applying it again would count it
+    twice (a partial withdrawal, say)."""
+    start = date.fromisoformat(a.announced_on)
+    until = min(on, known_at) if known_at else on
+    if until < start:
+        return False
+    then = level(view, a, start, known_at, at)
+    return done(a, then, level(view, a, until, known_at, at))
+
+
 def _revised(a: Announcement, others: list[Announcement]) -> bool:
     """A later announcement in force for the same contributor, kind and scope replaces it."""
     return any(
@@ -112,7 +126,9 @@ def forecast(
     base = _cells(view, mission, on, known_at, at)
     cells = dict(base)
     known = [a for a in announcements if a.kind != "SuspensionAnnounced" and _in_force(a, known_at)]
-    pending = [a for a in known if not _revised(a, known)]
+    pending = [
+        a for a in known if not _revised(a, known) and not _carried_out(view, a, known_at, at, on)
+    ]
     applied = []
     for a in sorted(
         (a for a in pending if a.target_end and date.fromisoformat(a.target_end) <= on),

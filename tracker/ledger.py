@@ -48,27 +48,35 @@ class LedgerRow:
     published_on: str | None
 
 
-def _level(view: StrengthProjection, a: Announcement, on: date) -> int | None:
+def level(
+    view: StrengthProjection,
+    a: Announcement,
+    on: date,
+    known_at: date | None = None,
+    recorded_at: str | None = None,
+) -> int | None:
+    """The strength in the announcement's scope on ``on`` (as known and recorded then)."""
     where: dict[Any, str] = {"contributor": a.contributor}
     if a.location:
         where["location"] = a.location
     if a.personnel_type:
         where["personnel_type"] = a.personnel_type
-    found = view.strength(a.mission, on, (), where)
+    found = view.strength(a.mission, on, (), where, known_at, recorded_at)
     return found[0].strength if found else None
 
 
-def _done(a: Announcement, then: int | None, level: int | None) -> bool:
-    if level is None:
+def done(a: Announcement, then: int | None, now: int | None) -> bool:
+    """Whether the record shows the announcement carried out between ``then`` and ``now``."""
+    if now is None:
         return False
     if a.kind == "WithdrawalAnnounced":
         if a.full:
-            return level == 0
-        return then is not None and a.count is not None and then - level >= a.count
+            return now == 0
+        return then is not None and a.count is not None and then - now >= a.count
     if a.kind == "DeploymentAnnounced":
         if a.count is None:
-            return level > (then or 0)
-        return level - (then or 0) >= a.count if a.increase else level >= a.count
+            return now > (then or 0)
+        return now - (then or 0) >= a.count if a.increase else now >= a.count
     return False
 
 
@@ -100,12 +108,12 @@ def _status(
 ) -> LedgerRow:
     start = date.fromisoformat(a.announced_on)
     target_end = date.fromisoformat(a.target_end) if a.target_end else None
-    then, now = _level(view, a, start), _level(view, a, on)
+    then, now = level(view, a, start), level(view, a, on)
     fulfilled_on = None
     for day in [start, *view.change_days(a.mission, a.contributor, start)]:
         if day > on:
             break
-        if _done(a, then, _level(view, a, day)):
+        if done(a, then, level(view, a, day)):
             fulfilled_on = day
             break
     if a.superseded_by:
