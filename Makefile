@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DB := .demo/tracker.db
 
-.PHONY: demo test lint typecheck unit bench-replay clean
+.PHONY: demo test lint typecheck unit bench-replay docs clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
@@ -38,6 +38,9 @@ unit: $(VENV)/.installed-test
 	TRACKER_TEST_DATABASE_URL="$${TRACKER_TEST_DATABASE_URL:-$$(bash .ci/postgres.sh 2>/dev/null || true)}" $(BIN)/pytest
 
 test: lint typecheck unit
+
+docs: $(VENV)/.installed
+	$(BIN)/python -m tracker.docs
 
 bench-replay: $(VENV)/.installed
 	$(BIN)/python bench/replay.py 100000

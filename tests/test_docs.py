@@ -55,3 +55,16 @@ def test_readme_projection_example_replays_the_seeds(
         "AND personnel_type = 'troops'"
     ).fetchone()
     assert row == (1246, 0, 1246)  # the UN's figure in the seed file, line of Chad, July 2013
+
+
+def test_generated_docs_are_up_to_date() -> None:
+    from tracker.cli import cli
+    from tracker.docs import cli_markdown, events_markdown
+
+    docs = Path(__file__).resolve().parent.parent / "docs"
+    assert (docs / "events.md").read_text(encoding="utf-8") == events_markdown() + "\n", (
+        "run make docs"
+    )
+    assert (docs / "cli.md").read_text(encoding="utf-8") == cli_markdown(cli) + "\n", (
+        "run make docs"
+    )
