@@ -500,3 +500,67 @@ def test_python_dash_m_tracker_runs_the_cli(seeded_db: Path) -> None:
     )
     assert (done.returncode, done.stderr) == (0, "")
     assert json.loads(done.stdout) == [{"strength": 6439}]
+
+
+def test_a_year_of_monthly_exports_loads_in_pandas_and_matches_strength(
+    runner: CliRunner, seeded_db: str, tmp_path: Path
+) -> None:
+    import pandas
+
+    out = tmp_path / "series.csv"
+    code, _ = run(
+        runner,
+        seeded_db,
+        "export",
+        "MINUSMA",
+        "--from",
+        "2013-01-01",
+        "--to",
+        "2013-12-31",
+        "--every",
+        "month",
+        "--by",
+        "contributor",
+        "-o",
+        str(out),
+    )
+    assert code == 0
+    assert out.read_text().startswith("# stamp: {")
+    frame = pandas.read_csv(out, comment="#")
+    assert list(frame.columns) == ["date", "contributor", "strength"]
+    totals = frame.groupby("date")["strength"].sum()
+    assert list(totals.index) == [
+        "2013-07-31",
+        "2013-08-31",
+        "2013-09-30",
+        "2013-10-31",
+        "2013-11-30",
+        "2013-12-31",
+    ]
+    for day, total in totals.items():
+        _, answer = run(
+            runner, seeded_db, "strength", "MINUSMA", "--on", str(day), "--format", "json"
+        )
+        assert json.loads(answer) == [{"strength": int(total)}]
+    code, ndjson = run(
+        runner,
+        seeded_db,
+        "export",
+        "MINUSMA",
+        "--from",
+        "2013-12-01",
+        "--to",
+        "2013-12-31",
+        "--format",
+        "ndjson",
+    )
+    lines = [json.loads(line) for line in ndjson.splitlines()]
+    assert lines[0]["stamp"]["projection"] == "strength"
+    assert lines[1:] == [{"date": "2013-12-31", "strength": 6439}]
+
+
+def test_csv_exports_never_carry_a_live_formula() -> None:
+    from tracker.render import as_csv
+
+    text = as_csv([{"location": "=cmd()", "note": "+1", "ok": "Gao"}])
+    assert text.splitlines()[1] == "'=cmd(),'+1,Gao"

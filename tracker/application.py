@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import json
 import random
 import sqlite3
@@ -166,6 +167,32 @@ def _postgres_tables_exist(env: dict[str, str], shown: str) -> bool:
             said = said.replace(env["POSTGRES_PASSWORD"], "***")
         raise TrackerError(f"cannot reach the PostgreSQL store {shown}: {said}") from None
     return bool(row and row[0])
+
+
+def series_dates(start: date, end: date, every: str) -> list[date]:
+    """Every month end, year end or day from ``start`` to ``end`` (both included)."""
+    if end < start:
+        raise InvalidInputError(f"the series ends ({end}) before it starts ({start})")
+    days: list[date] = []
+    if every == "day":
+        days = [date.fromordinal(n) for n in range(start.toordinal(), end.toordinal() + 1)]
+    elif every in ("month", "year"):
+        year, month = start.year, start.month if every == "month" else 12
+        while True:
+            last = calendar.monthrange(year, month)[1]
+            day = date(year, month, last)
+            if day > end:
+                break
+            if day >= start:
+                days.append(day)
+            year, month = (
+                (year + 1, 1 if every == "month" else 12) if month == 12 else (year, month + 1)
+            )
+    else:
+        raise InvalidInputError(f"--every {every!r}: use day, month or year")
+    if len(days) > 20_000:
+        raise InvalidInputError(f"{len(days)} dates is too many for one series: ask for fewer")
+    return days
 
 
 def recorded_instant(value: datetime | str | None) -> str | None:
@@ -714,6 +741,29 @@ class Tracker(Application[UUID]):
             position=view.position(self.name),
             version=view.version,
         )
+
+    def strength_series(
+        self,
+        mission: str,
+        start: date,
+        end: date,
+        every: str = "month",
+        by: Iterable[Dimension] = (),
+        known_at: date | None = None,
+    ) -> list[dict[str, Any]]:
+        """Strength as a tidy time series: one plain row per date x group (``date``, the
+        ``by`` keys, ``strength``: None where unknown), on every month end (``every`` =
+        "month"), year end ("year") or day ("day") from ``start`` to ``end``. Loads straight
+        into pandas: ``pandas.DataFrame(rows)``."""
+        dims = tuple(dict.fromkeys(by))
+        rows: list[dict[str, Any]] = []
+        for day in series_dates(start, end, every):
+            answer = self.strength(mission, day, dims, known_at)
+            found = answer.rows if dims else answer.rows[:1]
+            rows += [
+                {"date": day.isoformat(), **r.keys(dims), "strength": r.strength} for r in found
+            ]
+        return rows
 
     def forecast(
         self,

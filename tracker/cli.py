@@ -561,6 +561,70 @@ def rate(count: int, seconds: float) -> str:
     return f"{count / max(seconds, 1e-6):,.0f} events/s"
 
 
+@cli.command()
+@click.argument("mission")
+@click.option(
+    "--from", "start", required=True, type=click.DateTime(formats=["%Y-%m-%d"]), help="First date."
+)
+@click.option(
+    "--to", "end", required=True, type=click.DateTime(formats=["%Y-%m-%d"]), help="Last date."
+)
+@click.option(
+    "--every",
+    type=click.Choice(["day", "month", "year"]),
+    default="month",
+    show_default=True,
+    help="Dates: every day, month end or year end.",
+)
+@by_option
+@click.option("--known-at", type=click.DateTime(formats=["%Y-%m-%d"]), help="As then known.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "json", "ndjson"]),
+    default="csv",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.File("w", encoding="utf-8"),
+    default="-",
+    help="A file to write (default: standard output).",
+)
+@click.pass_context
+def export(
+    ctx: click.Context,
+    mission: str,
+    start: datetime,
+    end: datetime,
+    every: str,
+    by: tuple[str, ...],
+    known_at: datetime | None,
+    fmt: str,
+    output: typing.TextIO,
+) -> None:
+    """Strength of MISSION as a tidy time series (one row per date and group), stamped with
+    the log position; CSV is safe to open in a spreadsheet (no cell runs as a formula)."""
+    dims = tuple(typing.cast("Any", d.replace("-", "_")) for d in by)
+    tracker = open_tracker(ctx)
+    known = known_at.date() if known_at else None
+    rows = tracker.strength_series(mission, start.date(), end.date(), every, dims, known)
+    view = tracker.strength_view
+    query = asked("export", mission.upper(), start, dims, known, None)
+    query.update(to=end.date().isoformat(), every=every)
+    stamped = render.stamp(view.position(tracker.name), view.name, view.version, query)
+    if fmt == "json":
+        output.write(render.as_json({"stamp": stamped, "rows": rows}) + "\n")
+    elif fmt == "ndjson":
+        output.write(render.as_json({"stamp": stamped}) + "\n")
+        output.writelines(render.as_json(row) + "\n" for row in rows)
+    else:
+        output.write(f"# stamp: {render.as_json(stamped)}\n")
+        output.write(render.as_csv(rows, ["date", *dims, "strength"]))
+
+
 @cli.command(name="copy-store")
 @click.option("--from", "source", required=True, metavar="STORE", help="A SQLite file or URL.")
 @click.option("--to", "target", required=True, metavar="STORE", help="An empty one (file or URL).")
