@@ -27,6 +27,7 @@ from projections import DIMENSIONS
 from projections.engine import Progress
 from tracker import render
 from tracker.application import Tracker
+from tracker.charts import strength_chart
 from tracker.config import StoreConfig
 from tracker.kinds import CONTINGENT_KINDS, MISSION_KINDS, SHARED_KINDS
 from tracker.ledger import STATUSES
@@ -182,6 +183,13 @@ def emit(
     if stamp is not None:
         click.echo(f"# stamp: {render.as_json(stamp)}")
     click.echo(render.as_csv(records, fields), nl=False)
+
+
+def from_to(f: Any) -> Any:
+    """--from and --to: the first and last dates of a series."""
+    day = click.DateTime(formats=["%Y-%m-%d"])
+    f = click.option("--to", "end", required=True, type=day, help="Last date.")(f)
+    return click.option("--from", "start", required=True, type=day, help="First date.")(f)
 
 
 def on_option(f: Any) -> Any:
@@ -623,6 +631,40 @@ def export(
     else:
         output.write(f"# stamp: {render.as_json(stamped)}\n")
         output.write(render.as_csv(rows, ["date", *dims, "strength"]))
+
+
+@cli.command()
+@click.argument("mission")
+@click.option(
+    "--from", "start", required=True, type=click.DateTime(formats=["%Y-%m-%d"]), help="First date."
+)
+@click.option(
+    "--to", "end", required=True, type=click.DateTime(formats=["%Y-%m-%d"]), help="Last date."
+)
+@click.option(
+    "--by",
+    type=click.Choice(["contributor", "location", "personnel-type"]),
+    default="contributor",
+    show_default=True,
+    help="What the areas are.",
+)
+@click.option(
+    "--top", default=8, show_default=True, help="The largest groups shown; the rest as one."
+)
+@click.option(
+    "-o", "--output", required=True, type=click.Path(dir_okay=False), help="A .png or .svg file."
+)
+@click.pass_context
+def chart(
+    ctx: click.Context, mission: str, start: datetime, end: datetime, by: str, top: int, output: str
+) -> None:
+    """Chart MISSION's strength month by month as a stacked area, with the mandate's ceiling
+    and the announcements marked on the time axis."""
+    dimension = typing.cast("Any", by.replace("-", "_"))
+    path = strength_chart(
+        open_tracker(ctx), mission, start.date(), end.date(), dimension, top, Path(output)
+    )
+    click.echo(f"Wrote {path}")
 
 
 @cli.command(name="copy-store")

@@ -1,0 +1,110 @@
+"""Charts of strength over time (matplotlib, PNG or SVG): a stacked area by contributor,
+location or personnel type, the mandate's ceiling as a line, and the announcements marked on the
+time axis with their labels. Made from the same rows as ``tracker export``."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from events.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    from projections import Dimension
+    from tracker.application import Tracker
+
+
+def strength_chart(
+    tracker: Tracker,
+    mission: str,
+    start: date,
+    end: date,
+    by: Dimension,
+    top: int,
+    output: Path,
+) -> Path:
+    """Draw ``mission``'s strength by ``by`` (the ``top`` largest groups, the rest as
+    "others") month by month from ``start`` to ``end`` into ``output`` (.png or .svg)."""
+    if output.suffix.lower() not in (".png", ".svg"):
+        raise InvalidInputError(f"{output}: a chart is written as .png or .svg")
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")  # no screen needed
+        import matplotlib.pyplot as plt
+        from matplotlib.dates import date2num
+    except ImportError:
+        raise InvalidInputError(
+            "charts need matplotlib: pip install 'peacekeeping-tracker[charts]'"
+        ) from None
+    rows = tracker.strength_series(mission, start, end, "month", [by])
+    if not rows:
+        raise InvalidInputError(f"no strength figure for {mission.upper()} from {start} to {end}")
+    days = sorted({r["date"] for r in rows})
+    series: dict[str, dict[str, int]] = defaultdict(dict)
+    for r in rows:
+        series[str(r[by] or "unassigned")][r["date"]] = r["strength"] or 0
+    ranked = sorted(series, key=lambda k: -max(series[k].values()))
+    shown, rest = ranked[:top], ranked[top:]
+    layers = [[series[k].get(d, 0) for d in days] for k in shown]
+    labels = list(shown)
+    if rest:
+        layers.append([sum(series[k].get(d, 0) for k in rest) for d in days])
+        labels.append(f"others ({len(rest)})")
+    dates = [date.fromisoformat(d) for d in days]
+    x = date2num(dates)  # type: ignore[no-untyped-call]
+    figure, axes = plt.subplots(figsize=(10, 5.5), dpi=100)
+    axes.stackplot(x, layers, labels=labels, alpha=0.85)
+    axes.xaxis_date()
+    ceiling = [_ceiling(tracker, mission, day) for day in dates]
+    if any(c is not None for c in ceiling):
+        axes.step(
+            x,
+            [c if c is not None else float("nan") for c in ceiling],
+            where="post",
+            color="black",
+            linestyle="--",
+            label="authorised ceiling (military + police)",
+        )
+    reported = [_reported(tracker, mission, day) for day in dates]
+    if any(r is not None for r in reported):
+        axes.plot(
+            x,
+            [r if r is not None else float("nan") for r in reported],
+            color="crimson",
+            linewidth=1.5,
+            label="UN-reported mission total (that month)",
+        )
+    for a in tracker.announcements(mission, on=end):
+        when = date.fromisoformat(a.valid) if len(a.valid) == 10 else None
+        if when is not None and start <= when <= end:
+            at = float(date2num(when))  # type: ignore[no-untyped-call]
+            axes.axvline(at, color="grey", linewidth=0.6)
+            label = f"{a.contributor}: {a.kind.replace('Announced', '').lower()}"
+            axes.annotate(label, (at, 0), rotation=90, fontsize=7, va="bottom", ha="right")
+    axes.set_title(f"{mission.upper()} strength by {by.replace('_', ' ')}, {start} to {end}")
+    axes.set_ylabel("uniformed personnel")
+    axes.set_xlabel("areas carry each contributor's last known figure forward until a new one")
+    axes.legend(loc="upper left", fontsize=7, ncol=2)
+    figure.tight_layout()
+    figure.savefig(output)
+    plt.close(figure)
+    return output
+
+
+def _reported(tracker: Tracker, mission: str, day: date) -> int | None:
+    """The whole-mission figure reported for that month, if one was."""
+    found = tracker.strength_view.reported_total(mission.upper(), day)
+    if found is None or found.strength is None or (day - found.as_of).days > 31:
+        return None
+    return found.strength
+
+
+def _ceiling(tracker: Tracker, mission: str, day: date) -> int | None:
+    mandate = tracker.mandate(mission, day).mandate
+    if mandate is None or (mandate.ended_on and mandate.ended_on < day):
+        return None
+    parts = [mandate.ceilings.get(k) for k in ("military", "police")]
+    return sum(p for p in parts if p is not None) or None
