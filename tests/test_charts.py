@@ -90,3 +90,16 @@ def test_svg_chart_and_bad_output(seeded_file: Path, tmp_path: Path) -> None:
         2,
         f"Error: {tmp_path / 'c.jpg'}: a chart is written as .png or .svg\n",
     )
+
+
+def test_map_of_strength_by_location(seeded_file: Path, tmp_path: Path) -> None:
+    import matplotlib.image
+
+    out = tmp_path / "map.png"
+    result = CliRunner().invoke(
+        cli, ["--db", str(seeded_file), "map", "MINUSMA", "--on", "2023-06-30", "-o", str(out)]
+    )
+    assert (result.exit_code, result.output) == (0, f"Wrote {out}\n")
+    pixels = matplotlib.image.imread(out)
+    assert pixels.shape[:2] == (700, 800)
+    assert (pixels[:, :, :3] < 0.9).any()  # markers and labels drawn

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from events.errors import InvalidInputError
+from events.values import find_place
 
 if TYPE_CHECKING:
     from projections import Dimension
@@ -108,3 +109,57 @@ def _ceiling(tracker: Tracker, mission: str, day: date) -> int | None:
         return None
     parts = [mandate.ceilings.get(k) for k in ("military", "police")]
     return sum(p for p in parts if p is not None) or None
+
+
+def strength_map(tracker: Tracker, mission: str, on: date, output: Path) -> Path:
+    """Strength by location on ``on`` as markers sized by strength at each location's
+    coordinates (from the gazetteer), labelled; the unassigned part stated in the title. No map
+    tiles: the locations' own coordinates, on plain axes."""
+    if output.suffix.lower() not in (".png", ".svg"):
+        raise InvalidInputError(f"{output}: a map is written as .png or .svg")
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        raise InvalidInputError(
+            "maps need matplotlib: pip install 'peacekeeping-tracker[charts]'"
+        ) from None
+    answer = tracker.strength(mission, on, ["location"])
+    unassigned = sum(r.known for r in answer.rows if r.location is None)
+    placed = [(r, find_place(r.location)) for r in answer.rows if r.location and r.known]
+    no_coordinates = [p.name for _, p in placed if p.latitude is None or p.longitude is None]
+    points = [
+        (r.known, p.name, p.longitude, p.latitude)
+        for r, p in placed
+        if p.latitude is not None and p.longitude is not None
+    ]
+    coordinates = [(k, n, float(x or 0), float(y or 0)) for k, n, x, y in points]
+    figure, axes = plt.subplots(figsize=(8, 7), dpi=100)
+    for known, name, longitude, latitude in coordinates:
+        axes.scatter(longitude, latitude, s=20 + known / 2, alpha=0.6)
+        axes.annotate(
+            f"{name}\n{known:,}", (longitude, latitude), fontsize=8, ha="center", va="bottom"
+        )
+    axes.set_xlabel("longitude")
+    axes.set_ylabel("latitude")
+    axes.set_aspect("equal", adjustable="datalim")
+    located = answer.total - unassigned
+    axes.set_title(
+        f"{answer.mission} strength by location on {on}: {located:,} located, "
+        f"{unassigned:,} with no location in the sources",
+        fontsize=10,
+    )
+    if no_coordinates:
+        axes.text(
+            0.01,
+            0.01,
+            f"no coordinates for: {', '.join(no_coordinates)}",
+            transform=axes.transAxes,
+            fontsize=7,
+        )
+    figure.tight_layout()
+    figure.savefig(output)
+    plt.close(figure)
+    return output

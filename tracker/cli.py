@@ -27,7 +27,7 @@ from projections import DIMENSIONS
 from projections.engine import Progress
 from tracker import render
 from tracker.application import Tracker
-from tracker.charts import strength_chart
+from tracker.charts import strength_chart, strength_map
 from tracker.config import StoreConfig
 from tracker.kinds import CONTINGENT_KINDS, MISSION_KINDS, SHARED_KINDS
 from tracker.ledger import STATUSES
@@ -664,6 +664,20 @@ def chart(
     path = strength_chart(
         open_tracker(ctx), mission, start.date(), end.date(), dimension, top, Path(output)
     )
+    click.echo(f"Wrote {path}")
+
+
+@cli.command(name="map")
+@click.argument("mission")
+@on_option
+@click.option(
+    "-o", "--output", required=True, type=click.Path(dir_okay=False), help="A .png or .svg file."
+)
+@click.pass_context
+def map_command(ctx: click.Context, mission: str, on: datetime, output: str) -> None:
+    """Map MISSION's strength by location on a date: markers sized by strength at each
+    location's coordinates, labelled, with the part no source locates stated."""
+    path = strength_map(open_tracker(ctx), mission, on.date(), Path(output))
     click.echo(f"Wrote {path}")
 
 
