@@ -14,6 +14,7 @@ Tables:
   ``contributors``) from the day they were reported (``effective``), with their knowledge and
   recorded times and those of what superseded them; the latest one on or before a date (as then
   known and recorded) is the one in force.
+- ``locations``: the gazetteer (name, country, region, latitude, longitude): reference data.
 - ``strength_changes``: every change, with its knowledge and recorded times and, when a
   correction or retraction superseded it, those of the superseding event: the input from which
   a contingent's rows are re-derived whenever one of its events arrives.
@@ -31,7 +32,7 @@ from events.claims import superseded_target
 from events.contingent import Contingent
 from events.mission import Mission
 from events.timeline import Change
-from events.values import region_of
+from events.values import gazetteer, region_of
 from projections.engine import Projection, rows
 
 Dimension = Literal["contributor", "location", "region", "personnel_type"]
@@ -139,6 +140,23 @@ class StrengthProjection(Projection):
         self._superseded: list[tuple[str, str, str]] = []
 
     def create_tables(self) -> None:
+        # Reference data, not derived from the log: the gazetteer, so the view can be mapped.
+        locations = self.db.table("locations")
+        if not locations.exists():
+            places = {p.name: p for p in gazetteer().values()}.values()
+            locations.insert_all(
+                (
+                    {
+                        "name": p.name,
+                        "country": p.country,
+                        "region": p.region,
+                        "latitude": p.latitude,
+                        "longitude": p.longitude,
+                    }
+                    for p in places
+                ),
+                pk="name",
+            )
         self.db.table("strength_changes").create(
             {
                 "event_id": str,

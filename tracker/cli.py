@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import importlib.util
 import signal
 import sqlite3
+import subprocess
 import sys
+import tempfile
 import time
 import types
 import typing
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
@@ -31,6 +34,7 @@ from tracker.charts import strength_chart, strength_map
 from tracker.config import StoreConfig
 from tracker.kinds import CONTINGENT_KINDS, MISSION_KINDS, SHARED_KINDS
 from tracker.ledger import STATUSES
+from tracker.web import datasette_command
 
 FIELD_HELP = {
     "valid": "When it happened or takes effect (valid time)",
@@ -679,6 +683,24 @@ def map_command(ctx: click.Context, mission: str, on: datetime, output: str) -> 
     location's coordinates, labelled, with the part no source locates stated."""
     path = strength_map(open_tracker(ctx), mission, on.date(), Path(output))
     click.echo(f"Wrote {path}")
+
+
+@cli.command()
+@click.option("--port", default=8001, show_default=True, help="Port to serve on.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind to.")
+@click.pass_context
+def serve(ctx: click.Context, port: int, host: str) -> None:
+    """Serve the read models, read-only, with Datasette (pip install '.[web]'): tables with
+    their meanings, and canned queries (strength on a date by contributor and by location,
+    announcements of a contributor, audit trail search). Stop with Ctrl-C."""
+    if importlib.util.find_spec("datasette") is None:
+        raise UserError("the web view needs Datasette: pip install 'peacekeeping-tracker[web]'")
+    tracker = open_tracker(ctx)
+    with tempfile.TemporaryDirectory() as folder:
+        command = datasette_command(tracker, Path(folder) / "metadata.json", host, port)
+        click.echo(f"Serving {tracker.config.display()} on http://{host}:{port}/ (Ctrl-C stops)")
+        with suppress(KeyboardInterrupt):
+            subprocess.run(command, check=False)
 
 
 @cli.command(name="copy-store")
