@@ -103,3 +103,34 @@ def test_map_of_strength_by_location(seeded_file: Path, tmp_path: Path) -> None:
     pixels = matplotlib.image.imread(out)
     assert pixels.shape[:2] == (700, 800)
     assert (pixels[:, :, :3] < 0.9).any()  # markers and labels drawn
+
+
+def test_announced_vs_actual_chart(seeded_file: Path, tmp_path: Path) -> None:
+    import matplotlib.image
+
+    out = tmp_path / "deu.png"
+    args = [
+        "--db",
+        str(seeded_file),
+        "chart",
+        "MINUSMA",
+        "--from",
+        "2021-06-01",
+        "--to",
+        "2024-06-30",
+        "--contributor",
+        "DEU",
+        "--announced-vs-actual",
+        "-o",
+        str(out),
+    ]
+    result = CliRunner().invoke(cli, args)
+    assert (result.exit_code, result.output) == (0, f"Wrote {out}\n")
+    pixels = matplotlib.image.imread(out)
+    assert pixels.shape[:2] == (500, 1000)
+    assert (pixels[:, :, :3] < 0.9).any()
+    missing = CliRunner().invoke(cli, args[:-4] + ["--announced-vs-actual", "-o", str(out)])
+    assert (missing.exit_code, missing.output) == (
+        2,
+        "Error: --announced-vs-actual needs --contributor ISO3\n",
+    )

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from events.errors import InvalidInputError
-from events.values import find_place
+from events.values import ValidDate, find_place
 
 if TYPE_CHECKING:
     from projections import Dimension
@@ -159,6 +159,68 @@ def strength_map(tracker: Tracker, mission: str, on: date, output: Path) -> Path
             transform=axes.transAxes,
             fontsize=7,
         )
+    figure.tight_layout()
+    figure.savefig(output)
+    plt.close(figure)
+    return output
+
+
+def announced_vs_actual_chart(
+    tracker: Tracker, mission: str, contributor: str, start: date, end: date, output: Path
+) -> Path:
+    """One contributor's strength month by month (what happened) against the path each of its
+    announcements set out: from its level when announced to the announced level by the target
+    date (a dashed line per announcement)."""
+    if output.suffix.lower() not in (".png", ".svg"):
+        raise InvalidInputError(f"{output}: a chart is written as .png or .svg")
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+        from matplotlib.dates import date2num
+    except ImportError:
+        raise InvalidInputError(
+            "charts need matplotlib: pip install 'peacekeeping-tracker[charts]'"
+        ) from None
+    rows = [
+        r
+        for r in tracker.strength_series(mission, start, end, "month", ["contributor"])
+        if r["contributor"] == contributor.upper()
+    ]
+    ledger = tracker.announcements(mission, contributor, on=end)
+    if not rows and not ledger:
+        raise InvalidInputError(f"nothing recorded for {contributor} in {mission.upper()}")
+    figure, axes = plt.subplots(figsize=(10, 5), dpi=100)
+    days = [date.fromisoformat(r["date"]) for r in rows]
+    axes.step(
+        date2num(days),  # type: ignore[no-untyped-call]
+        [r["strength"] if r["strength"] is not None else float("nan") for r in rows],
+        where="post",
+        linewidth=2,
+        label="actual (last known figure each month end)",
+    )
+    for row in ledger:
+        if row.level_then is None or row.target is None or row.kind == "SuspensionAnnounced":
+            continue
+        announced_on = ValidDate.parse(row.valid).end
+        target = ValidDate.parse(row.target).end
+        if row.kind == "WithdrawalAnnounced":
+            goal = 0 if "full" in row.summary else max(row.level_then - (row.announced or 0), 0)
+        else:
+            goal = row.level_then + (row.announced or 0)
+        xs = date2num([announced_on, target])  # type: ignore[no-untyped-call]
+        axes.plot(
+            xs,
+            [row.level_then, goal],
+            linestyle="--",
+            marker="o",
+            label=f"{row.valid}: {row.summary} ({row.status})",
+        )
+    axes.set_title(f"{contributor.upper()} in {mission.upper()}: announced against actual")
+    axes.set_ylabel("personnel")
+    axes.xaxis_date()
+    axes.legend(fontsize=7, loc="best")
     figure.tight_layout()
     figure.savefig(output)
     plt.close(figure)

@@ -30,7 +30,7 @@ from projections import DIMENSIONS
 from projections.engine import Progress
 from tracker import render
 from tracker.application import Tracker
-from tracker.charts import strength_chart, strength_map
+from tracker.charts import announced_vs_actual_chart, strength_chart, strength_map
 from tracker.config import StoreConfig
 from tracker.kinds import CONTINGENT_KINDS, MISSION_KINDS, SHARED_KINDS
 from tracker.ledger import STATUSES
@@ -655,19 +655,41 @@ def export(
 @click.option(
     "--top", default=8, show_default=True, help="The largest groups shown; the rest as one."
 )
+@click.option("--contributor", help="With --announced-vs-actual: the contributor.")
+@click.option(
+    "--announced-vs-actual",
+    is_flag=True,
+    help="Chart one contributor's announced path against what happened.",
+)
 @click.option(
     "-o", "--output", required=True, type=click.Path(dir_okay=False), help="A .png or .svg file."
 )
 @click.pass_context
 def chart(
-    ctx: click.Context, mission: str, start: datetime, end: datetime, by: str, top: int, output: str
+    ctx: click.Context,
+    mission: str,
+    start: datetime,
+    end: datetime,
+    by: str,
+    top: int,
+    contributor: str | None,
+    announced_vs_actual: bool,
+    output: str,
 ) -> None:
     """Chart MISSION's strength month by month as a stacked area, with the mandate's ceiling
-    and the announcements marked on the time axis."""
+    and the announcements marked on the time axis; or, with --announced-vs-actual
+    --contributor ISO3, one contributor's announced path against what happened."""
+    tracker = open_tracker(ctx)
+    if announced_vs_actual:
+        if not contributor:
+            raise UserError("--announced-vs-actual needs --contributor ISO3")
+        path = announced_vs_actual_chart(
+            tracker, mission, contributor, start.date(), end.date(), Path(output)
+        )
+        click.echo(f"Wrote {path}")
+        return
     dimension = typing.cast("Any", by.replace("-", "_"))
-    path = strength_chart(
-        open_tracker(ctx), mission, start.date(), end.date(), dimension, top, Path(output)
-    )
+    path = strength_chart(tracker, mission, start.date(), end.date(), dimension, top, Path(output))
     click.echo(f"Wrote {path}")
 
 
