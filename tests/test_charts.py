@@ -129,7 +129,7 @@ def test_announced_vs_actual_chart(seeded_file: Path, tmp_path: Path) -> None:
     pixels = matplotlib.image.imread(out)
     assert pixels.shape[:2] == (500, 1000)
     assert (pixels[:, :, :3] < 0.9).any()
-    missing = CliRunner().invoke(cli, args[:-4] + ["--announced-vs-actual", "-o", str(out)])
+    missing = CliRunner().invoke(cli, [*args[:-5], "--announced-vs-actual", "-o", str(out)])
     assert (missing.exit_code, missing.output) == (
         2,
         "Error: --announced-vs-actual needs --contributor ISO3\n",
