@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from events.errors import InvalidInputError
 from events.values import ValidDate, find_place
@@ -15,6 +15,25 @@ from events.values import ValidDate, find_place
 if TYPE_CHECKING:
     from projections import Dimension
     from tracker.application import Tracker
+
+
+def _pyplot() -> tuple[Any, Any]:
+    """matplotlib's pyplot, drawing without a screen, and its date2num.
+
+    Raises:
+        InvalidInputError: matplotlib is not installed (the extra ``charts``).
+    """
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")  # no screen needed
+        import matplotlib.pyplot as plt
+        from matplotlib.dates import date2num
+    except ImportError:
+        raise InvalidInputError(
+            "charts and maps need matplotlib: pip install 'peacekeeping-tracker[charts]'"
+        ) from None
+    return plt, date2num
 
 
 def strength_chart(
@@ -30,16 +49,7 @@ def strength_chart(
     "others") month by month from ``start`` to ``end`` into ``output`` (.png or .svg)."""
     if output.suffix.lower() not in (".png", ".svg"):
         raise InvalidInputError(f"{output}: a chart is written as .png or .svg")
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")  # no screen needed
-        import matplotlib.pyplot as plt
-        from matplotlib.dates import date2num
-    except ImportError:
-        raise InvalidInputError(
-            "charts need matplotlib: pip install 'peacekeeping-tracker[charts]'"
-        ) from None
+    plt, date2num = _pyplot()
     rows = tracker.strength_series(mission, start, end, "month", [by])
     if not rows:
         raise InvalidInputError(f"no strength figure for {mission.upper()} from {start} to {end}")
@@ -55,7 +65,7 @@ def strength_chart(
         layers.append([sum(series[k].get(d, 0) for k in rest) for d in days])
         labels.append(f"others ({len(rest)})")
     dates = [date.fromisoformat(d) for d in days]
-    x = date2num(dates)  # type: ignore[no-untyped-call]
+    x = date2num(dates)
     figure, axes = plt.subplots(figsize=(10, 5.5), dpi=100)
     axes.stackplot(x, layers, labels=labels, alpha=0.85)
     axes.xaxis_date()
@@ -81,7 +91,7 @@ def strength_chart(
     for a in tracker.announcements(mission, on=end):
         when = date.fromisoformat(a.valid) if len(a.valid) == 10 else None
         if when is not None and start <= when <= end:
-            at = float(date2num(when))  # type: ignore[no-untyped-call]
+            at = float(date2num(when))
             axes.axvline(at, color="grey", linewidth=0.6)
             label = f"{a.contributor}: {a.kind.replace('Announced', '').lower()}"
             axes.annotate(label, (at, 0), rotation=90, fontsize=7, va="bottom", ha="right")
@@ -117,15 +127,7 @@ def strength_map(tracker: Tracker, mission: str, on: date, output: Path) -> Path
     tiles: the locations' own coordinates, on plain axes."""
     if output.suffix.lower() not in (".png", ".svg"):
         raise InvalidInputError(f"{output}: a map is written as .png or .svg")
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        raise InvalidInputError(
-            "maps need matplotlib: pip install 'peacekeeping-tracker[charts]'"
-        ) from None
+    plt, _ = _pyplot()
     answer = tracker.strength(mission, on, ["location"])
     unassigned = sum(r.known for r in answer.rows if r.location is None)
     placed = [(r, find_place(r.location)) for r in answer.rows if r.location and r.known]
@@ -173,16 +175,7 @@ def announced_vs_actual_chart(
     date (a dashed line per announcement)."""
     if output.suffix.lower() not in (".png", ".svg"):
         raise InvalidInputError(f"{output}: a chart is written as .png or .svg")
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-        from matplotlib.dates import date2num
-    except ImportError:
-        raise InvalidInputError(
-            "charts need matplotlib: pip install 'peacekeeping-tracker[charts]'"
-        ) from None
+    plt, date2num = _pyplot()
     rows = [
         r
         for r in tracker.strength_series(mission, start, end, "month", ["contributor"])
@@ -194,7 +187,7 @@ def announced_vs_actual_chart(
     figure, axes = plt.subplots(figsize=(10, 5), dpi=100)
     days = [date.fromisoformat(r["date"]) for r in rows]
     axes.step(
-        date2num(days),  # type: ignore[no-untyped-call]
+        date2num(days),
         [r["strength"] if r["strength"] is not None else float("nan") for r in rows],
         where="post",
         linewidth=2,
@@ -209,7 +202,7 @@ def announced_vs_actual_chart(
             goal = 0 if "full" in row.summary else max(row.level_then - (row.announced or 0), 0)
         else:
             goal = row.level_then + (row.announced or 0)
-        xs = date2num([announced_on, target])  # type: ignore[no-untyped-call]
+        xs = date2num([announced_on, target])
         axes.plot(
             xs,
             [row.level_then, goal],

@@ -575,12 +575,7 @@ def rate(count: int, seconds: float) -> str:
 
 @cli.command()
 @click.argument("mission")
-@click.option(
-    "--from", "start", required=True, type=click.DateTime(formats=["%Y-%m-%d"]), help="First date."
-)
-@click.option(
-    "--to", "end", required=True, type=click.DateTime(formats=["%Y-%m-%d"]), help="Last date."
-)
+@from_to
 @click.option(
     "--every",
     type=click.Choice(["day", "month", "year"]),
@@ -639,12 +634,7 @@ def export(
 
 @cli.command()
 @click.argument("mission")
-@click.option(
-    "--from", "start", required=True, type=click.DateTime(formats=["%Y-%m-%d"]), help="First date."
-)
-@click.option(
-    "--to", "end", required=True, type=click.DateTime(formats=["%Y-%m-%d"]), help="Last date."
-)
+@from_to
 @click.option(
     "--by",
     type=click.Choice(["contributor", "location", "personnel-type"]),
