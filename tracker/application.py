@@ -692,9 +692,6 @@ class Tracker(Application[UUID]):
         """Bring every view up to the log's head; return how many events were applied."""
         return sum(view.catch_up(self) for view in self.views())
 
-    def get_mission(self, acronym: str) -> Mission:
-        return _Batch(self).mission(_acronym(acronym))
-
     def _known_mission(self, mission: str) -> str:
         """The mission's acronym, if the store has heard of it (one indexed read, no replay)."""
         acronym = _acronym(mission)
@@ -755,11 +752,13 @@ class Tracker(Application[UUID]):
         ``by`` keys, ``strength``: None where unknown), on every month end (``every`` =
         "month"), year end ("year") or day ("day") from ``start`` to ``end``. Loads straight
         into pandas: ``pandas.DataFrame(rows)``."""
+        acronym = self._known_mission(mission)
         dims = tuple(dict.fromkeys(by))
+        days = series_dates(start, end, every)
+        self.strength_view.catch_up(self)  # once; then one indexed lookup a date
         rows: list[dict[str, Any]] = []
-        for day in series_dates(start, end, every):
-            answer = self.strength(mission, day, dims, known_at)
-            found = answer.rows if dims else answer.rows[:1]
+        for day in days:
+            found = self.strength_view.strength(acronym, day, dims, known_at=known_at)
             rows += [
                 {"date": day.isoformat(), **r.keys(dims), "strength": r.strength} for r in found
             ]

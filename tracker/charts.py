@@ -69,6 +69,7 @@ def strength_chart(
     figure, axes = plt.subplots(figsize=(10, 5.5), dpi=100)
     axes.stackplot(x, layers, labels=labels, alpha=0.85)
     axes.xaxis_date()
+    tracker.mandate_view.catch_up(tracker)  # once, for every month's ceiling below
     ceiling = [_ceiling(tracker, mission, day) for day in dates]
     if any(c is not None for c in ceiling):
         axes.step(
@@ -114,7 +115,7 @@ def _reported(tracker: Tracker, mission: str, day: date) -> int | None:
 
 
 def _ceiling(tracker: Tracker, mission: str, day: date) -> int | None:
-    mandate = tracker.mandate(mission, day).mandate
+    mandate = tracker.mandate_view.in_force(mission.upper(), day)
     if mandate is None or (mandate.ended_on and mandate.ended_on < day):
         return None
     parts = [mandate.ceilings.get(k) for k in ("military", "police")]

@@ -983,10 +983,3 @@ for _kind, _contingent_class in CONTINGENT_KINDS.items():
     record.add_command(_make_record_command(_kind, _contingent_class, "required"))
 for _kind, (_contingent_class, _) in SHARED_KINDS.items():
     record.add_command(_make_record_command(_kind, _contingent_class, "optional"))
-
-
-def main() -> None:  # pragma: no cover - the console script calls cli() directly
-    cli(sys.argv[1:])
-
-
-__all__ = ["Path", "cli"]
