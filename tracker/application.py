@@ -49,6 +49,7 @@ from tracker.config import StoreConfig
 from tracker.copy import CopyReport, copy_store
 from tracker.forecast import Difference, Forecast, forecast
 from tracker.importers import un_monthly
+from tracker.integrity import Verification, backup_sqlite, checked_hash
 from tracker.kinds import CONTINGENT_KINDS, MISSION_KINDS, SHARED_KINDS, kind_name, kind_of
 from tracker.ledger import LedgerRow, ledger
 from tracker.registry import Registry, load_class
@@ -160,7 +161,11 @@ def _postgres_tables_exist(env: dict[str, str], shown: str) -> bool:
             password=env["POSTGRES_PASSWORD"],
             connect_timeout=int(env["POSTGRES_CONNECT_TIMEOUT"]),
         ) as conn:
-            row = conn.execute("SELECT to_regclass(%s)", [f"{schema}.tracker_events"]).fetchone()
+            # the events and their chain (a store made before the chain gets it on opening)
+            row = conn.execute(
+                "SELECT to_regclass(%s) IS NOT NULL AND to_regclass(%s) IS NOT NULL",
+                [f"{schema}.tracker_events", f"{schema}.tracker_events_chain"],
+            ).fetchone()
     except psycopg.Error as error:
         said = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
         if env["POSTGRES_PASSWORD"]:
@@ -607,6 +612,59 @@ class Tracker(Application[UUID]):
             return copy_store(self, destination)
         finally:
             destination.close()
+
+    # Integrity -----------------------------------------------------------------------------
+    def _chain(self) -> Any:
+        recorder = self.recorder
+        if not hasattr(recorder, "verify"):
+            raise TrackerError(
+                "an in-memory store keeps no hash chain: verify a SQLite or PostgreSQL store"
+            )
+        return recorder
+
+    def verify(self, expect: str | None = None) -> Verification:
+        """Recompute the hash chain over every stored event: the count, the head hash, and the
+        first event that does not match (``verification.mismatch``), if any. ``expect``: a
+        hash printed earlier (by ``verify`` or in a stamp) that the chain must pass through."""
+        result: Verification = self._chain().verify(checked_hash(expect))
+        return result
+
+    def head(self) -> tuple[int, str]:
+        """How many events are chained and the head hash, read (not recomputed)."""
+        count, head = self._chain().head()
+        return int(count), str(head)
+
+    def link_at(self, position: int) -> str | None:
+        """The hash chain's link at a log position (what a stamp of that position carries)."""
+        if not hasattr(self.recorder, "link_at") or position == 0:
+            return None
+        link: str | None = self.recorder.link_at(position)
+        return link
+
+    def stamp(
+        self, position: int, projection: str, version: int, query: dict[str, Any]
+    ) -> dict[str, Any]:
+        """What a quoted figure needs to be derived again and checked: the log position the
+        answer reflects, the chain's hash there ('tracker verify --expect' checks it), the
+        projection and its version, and the query."""
+        return {
+            "log_position": position,
+            "chain_hash": self.link_at(position),
+            "projection": projection,
+            "version": version,
+            "query": query,
+        }
+
+    def backup(self, target: str | Path) -> Verification:
+        """Copy this SQLite store to the new file ``target`` with SQLite's online backup
+        (consistent while others write), and verify the copy. For a PostgreSQL store use the
+        server's own tools (pg_dump) or ``copy_to`` a SQLite file."""
+        if self.config.postgres or self.config.in_memory:
+            raise TrackerError(
+                "backup copies a SQLite store: for PostgreSQL use pg_dump, or 'tracker "
+                "copy-store' into a SQLite file"
+            )
+        return backup_sqlite(self.config.db, target)
 
     def follow(
         self, interval: float, until: Callable[[], bool], on_change: Callable[[int], None]

@@ -32,6 +32,7 @@ from tracker import render
 from tracker.application import Tracker
 from tracker.charts import announced_vs_actual_chart, strength_chart, strength_map
 from tracker.config import StoreConfig
+from tracker.integrity import restore_sqlite
 from tracker.kinds import CONTINGENT_KINDS, MISSION_KINDS, SHARED_KINDS
 from tracker.ledger import STATUSES
 from tracker.web import datasette_command
@@ -272,13 +273,14 @@ def strength(
     figures are shown as unknown (null in JSON), never as 0."""
     dims = tuple(typing.cast("Any", d.replace("-", "_")) for d in by)
     known = known_at.date() if known_at else None
-    answer = open_tracker(ctx).strength(mission, on.date(), dims, known, recorded_at)
+    tracker = open_tracker(ctx)
+    answer = tracker.strength(mission, on.date(), dims, known, recorded_at)
     records = render.strength_records(answer)
     if fmt == "table":
         render.strength_table(answer, console())
         return
     query = asked("strength", answer.mission, on, dims, known, answer.recorded_at)
-    stamped = render.stamp(answer.position, "strength", answer.version, query)
+    stamped = tracker.stamp(answer.position, "strength", answer.version, query)
     emit(records, fmt, stamped if stamp else None, [*dims, "strength"])
 
 
@@ -315,7 +317,7 @@ def forecast(
         records = records or [{"strength": None}]
     query = asked("forecast", answer.mission, on, dims, known, recorded_at)
     view = tracker.strength_view
-    stamped = render.stamp(view.position(tracker.name), view.name, view.version, query)
+    stamped = tracker.stamp(view.position(tracker.name), view.name, view.version, query)
     emit(records, fmt, stamped if stamp else None, [*dims, "strength"])
 
 
@@ -621,7 +623,7 @@ def export(
     view = tracker.strength_view
     query = asked("export", mission.upper(), start, dims, known, None)
     query.update(to=end.date().isoformat(), every=every)
-    stamped = render.stamp(view.position(tracker.name), view.name, view.version, query)
+    stamped = tracker.stamp(view.position(tracker.name), view.name, view.version, query)
     if fmt == "json":
         output.write(render.as_json({"stamp": stamped, "rows": rows}) + "\n")
     elif fmt == "ndjson":
@@ -729,6 +731,48 @@ def copy_store_command(ctx: click.Context, source: str, target: str) -> None:
         origin.close()
     shown = StoreConfig.resolve(target).display()
     click.echo(f"Copied {report.events:,} events to {shown}; checked: identical, in order")
+
+
+@cli.command()
+@click.option(
+    "--expect",
+    metavar="HASH",
+    help="A hash printed earlier (by verify, or a stamp's chain_hash): the chain must pass "
+    "through it, i.e. the history it covered is unchanged.",
+)
+@click.pass_context
+def verify(ctx: click.Context, expect: str | None) -> None:
+    """Recompute the hash chain over every stored event: exit 0 with the count and head hash,
+    or exit 1 naming the first event that does not match."""
+    tracker = open_tracker(ctx)
+    result = tracker.verify(expect)
+    if result.mismatch is not None:
+        raise click.ClickException(f"verify failed: {result.mismatch.describe()}")
+    passed = f"; passes through {expect.strip().lower()}" if expect else ""
+    click.echo(f"Verified {result.events:,} events; head {result.head}{passed}")
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.pass_context
+def backup(ctx: click.Context, file: str) -> None:
+    """Copy the SQLite store into the new FILE with SQLite's online backup (consistent while
+    others write), then verify the copy."""
+    result = open_tracker(ctx).backup(file)
+    click.echo(f"Backed up {result.events:,} events to {file}; verified, head {result.head}")
+
+
+@cli.command()
+@click.argument("backup_file", metavar="BACKUP", type=click.Path(dir_okay=False))
+@click.pass_context
+def restore(ctx: click.Context, backup_file: str) -> None:
+    """Verify BACKUP and put it in place as the store --db (which must not exist yet); the
+    views rebuild themselves from it on first use."""
+    config = StoreConfig.resolve(ctx.obj["db"])
+    if config.postgres or config.in_memory:
+        raise UserError("restore writes a SQLite store: give --db a file path")
+    result = restore_sqlite(backup_file, config.db)
+    click.echo(f"Restored {result.events:,} events into {config.db}; verified, head {result.head}")
 
 
 @cli.command()

@@ -92,6 +92,7 @@ class StoreConfig:
             env["PERSISTENCE_MODULE"] = "eventsourcing.sqlite"
             env["SQLITE_DBNAME"] = self.db
             env["SQLITE_LOCK_TIMEOUT"] = "30"
+            env["APPLICATION_RECORDER_TOPIC"] = "tracker.integrity:ChainedSQLiteApplicationRecorder"
         return env
 
     def _postgres_env(self) -> dict[str, str]:
@@ -103,7 +104,7 @@ class StoreConfig:
             )
         env = {
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
-            "APPLICATION_RECORDER_TOPIC": "tracker.postgres:BatchedPostgresApplicationRecorder",
+            "APPLICATION_RECORDER_TOPIC": "tracker.postgres:ChainedPostgresApplicationRecorder",
             "POSTGRES_DBNAME": database,
             "POSTGRES_HOST": parts.hostname,
             "POSTGRES_PORT": str(parts.port or 5432),

@@ -50,12 +50,6 @@ def as_json(records: Any) -> str:
     return json.dumps(records, ensure_ascii=False)
 
 
-def stamp(position: int, projection: str, version: int, query: dict[str, Any]) -> dict[str, Any]:
-    """What a quoted figure needs to be derived again: the log position the answer reflects,
-    the projection and its version, and the query."""
-    return {"log_position": position, "projection": projection, "version": version, "query": query}
-
-
 def as_csv(records: list[dict[str, Any]], fields: list[str] | None = None) -> str:
     """CSV of plain records (header first); text a spreadsheet would run as a formula is
     quoted, and an unknown figure is an empty cell."""

@@ -1,0 +1,239 @@
+"""Tamper evidence and immutability: the hash chain, the triggers, verify, backup and restore."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import SEEDS
+from tracker import Tracker
+from tracker.cli import cli
+from tracker.integrity import GENESIS, IMMUTABLE, link
+
+
+def test_the_chain_covers_every_event_and_verify_recomputes_it(seeded_db: str) -> None:
+    tracker = Tracker(seeded_db, create=False)
+    result = tracker.verify()
+    assert result.ok
+    assert result.events == tracker.recorder.max_notification_id() or result.events == 1010
+    assert tracker.head() == (result.events, result.head)
+    # recomputed here, independently of the recorder: the head is the last of the links
+    previous = GENESIS
+    for notification in tracker.recorder.select_notifications(start=1, limit=10_000):
+        previous = link(
+            previous,
+            notification.id,
+            notification.originator_id.hex,  # type: ignore[union-attr]
+            notification.originator_version,
+            notification.topic,
+            notification.state,
+        )
+    assert previous.hex() == result.head
+    tracker.close()
+
+
+def test_new_events_extend_the_chain_and_a_stamp_carries_its_link(seeded_db: str) -> None:
+    tracker = Tracker(seeded_db, create=False)
+    before = tracker.verify()
+    tracker.import_events(
+        [
+            json.dumps(
+                {
+                    "type": "withdrawn",
+                    "mission": "MINUSMA",
+                    "contributor": "SWE",
+                    "valid": "2023-06-01",
+                    "count": 1,
+                    "source": {"title": "Test", "published_on": "2023-06-02"},
+                }
+            )
+        ]
+    )
+    after = tracker.verify(expect=before.head)  # the old head is on the new chain
+    assert after.ok and after.events == before.events + 1 and after.head != before.head
+    answer = tracker.strength("MINUSMA", tracker_date("2023-06-30"))
+    stamp = tracker.stamp(answer.position, "strength", answer.version, {})
+    assert stamp["chain_hash"] == after.head
+    assert not tracker.verify(expect="ab" * 32).ok  # a hash this log never had
+    tracker.close()
+
+
+def tracker_date(text: str):  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    return date.fromisoformat(text)
+
+
+def test_sqlite_refuses_update_and_delete_of_events_and_links(tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    Tracker(db).load_seeds(SEEDS)
+    connection = sqlite3.connect(db)
+    for statement in (
+        "UPDATE stored_events SET topic = 'x' WHERE rowid = 5",
+        "DELETE FROM stored_events WHERE rowid = 5",
+        "UPDATE event_chain SET link = x'00' WHERE position = 5",
+        "DELETE FROM event_chain",
+    ):
+        with pytest.raises(sqlite3.IntegrityError, match=IMMUTABLE):
+            connection.execute(statement)
+    connection.close()
+
+
+def test_postgres_refuses_update_delete_and_truncate(seeded_db: str) -> None:
+    if not seeded_db.startswith("postgresql"):
+        pytest.skip("the PostgreSQL triggers: this case is the SQLite store")
+    import psycopg
+
+    url, schema = seeded_db.split("?schema=")
+    for statement in (
+        f"UPDATE {schema}.tracker_events SET topic = 'x'",
+        f"DELETE FROM {schema}.tracker_events",
+        f"TRUNCATE {schema}.tracker_events",
+        f"TRUNCATE {schema}.tracker_events_chain",
+        f"DELETE FROM {schema}.tracker_events_chain",
+    ):
+        with psycopg.connect(url) as conn, pytest.raises(psycopg.errors.RaiseException):
+            conn.execute(statement)
+    assert Tracker(seeded_db, create=False).verify().ok
+    with psycopg.connect(url) as conn:  # an attacker with the server's rights
+        conn.execute(f"ALTER TABLE {schema}.tracker_events DISABLE TRIGGER USER")
+        conn.execute(
+            f"UPDATE {schema}.tracker_events SET state = overlay(state placing '9' from 30) "
+            "WHERE notification_id = 321"
+        )
+    result = Tracker(seeded_db, create=False).verify()
+    assert result.mismatch is not None and result.mismatch.position == 321
+    assert result.mismatch.event_id is not None
+
+
+def _tamper_sqlite(db: Path, position: int) -> None:
+    """What an attacker with the file does: drop the trigger, change one byte."""
+    connection = sqlite3.connect(db)
+    connection.execute("DROP TRIGGER stored_events_no_update")
+    state = bytearray(
+        connection.execute(
+            "SELECT state FROM stored_events WHERE rowid = ?", (position,)
+        ).fetchone()[0]
+    )
+    offset = state.index(b'"valid"')
+    while not chr(state[offset]).isdigit():  # the first digit of the valid date
+        offset += 1
+    state[offset] = ord("1") if state[offset] != ord("1") else ord("2")
+    connection.execute(
+        "UPDATE stored_events SET state = ? WHERE rowid = ?", (bytes(state), position)
+    )
+    connection.commit()
+    connection.close()
+
+
+def test_one_changed_byte_is_named_by_verify(tmp_path: Path, runner: CliRunner) -> None:
+    db = tmp_path / "t.db"
+    tracker = Tracker(db)
+    tracker.load_seeds(SEEDS)
+    head = tracker.verify().head
+    row = tracker.history("MINUSMA", contributor="TCD")[3]
+    name, position = row.event_id, row.position
+    tracker.close()
+    _tamper_sqlite(db, position)
+    result = runner.invoke(cli, ["--db", str(db), "verify"])
+    assert result.exit_code == 1
+    assert f"event {name} at position {position}" in result.output
+    assert "changed after it was written" in result.output
+    # and a backup of it is refused; a stamp's old hash no longer verifies either
+    result = runner.invoke(cli, ["--db", str(db), "backup", str(tmp_path / "b.db")])
+    assert result.exit_code == 2 and "does not verify" in result.output
+    assert not (tmp_path / "b.db").exists()
+    result = runner.invoke(cli, ["--db", str(db), "verify", "--expect", head])
+    assert result.exit_code == 1
+
+
+def test_deleted_events_and_events_written_around_the_tracker_are_found(tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    Tracker(db).load_seeds(SEEDS)
+    connection = sqlite3.connect(db)
+    connection.execute("DROP TRIGGER stored_events_no_delete")
+    connection.execute("DELETE FROM stored_events WHERE rowid = 500")
+    connection.commit()
+    result = Tracker(db, create=False).verify()
+    assert result.mismatch is not None and result.mismatch.position == 501
+    connection.execute(
+        "INSERT INTO stored_events SELECT originator_id, 999, topic, state FROM stored_events "
+        "WHERE rowid = 2"
+    )
+    connection.commit()
+    connection.close()
+    result = Tracker(db, create=False).verify()
+    assert result.mismatch is not None and result.mismatch.position == 501  # still the first
+
+
+def test_a_store_from_before_the_chain_is_chained_on_opening(tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    tracker = Tracker(db)
+    tracker.load_seeds(SEEDS)
+    head = tracker.verify().head
+    tracker.close()
+    connection = sqlite3.connect(db)
+    connection.execute("DROP TABLE event_chain")  # as an older tracker left it
+    connection.commit()
+    connection.close()
+    assert Tracker(db, create=False).verify().head == head
+
+
+def test_backup_while_a_writer_goes_on_then_restore_verifies(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    db = tmp_path / "t.db"
+    Tracker(db).load_seeds(SEEDS)
+    stop = threading.Event()
+    written: list[int] = []
+
+    def write() -> None:
+        writer = Tracker(db, create=False)
+        day = 1
+        while not stop.is_set() and day < 28:
+            writer.report_strength(
+                mission="MINUSMA",
+                contributor="SWE",
+                valid=f"2023-07-{day:02d}",
+                strength=200 + day,
+                source={"title": "Test", "published_on": "2023-07-28"},
+            )
+            written.append(day)
+            day += 1
+        writer.close()
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    backups = []
+    for number in range(3):
+        target = tmp_path / f"backup-{number}.db"
+        result = runner.invoke(cli, ["--db", str(db), "backup", str(target)])
+        assert result.exit_code == 0, result.output
+        backups.append(target)
+    stop.set()
+    thread.join()
+    assert written  # the writer did write while backups were taken
+    for backup in backups:
+        restored = tmp_path / f"restored-{backup.name}"
+        result = runner.invoke(cli, ["--db", str(restored), "restore", str(backup)])
+        assert result.exit_code == 0, result.output
+        tracker = Tracker(restored, create=False)
+        assert tracker.verify().ok
+        assert tracker.strength("MINUSMA", tracker_date("2013-12-31")).total == 6439
+        tracker.close()
+    result = runner.invoke(cli, ["--db", str(db), "restore", str(backups[0])])
+    assert result.exit_code == 2 and "already there" in result.output  # never over a store
+    result = runner.invoke(cli, ["--db", str(db), "backup", str(backups[0])])
+    assert result.exit_code == 2 and "exists" in result.output
+
+
+def test_backup_of_postgres_and_verify_of_memory_are_clear_errors(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["--db", ":memory:", "verify"])
+    assert result.exit_code in (1, 2) and "Traceback" not in result.output
+    result = runner.invoke(cli, ["--db", "postgresql://u:p@127.0.0.1:1/x", "backup", "b.db"])
+    assert result.exit_code in (1, 2) and "Traceback" not in result.output

@@ -1,0 +1,370 @@
+"""Tamper evidence and immutability of the stored log.
+
+Every stored event gets a link in the ``event_chain`` table, written in the same transaction as
+the event: ``link = sha256(previous link, position, stream, version, type, payload)``, the first
+event's previous link being 32 zero bytes. The last link (the head) therefore covers the whole
+history: anyone holding a head hash printed earlier (``tracker verify``, an export, a
+``--stamp``ed answer) can check that nothing before it was changed since. ``verify`` recomputes
+the chain and names the first event that does not match.
+
+In the database itself, triggers refuse UPDATE and DELETE of stored events and of their links
+(and TRUNCATE on PostgreSQL): the only way to change history is to append. Someone with the
+file can drop the triggers; the chain is what makes that visible.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import struct
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
+
+from events.errors import InvalidInputError, TrackerError
+
+GENESIS = bytes(32)
+IMMUTABLE = "stored events are immutable: record a correction or a retraction instead"
+CHAIN_TABLE = "event_chain"
+
+
+def stream_text(originator_id: UUID | str) -> str:
+    """The stream id as hashed: a UUID's 32 hex digits on every backend."""
+    if isinstance(originator_id, UUID):
+        return originator_id.hex
+    try:
+        return UUID(originator_id).hex
+    except ValueError:
+        return originator_id
+
+
+def link(
+    previous: bytes, position: int, stream: str, version: int, topic: str, state: bytes
+) -> bytes:
+    """The chain link of one stored event (lengths are fixed or prefixed: no ambiguity)."""
+    stream_bytes, topic_bytes = stream.encode(), topic.encode()
+    digest = hashlib.sha256(previous)
+    digest.update(struct.pack(">qqII", position, version, len(stream_bytes), len(topic_bytes)))
+    digest.update(stream_bytes)
+    digest.update(topic_bytes)
+    digest.update(state)
+    return digest.digest()
+
+
+def links(
+    previous: bytes, positions: Sequence[int], stored_events: Sequence[StoredEvent]
+) -> list[tuple[int, bytes]]:
+    """The links of events just stored at ``positions``, following ``previous``."""
+    rows = []
+    for position, event in zip(positions, stored_events, strict=True):
+        previous = link(
+            previous,
+            position,
+            stream_text(event.originator_id),
+            event.originator_version,
+            event.topic,
+            event.state,
+        )
+        rows.append((position, previous))
+    return rows
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """The first stored event whose link does not match what was stored."""
+
+    position: int
+    stream: str
+    version: int
+    event_id: str | None  # MISSION/CONTRIBUTOR/N when the payload still says so
+    problem: str
+
+    def describe(self) -> str:
+        if not self.position:  # about the log as a whole, not one event
+            return self.problem
+        name = self.event_id or f"stream {self.stream} version {self.version}"
+        return f"event {name} at position {self.position}: {self.problem}"
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What ``verify`` found: how many events, the head hash, and the first mismatch."""
+
+    events: int
+    head: str  # hex of the last link (of the zero link for an empty store)
+    mismatch: Mismatch | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.mismatch is None
+
+
+def event_name(state: bytes, version: int) -> str | None:
+    """MISSION/CONTRIBUTOR/N (or MISSION/N) read from a payload, without trusting it."""
+    try:
+        payload = json.loads(state)
+    except ValueError:
+        return None
+    if not isinstance(payload, dict) or not isinstance(payload.get("mission"), str):
+        return None
+    contributor = payload.get("contributor")
+    if isinstance(contributor, str):
+        return f"{payload['mission']}/{contributor}/{version}"
+    return f"{payload['mission']}/{version}"
+
+
+def check(
+    rows: Iterable[tuple[Any, ...]], links_stored: int, expect: str | None = None
+) -> Verification:
+    """Recompute the chain over ``(position, stream, version, topic, state, stored link)``
+    rows in position order (the stored link None where an event has none); ``links_stored`` is
+    the number of rows of the chain table (a link with no event means a deleted event).
+    ``expect``: a hash printed earlier, which the recomputed chain must pass through."""
+    previous, count, seen = GENESIS, 0, expect is None or expect == GENESIS.hex()
+    wanted = bytes.fromhex(expect) if expect and not seen else None
+    names: dict[str, str] = {}  # a stream's mission/contributor, to name a broken payload
+    for position, originator_id, version, topic, raw_state, stored in rows:
+        count += 1
+        stream, state = stream_text(str(originator_id)), _as_bytes(raw_state)
+        try:
+            expected = link(previous, position, stream, version, str(topic), state)
+        except (TypeError, struct.error):  # a column changed to another type or range
+            expected = b""
+        name = event_name(state, version)
+        if name is not None:
+            names.setdefault(stream, name.rsplit("/", 1)[0])
+        if stored is None or bytes(stored) != expected:
+            known = name or (f"{names[stream]}/{version}" if stream in names else None)
+            problem = (
+                "it has no link in the chain (written around the tracker?)"
+                if stored is None
+                else "its content or an earlier event was changed after it was written"
+            )
+            return Verification(
+                count, previous.hex(), Mismatch(position, stream, version, known, problem)
+            )
+        previous = expected
+        seen = seen or expected == wanted
+    if links_stored != count:
+        problem = f"the chain has {links_stored} links for {count} events: events were deleted"
+        return Verification(count, previous.hex(), Mismatch(0, "", 0, None, problem))
+    if not seen:
+        problem = f"no event of this log has the hash {expect}: the history it stamped differs"
+        return Verification(count, previous.hex(), Mismatch(0, "", 0, None, problem))
+    return Verification(count, previous.hex())
+
+
+def _as_bytes(value: Any) -> bytes:
+    """A stored payload as bytes (someone editing the file may have stored it as text)."""
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value)
+    return b"" if value is None else str(value).encode()
+
+
+def _is_hash(value: str) -> bool:
+    return len(value) == 64 and all(c in "0123456789abcdef" for c in value)
+
+
+def checked_hash(value: str | None) -> str | None:
+    """A hash given by a user, lower-cased, or a clear error."""
+    if value is None:
+        return None
+    value = value.strip().lower()
+    if not _is_hash(value):
+        raise InvalidInputError(
+            f"--expect {value[:80]!r}: give a head hash as printed by 'tracker verify' "
+            "(64 hexadecimal digits)"
+        )
+    return value
+
+
+def verify_sqlite(
+    cursor: sqlite3.Cursor, expect: str | None = None, table: str = "stored_events"
+) -> Verification:
+    """Recompute the chain of a SQLite store through ``cursor`` (streamed: constant memory)."""
+    cursor.execute(f"SELECT COUNT(*) FROM {CHAIN_TABLE}")
+    stored = cursor.fetchone()[0]
+    cursor.execute(
+        "SELECT e.rowid, e.originator_id, e.originator_version, e.topic, e.state, "
+        f"c.link FROM {table} e "
+        f"LEFT JOIN {CHAIN_TABLE} c ON c.position = e.rowid ORDER BY e.rowid"
+    )
+    return check(_fetched(cursor), stored, expect)
+
+
+def verify_sqlite_file(path: str | Path, expect: str | None = None) -> Verification:
+    """``verify_sqlite`` on a store file, opened read-only (a backup, say)."""
+    if not Path(path).is_file():
+        raise InvalidInputError(f"{path}: no such file - give a store or a backup file")
+    try:
+        connection = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as error:
+        raise InvalidInputError(f"{path}: cannot be opened ({error})") from None
+    try:
+        return verify_sqlite(connection.cursor(), expect)
+    except sqlite3.DatabaseError as error:
+        raise InvalidInputError(f"{path}: not a tracker store ({error})") from None
+    finally:
+        connection.close()
+
+
+def backup_sqlite(source: str | Path, target: str | Path) -> Verification:
+    """Copy the SQLite store ``source`` into the new file ``target`` with SQLite's online
+    backup (one read transaction: consistent while writers go on), then verify the copy.
+    The copy is written beside ``target`` and renamed into place: all or nothing."""
+    target = Path(target)
+    if target.exists():
+        raise InvalidInputError(f"{target}: exists - give a new file name for the backup")
+    if not target.parent.is_dir():
+        raise InvalidInputError(f"{target}: no such folder - create {target.parent} first")
+    partial = target.with_name(f".{target.name}.partial")
+    partial.unlink(missing_ok=True)
+    src = sqlite3.connect(f"{Path(source).resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        dst = sqlite3.connect(partial)
+        try:
+            src.backup(dst)  # all pages in one step, under one read transaction
+            dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+        finally:
+            dst.close()
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    finally:
+        src.close()
+    verification = verify_sqlite_file(partial)
+    if not verification.ok:
+        partial.unlink(missing_ok=True)
+        assert verification.mismatch is not None
+        raise TrackerError(
+            f"the backup does not verify ({verification.mismatch.describe()}): nothing was "
+            "kept; run 'tracker verify' on the store"
+        )
+    os.replace(partial, target)
+    return verification
+
+
+def restore_sqlite(backup: str | Path, target: str | Path) -> Verification:
+    """Put the backup file ``backup`` in place as the SQLite store ``target`` (which must not
+    exist), after verifying it; the views beside ``target`` rebuild themselves on first use."""
+    target = Path(target)
+    if target.exists():
+        raise InvalidInputError(
+            f"{target}: a store is already there - move it away or restore to another --db"
+        )
+    verification = verify_sqlite_file(backup)
+    if not verification.ok:
+        assert verification.mismatch is not None
+        raise InvalidInputError(
+            f"{backup}: does not verify ({verification.mismatch.describe()}) - not restored"
+        )
+    backup_sqlite(backup, target)
+    return verification
+
+
+class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
+    """The library's SQLite recorder, plus the chain and the triggers, and one ``executemany``
+    for a batch of events (positions are contiguous: the write lock is held and rows are never
+    deleted)."""
+
+    def construct_create_table_statements(self) -> list[str]:
+        table = self.events_table_name
+        statements = super().construct_create_table_statements()
+        statements.append(
+            f"CREATE TABLE IF NOT EXISTS {CHAIN_TABLE} ("
+            "position INTEGER PRIMARY KEY, link BLOB NOT NULL)"
+        )
+        for target in (table, CHAIN_TABLE):
+            for action in ("UPDATE", "DELETE"):
+                statements.append(
+                    f"CREATE TRIGGER IF NOT EXISTS {target}_no_{action.lower()} "
+                    f"BEFORE {action} ON {target} "
+                    f"BEGIN SELECT RAISE(ABORT, '{IMMUTABLE}'); END"
+                )
+        return statements
+
+    def _create_table(self, c: SQLiteCursor) -> None:
+        super()._create_table(c)
+        self._extend_chain(c)
+
+    def _head(self, c: SQLiteCursor) -> tuple[int, bytes]:
+        c.execute(f"SELECT position, link FROM {CHAIN_TABLE} ORDER BY position DESC LIMIT 1")
+        row = c.fetchone()
+        return (0, GENESIS) if row is None else (row[0], bytes(row[1]))
+
+    def _extend_chain(self, c: SQLiteCursor) -> None:
+        """Link the events stored before the chain existed (a store made by an older tracker)."""
+        position, previous = self._head(c)
+        c.execute(
+            "SELECT rowid, originator_id, originator_version, topic, state "
+            f"FROM {self.events_table_name} WHERE rowid > ? ORDER BY rowid",
+            (position,),
+        )
+        rows = c.fetchall()
+        if rows:
+            events = [StoredEvent(r[1], r[2], r[3], r[4]) for r in rows]
+            c.executemany(
+                f"INSERT INTO {CHAIN_TABLE} VALUES (?, ?)",
+                links(previous, [r[0] for r in rows], events),
+            )
+
+    def _insert_events(
+        self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **_: Any
+    ) -> Sequence[int] | None:
+        if not stored_events:
+            return []
+        c.executemany(
+            self.insert_events_statement,
+            [
+                (stream_text(s.originator_id), s.originator_version, s.topic, s.state)
+                for s in stored_events
+            ],
+        )
+        c.execute(f"SELECT MAX(rowid) FROM {self.events_table_name}")
+        last = c.fetchone()[0]
+        positions = list(range(last - len(stored_events) + 1, last + 1))
+        head, previous = self._head(c)
+        if head != positions[0] - 1:  # positions are contiguous under the lock: never expected
+            raise TrackerError(
+                f"the event chain ends at position {head} but the new events start at "
+                f"{positions[0]}: nothing was written; run 'tracker verify'"
+            )
+        c.executemany(
+            f"INSERT INTO {CHAIN_TABLE} VALUES (?, ?)", links(previous, positions, stored_events)
+        )
+        return positions
+
+    def verify(self, expect: str | None = None) -> Verification:
+        """Recompute the chain over the whole log (streamed: constant memory)."""
+        with self.datastore.transaction(commit=False) as c:
+            return verify_sqlite(c.sqlite_cursor, expect, self.events_table_name)
+
+    def link_at(self, position: int) -> str | None:
+        """The chain's link (hex) at a log position, if there is one."""
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT link FROM {CHAIN_TABLE} WHERE position = ?", (position,))
+            row = c.fetchone()
+            return None if row is None else bytes(row[0]).hex()
+
+    def head(self) -> tuple[int, str]:
+        """The number of events and the head hash (hex), without recomputing anything."""
+        with self.datastore.transaction(commit=False) as c:
+            _, link_ = self._head(c)
+            c.execute(f"SELECT COUNT(*) FROM {CHAIN_TABLE}")
+            return c.fetchone()[0], link_.hex()
+
+
+def _fetched(cursor: Any, size: int = 2000) -> Iterator[tuple[Any, ...]]:
+    cursor = getattr(cursor, "sqlite_cursor", cursor)  # the library's wrapper has no fetchmany
+    while True:
+        rows = cursor.fetchmany(size)
+        if not rows:
+            return
+        yield from (tuple(row) for row in rows)
