@@ -400,10 +400,22 @@ def test_expected_failures_are_one_line_exit_2_nothing_written(
     assert head(seeded_db) == before
 
 
-def test_bad_date_option_is_a_usage_error(runner: CliRunner, seeded_db: Path) -> None:
-    code, out = run(runner, seeded_db, "strength", "MINUSMA", "--on", "2023-02-30")
-    assert code == 2
-    assert "Invalid value for '--on': '2023-02-30' does not match the format '%Y-%m-%d'" in out
+@pytest.mark.parametrize(
+    ("day", "said"),
+    [
+        ("2023-02-30", "'2023-02-30' is not a date: give YYYY-MM-DD (a real day)"),
+        ("0025-01-01", "'0025-01-01': give a date from 1945-01-01 to 2099-12-31"),
+        ("31/12/2013", "'31/12/2013' is not a date: give YYYY-MM-DD (a real day)"),
+    ],
+)
+def test_bad_date_option_is_a_one_line_usage_error(
+    runner: CliRunner, seeded_db: Path, day: str, said: str
+) -> None:
+    code, out = run(runner, seeded_db, "strength", "MINUSMA", "--on", day)
+    assert (code, out) == (
+        2,
+        f"Error: Invalid value for '--on': {said} (see 'tracker strength --help')\n",
+    )
 
 
 def test_import_fails_on_line_n_and_leaves_the_store_unchanged(
@@ -461,7 +473,7 @@ def test_import_of_latin1_file_is_refused(
     path.write_bytes('{"contributor": "Côte d\'Ivoire"}\n'.encode("latin-1"))
     code, out = run(runner, seeded_db, "import", str(path))
     assert code == 2
-    assert out.startswith(f"Error: {path}: not UTF-8 text")
+    assert out.startswith(f"Error: {path}:1: not UTF-8 text")
 
 
 def test_a_query_on_a_missing_store_is_an_error_and_creates_nothing(

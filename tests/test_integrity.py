@@ -55,7 +55,9 @@ def test_new_events_extend_the_chain_and_a_stamp_carries_its_link(seeded_db: str
         ]
     )
     after = tracker.verify(expect=before.head)  # the old head is on the new chain
-    assert after.ok and after.events == before.events + 1 and after.head != before.head
+    assert after.ok
+    assert after.events == before.events + 1
+    assert after.head != before.head
     answer = tracker.strength("MINUSMA", tracker_date("2023-06-30"))
     stamp = tracker.stamp(answer.position, "strength", answer.version, {})
     assert stamp["chain_hash"] == after.head
@@ -107,7 +109,8 @@ def test_postgres_refuses_update_delete_and_truncate(seeded_db: str) -> None:
             "WHERE notification_id = 321"
         )
     result = Tracker(seeded_db, create=False).verify()
-    assert result.mismatch is not None and result.mismatch.position == 321
+    assert result.mismatch is not None
+    assert result.mismatch.position == 321
     assert result.mismatch.event_id is not None
 
 
@@ -146,7 +149,8 @@ def test_one_changed_byte_is_named_by_verify(tmp_path: Path, runner: CliRunner) 
     assert "changed after it was written" in result.output
     # and a backup of it is refused; a stamp's old hash no longer verifies either
     result = runner.invoke(cli, ["--db", str(db), "backup", str(tmp_path / "b.db")])
-    assert result.exit_code == 2 and "does not verify" in result.output
+    assert result.exit_code == 2
+    assert "does not verify" in result.output
     assert not (tmp_path / "b.db").exists()
     result = runner.invoke(cli, ["--db", str(db), "verify", "--expect", head])
     assert result.exit_code == 1
@@ -160,7 +164,8 @@ def test_deleted_events_and_events_written_around_the_tracker_are_found(tmp_path
     connection.execute("DELETE FROM stored_events WHERE rowid = 500")
     connection.commit()
     result = Tracker(db, create=False).verify()
-    assert result.mismatch is not None and result.mismatch.position == 501
+    assert result.mismatch is not None
+    assert result.mismatch.position == 501
     connection.execute(
         "INSERT INTO stored_events SELECT originator_id, 999, topic, state FROM stored_events "
         "WHERE rowid = 2"
@@ -168,7 +173,8 @@ def test_deleted_events_and_events_written_around_the_tracker_are_found(tmp_path
     connection.commit()
     connection.close()
     result = Tracker(db, create=False).verify()
-    assert result.mismatch is not None and result.mismatch.position == 501  # still the first
+    assert result.mismatch is not None
+    assert result.mismatch.position == 501
 
 
 def test_a_store_from_before_the_chain_is_chained_on_opening(tmp_path: Path) -> None:
@@ -227,13 +233,17 @@ def test_backup_while_a_writer_goes_on_then_restore_verifies(
         assert tracker.strength("MINUSMA", tracker_date("2013-12-31")).total == 6439
         tracker.close()
     result = runner.invoke(cli, ["--db", str(db), "restore", str(backups[0])])
-    assert result.exit_code == 2 and "already there" in result.output  # never over a store
+    assert result.exit_code == 2
+    assert "already there" in result.output
     result = runner.invoke(cli, ["--db", str(db), "backup", str(backups[0])])
-    assert result.exit_code == 2 and "exists" in result.output
+    assert result.exit_code == 2
+    assert "exists" in result.output
 
 
 def test_backup_of_postgres_and_verify_of_memory_are_clear_errors(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["--db", ":memory:", "verify"])
-    assert result.exit_code in (1, 2) and "Traceback" not in result.output
+    assert result.exit_code in (1, 2)
+    assert "Traceback" not in result.output
     result = runner.invoke(cli, ["--db", "postgresql://u:p@127.0.0.1:1/x", "backup", "b.db"])
-    assert result.exit_code in (1, 2) and "Traceback" not in result.output
+    assert result.exit_code in (1, 2)
+    assert "Traceback" not in result.output

@@ -176,11 +176,13 @@ def test_bad_rows_are_refused_naming_the_line_and_nothing_is_written(
 
 def test_missing_column_and_empty_file() -> None:
     tracker = Tracker(":memory:")
+    with pytest.raises(InvalidInputError, match=r"^t\.csv: the file is empty - nothing was"):
+        tracker.import_un_monthly(b"\r\n", "t.csv")
     with pytest.raises(
         InvalidInputError,
         match=r"t\.csv:1: not the UN monthly contributions format: missing column 'Date'",
     ):
-        tracker.import_un_monthly(b"", "t.csv")
+        tracker.import_un_monthly(b"Mission,Contributor\n", "t.csv")
     with pytest.raises(InvalidInputError, match=r"t\.csv: no contribution rows in it"):
         tracker.import_un_monthly(HEADER.encode(), "t.csv")
 

@@ -148,6 +148,9 @@ class StrengthAnswer:
     version: int = 0  # of the strength projection that gave it
 
 
+MAX_LINE = 1_000_000  # characters in one JSON Lines event: far more than any real one
+
+
 def _postgres_tables_exist(env: dict[str, str], shown: str) -> bool:
     import psycopg  # only for a PostgreSQL store (the optional extra 'postgres')
 
@@ -526,28 +529,38 @@ class Tracker(Application[UUID]):
             fields["source"] = source
         return self.record(kind, fields)
 
-    def import_events(self, lines: Iterable[str], name: str = "<input>") -> ImportResult:
+    def import_events(
+        self, lines: Iterable[str], name: str = "<input>", *, _batch: _Batch | None = None
+    ) -> ImportResult:
         """Import JSON Lines: one event object per line with a ``type`` field. All or nothing:
         the first bad line raises, naming ``name`` and the line, and nothing is written.
 
         Raises:
             InvalidInputError: a line is not valid; the message starts with ``name:line:``.
         """
-        batch = _Batch(self)
+        batch = _batch or _Batch(self)
         ids: list[str] = []
         kinds: Counter[str] = Counter()
         for number, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
+            if len(line) > MAX_LINE:
+                raise InvalidInputError(
+                    f"{name}:{number}: a line of {len(line):,} characters; an event takes at "
+                    f"most {MAX_LINE:,} - is this a JSON Lines file of events?"
+                )
             try:
                 fields = json.loads(line)
                 if not isinstance(fields, dict):
                     raise InvalidInputError("each line must be one JSON object")
-                if "type" not in fields:
+                if not isinstance(fields.get("type"), str):
                     raise InvalidInputError("field 'type': missing: say which kind of event")
                 event = batch.record(fields.pop("type"), fields)
             except json.JSONDecodeError as error:
                 raise InvalidInputError(f"{name}:{number}: not valid JSON ({error.msg})") from None
+            except (ValueError, RecursionError) as error:  # 5,000-digit numbers, deep nesting
+                said = "nested too deeply" if isinstance(error, RecursionError) else str(error)
+                raise InvalidInputError(f"{name}:{number}: not valid JSON ({said})") from None
             except TrackerError as error:
                 error.args = (f"{name}:{number}: {error}",)  # same error, located
                 raise
@@ -555,11 +568,35 @@ class Tracker(Application[UUID]):
             kinds[type(event).__name__] += 1
         if not ids:
             raise InvalidInputError(f"{name}: no events in it - nothing was written")
-        batch.save()
+        if _batch is None:
+            batch.save()
         return ImportResult(len(ids), dict(kinds), ids)
 
+    def import_jsonl(
+        self, data: bytes, name: str = "<input>", *, _batch: _Batch | None = None
+    ) -> ImportResult:
+        """``import_events`` of a file's bytes: UTF-8 (a BOM is fine), one event per line.
+
+        Raises:
+            InvalidInputError: not UTF-8 (the line is named), or a bad line; nothing written.
+        """
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            line = data[: error.start].count(b"\n") + 1
+            raise InvalidInputError(
+                f"{name}:{line}: not UTF-8 text ({error.reason} at byte {error.start}) - save "
+                "the file as UTF-8"
+            ) from None
+        return self.import_events(text.splitlines(), name, _batch=_batch)
+
     def import_un_monthly(
-        self, data: bytes, name: str = "<input>", source_url: str | None = None
+        self,
+        data: bytes,
+        name: str = "<input>",
+        source_url: str | None = None,
+        *,
+        _batch: _Batch | None = None,
     ) -> UNMonthlyImport:
         """Import the UN's monthly contributions by mission, country and personnel type (the
         IPI loader's CSV form: any months, any missions), all or nothing. Months already in
@@ -569,9 +606,10 @@ class Tracker(Application[UUID]):
             InvalidInputError: a bad line, named; nothing is written.
         """
         parsed = un_monthly.parse(data, name)
-        batch = _Batch(self)
+        batch = _batch or _Batch(self)
         result = import_rows(batch, parsed, name, source_url)
-        batch.save()
+        if _batch is None:
+            batch.save()
         return result
 
     def load_seeds(self, directory: str | Path) -> list[str]:
@@ -585,11 +623,20 @@ class Tracker(Application[UUID]):
         manifest = folder / "seeds.toml"
         try:
             files = tomllib.loads(manifest.read_text(encoding="utf-8"))["file"]
-        except (OSError, KeyError, tomllib.TOMLDecodeError) as error:
+        except (OSError, KeyError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
             raise InvalidInputError(
                 f"{manifest}: cannot read the list of seeds ({error})"
             ) from None
-        report = []
+        if not isinstance(files, list) or not all(
+            isinstance(e, dict)
+            and isinstance(e.get("path"), str)
+            and e.get("format") in ("jsonl", "un-monthly")
+            for e in files
+        ):
+            raise InvalidInputError(
+                f"{manifest}: each [[file]] needs a path and a format (jsonl or un-monthly)"
+            )
+        report, batch = [], _Batch(self)  # all the files, or nothing
         for entry in files:
             path = folder / entry["path"]
             try:
@@ -597,11 +644,14 @@ class Tracker(Application[UUID]):
             except OSError as error:
                 raise InvalidInputError(f"{path}: cannot read it ({error.strerror})") from None
             if entry["format"] == "un-monthly":
-                result = self.import_un_monthly(data, str(path), entry.get("source_url"))
+                result = self.import_un_monthly(
+                    data, str(path), entry.get("source_url"), _batch=batch
+                )
                 report.append(f"{path}: {result.count} events")
             else:
-                lines = data.decode("utf-8").splitlines()
-                report.append(f"{path}: {self.import_events(lines, str(path)).count} events")
+                count = self.import_jsonl(data, str(path), _batch=batch).count
+                report.append(f"{path}: {count} events")
+        batch.save()
         return report
 
     def copy_to(self, target: str | Path, views_dir: str | Path | None = None) -> CopyReport:

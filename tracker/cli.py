@@ -25,7 +25,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsed
 from rich.progress import Progress as RichProgress
 
 from events.errors import TrackerError
-from events.values import ValidDate
+from events.values import EARLIEST, LATEST, ValidDate
 from projections import DIMENSIONS
 from projections.engine import Progress
 from tracker import render
@@ -74,6 +74,27 @@ class UserError(click.ClickException):
     exit_code = 2
 
 
+def store_problem(error: BaseException) -> str:
+    """What a failure of the store or a view's file means, and what to do about it."""
+    said = " ".join(str(error).split()) or type(error).__name__
+    low = said.lower()
+    if "locked" in low or "lock timeout" in low:
+        return (
+            f"the store is locked by another process ({said}): nothing was written; try again "
+            "when it has finished"
+        )
+    if "readonly" in low or "read-only" in low or "permission denied" in low:
+        return f"the store or its views cannot be written ({said}): nothing was written"
+    if "full" in low or "file too large" in low or "no space" in low:
+        return (
+            f"the disk is full ({said}): nothing was written; free some space and run the "
+            "command again"
+        )
+    if "not a database" in low or "malformed" in low:
+        return f"a file is not a tracker database ({said}): check --db, or restore a backup"
+    return f"the store could not be used: {said}"
+
+
 class TrackerGroup(click.Group):
     """Turns expected failures into one line: input errors exit 2, store errors exit 1."""
 
@@ -83,7 +104,25 @@ class TrackerGroup(click.Group):
         except TrackerError as error:
             raise UserError(str(error)) from None
         except (PersistenceError, sqlite3.Error, OSError) as error:
-            raise click.ClickException(f"the store could not be used: {error}") from None
+            raise click.ClickException(store_problem(error)) from None
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """As click's, but a usage error is one line too (with where to find help)."""
+        kwargs["standalone_mode"] = False
+        try:
+            result = super().main(*args, **kwargs)
+        except click.UsageError as error:
+            command = error.ctx.command_path if error.ctx else "tracker"
+            message = " ".join(error.format_message().split())
+            click.echo(f"Error: {message} (see '{command} --help')", err=True)
+            sys.exit(error.exit_code)
+        except click.ClickException as error:
+            error.show()
+            sys.exit(error.exit_code)
+        except click.Abort:
+            click.echo("Aborted.", err=True)
+            sys.exit(1)
+        sys.exit(result if isinstance(result, int) else 0)
 
 
 def open_tracker(ctx: click.Context, *, create: bool = False) -> Tracker:
@@ -109,7 +148,7 @@ def _finish(tracker: Tracker, wrote: bool) -> None:
     tracker.close()
 
 
-@click.group(cls=TrackerGroup)
+@click.group(cls=TrackerGroup, name="tracker")
 @click.version_option(package_name="peacekeeping-tracker")
 @click.option(
     "--db",
@@ -190,9 +229,31 @@ def emit(
     click.echo(render.as_csv(records, fields), nl=False)
 
 
+class Day(click.ParamType):  # type: ignore[type-arg]
+    """A day, YYYY-MM-DD, within the dates the tracker holds (1945 to 2099): 0025-01-01 or
+    2023-02-30 are errors, not empty answers. Given as a datetime, as click.DateTime does."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, datetime):
+            return value
+        text = str(value).strip()
+        try:
+            parsed = datetime.strptime(text, "%Y-%m-%d")
+        except ValueError:
+            self.fail(f"{text[:40]!r} is not a date: give YYYY-MM-DD (a real day)", param, ctx)
+        if not EARLIEST <= parsed.date() <= LATEST:
+            self.fail(f"{text!r}: give a date from {EARLIEST} to {LATEST}", param, ctx)
+        return parsed
+
+
+DAY = Day()
+
+
 def from_to(f: Any) -> Any:
     """--from and --to: the first and last dates of a series."""
-    day = click.DateTime(formats=["%Y-%m-%d"])
+    day = DAY
     f = click.option("--to", "end", required=True, type=day, help="Last date.")(f)
     return click.option("--from", "start", required=True, type=day, help="First date.")(f)
 
@@ -202,7 +263,7 @@ def on_option(f: Any) -> Any:
         "--on",
         "on",
         required=True,
-        type=click.DateTime(formats=["%Y-%m-%d"]),
+        type=DAY,
         help="The date (valid time), YYYY-MM-DD.",
     )(f)
 
@@ -236,7 +297,7 @@ def time_axes(f: Any) -> Any:
     )(f)
     return click.option(
         "--known-at",
-        type=click.DateTime(formats=["%Y-%m-%d"]),
+        type=DAY,
         help="Only what had been published by that day (sources' publication dates).",
     )(f)
 
@@ -324,7 +385,7 @@ def forecast(
 @cli.command()
 @click.argument("mission")
 @on_option
-@click.option("--known-at", type=click.DateTime(formats=["%Y-%m-%d"]), help="First knowledge date.")
+@click.option("--known-at", type=DAY, help="First knowledge date.")
 @click.option("--recorded-at", help="First store time (ISO date or date and time).")
 @click.option("--vs", "other", required=True, help="The second date (or time) to compare with.")
 @format_option
@@ -411,7 +472,7 @@ def reconcile(
 @click.option(
     "--on",
     "on",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=DAY,
     help="Status as of this date (default: today).",
 )
 @format_option
@@ -586,7 +647,7 @@ def rate(count: int, seconds: float) -> str:
     help="Dates: every day, month end or year end.",
 )
 @by_option
-@click.option("--known-at", type=click.DateTime(formats=["%Y-%m-%d"]), help="As then known.")
+@click.option("--known-at", type=DAY, help="As then known.")
 @click.option(
     "--format",
     "fmt",
@@ -823,13 +884,7 @@ def import_(ctx: click.Context, file: typing.BinaryIO, fmt: str, source_url: str
         for line in report.lines(limit=10):
             click.echo(line)
         return
-    try:
-        lines = data.decode("utf-8-sig").splitlines()
-    except UnicodeDecodeError as error:
-        raise UserError(
-            f"{file.name}: not UTF-8 text ({error.reason} at byte {error.start})"
-        ) from None
-    result = tracker.import_events(lines, file.name)
+    result = tracker.import_jsonl(data, file.name)
     kinds = ", ".join(f"{n} {k}" for k, n in sorted(result.kinds.items()))
     click.echo(f"Imported {result.count} events from {file.name}: {kinds}")
 

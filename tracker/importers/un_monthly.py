@@ -27,6 +27,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import pycountry
 
@@ -127,9 +128,19 @@ def parse(data: bytes, name: str) -> Parsed:
     Raises:
         InvalidInputError: one line: ``name:line: field 'X': what is wrong``.
     """
+    if not data.strip():
+        raise InvalidInputError(f"{name}: the file is empty - nothing was written")
     text, encoding = _decode(data)
-    parsed = Parsed(encoding=encoding)
     reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        return _parse(reader, name, Parsed(encoding=encoding))
+    except csv.Error as error:  # a field over csv's size limit (a 100 MB line), say
+        raise InvalidInputError(
+            f"{name}:{reader.line_num}: not readable as CSV ({error}) - is this the UN file?"
+        ) from None
+
+
+def _parse(reader: Any, name: str, parsed: Parsed) -> Parsed:
     header = [h.strip().rstrip("'") for h in next(reader, [])]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
