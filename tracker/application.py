@@ -31,7 +31,7 @@ from events.errors import (
 )
 from events.mission import Mission, mission_id
 from events.timeline import Gap, reconcile
-from events.values import country_code, find_place
+from events.values import EARLIEST, LATEST, country_code, find_place
 from projections import (
     AuditProjection,
     Dimension,
@@ -221,6 +221,10 @@ def recorded_instant(value: datetime | str | None) -> str | None:
             ) from None
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
+    if not EARLIEST <= value.date() <= LATEST:
+        raise InvalidInputError(
+            f"recorded time {value.date()}: give a time from {EARLIEST} to {LATEST}"
+        )
     return value.astimezone(UTC).isoformat(timespec="microseconds")
 
 
