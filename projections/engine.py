@@ -16,11 +16,14 @@ import os
 import sqlite3
 from abc import ABC, abstractmethod
 from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import sqlite_utils
 from eventsourcing.utils import get_topic
+
+from events.errors import InvalidInputError
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -50,6 +53,16 @@ def handles(*event_classes: type) -> Callable[[Handler], Handler]:
         return method
 
     return mark
+
+
+def lock_timeout() -> int:
+    """Seconds a writer waits for another's transaction: ``TRACKER_LOCK_TIMEOUT``, else 30."""
+    text = os.environ.get("TRACKER_LOCK_TIMEOUT", "30").strip()
+    if not text.isdigit():
+        raise InvalidInputError(
+            f"TRACKER_LOCK_TIMEOUT {text[:20]!r}: give a whole number of seconds, such as 30"
+        )
+    return int(text)
 
 
 class Projection(ABC):
@@ -87,8 +100,27 @@ class Projection(ABC):
     def __init__(self, path: str | Path | None) -> None:
         """``path`` None keeps the view in memory (tests)."""
         self.path = None if path is None else Path(path)
+        self.rebuilt_because = None
+        try:
+            self.db = self._connect()
+            self._prepare()
+        except sqlite3.DatabaseError as error:
+            if not _corrupt(error) or self.path is None:
+                raise
+            self._set_aside(error)
+
+    def _set_aside(self, error: sqlite3.DatabaseError) -> None:
+        """A view file that is not a readable database is moved aside (kept, for whoever wants
+        to look) and the view starts again empty, to be rebuilt from the log."""
+        assert self.path is not None
+        with suppress(Exception):
+            self.db.close()
+        kept = self.path.with_name(self.path.name + ".corrupt")
+        os.replace(self.path, kept)
+        self.path.with_name(self.path.name + "-journal").unlink(missing_ok=True)
         self.db = self._connect()
         self._prepare()
+        self.rebuilt_because = f"its file could not be read ({error}); it was kept as {kept.name}"
 
     def _connect(self) -> sqlite_utils.Database:
         # isolation_level=None: we open and close transactions ourselves (``transaction``).
@@ -99,7 +131,12 @@ class Projection(ABC):
         # check_same_thread=False: the library may close an application (and so its views) from
         # the garbage collector's thread; the views are not shared between threads otherwise.
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self.path, isolation_level=None, timeout=30, check_same_thread=False)
+        conn = sqlite3.connect(
+            self.path,
+            isolation_level=None,
+            timeout=lock_timeout(),
+            check_same_thread=False,
+        )
         # A rollback journal, not WAL: a rebuilt file can then replace this one atomically,
         # with no -wal file left over to be replayed onto it.
         conn.execute("PRAGMA journal_mode=DELETE")
@@ -208,6 +245,15 @@ class Projection(ABC):
         progress: Progress | None = None,
     ) -> int:
         """Apply every event after the recorded position; return how many were applied."""
+        try:
+            return self._catch_up(app, batch_size, progress)
+        except sqlite3.DatabaseError as error:
+            if not _corrupt(error) or self.path is None:
+                raise
+            self._set_aside(error)
+            return self._catch_up(app, batch_size, progress)
+
+    def _catch_up(self, app: Application[Any], batch_size: int, progress: Progress | None) -> int:
         if not self._belongs_to(app):
             self.reset("it was built from another event store")
             self._prepare()
@@ -252,6 +298,13 @@ class Projection(ABC):
         self.db = self._connect()
         self.rebuilt_because = None
         return applied
+
+
+def _corrupt(error: sqlite3.DatabaseError) -> bool:
+    """Whether the file itself is broken (not locked, read-only or full: those are not
+    repaired by throwing the view away)."""
+    said = str(error).lower()
+    return "not a database" in said or "malformed" in said or "file is encrypted" in said
 
 
 def _with_subclasses(cls: type) -> list[type]:

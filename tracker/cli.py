@@ -90,6 +90,11 @@ def store_problem(error: BaseException) -> str:
             f"the disk is full ({said}): nothing was written; free some space and run the "
             "command again"
         )
+    if "disk i/o error" in low:
+        return (
+            f"writing to the disk failed ({said}: is it full, or failing?): nothing was "
+            "written; free some space and run the command again"
+        )
     if "not a database" in low or "malformed" in low:
         return f"a file is not a tracker database ({said}): check --db, or restore a backup"
     return f"the store could not be used: {said}"
@@ -133,7 +138,9 @@ def open_tracker(ctx: click.Context, *, create: bool = False) -> Tracker:
     try:
         tracker = Tracker(db, create=create, views_dir=ctx.obj["views_dir"])
     except (PersistenceError, sqlite3.Error, OSError) as error:
-        raise click.ClickException(f"cannot open the store {shown!r}: {error}") from None
+        raise click.ClickException(
+            f"cannot open the store {shown!r}: {store_problem(error)}"
+        ) from None
     ctx.call_on_close(lambda: _finish(tracker, wrote=create))
     return tracker
 
@@ -142,7 +149,14 @@ def _finish(tracker: Tracker, wrote: bool) -> None:
     """After a command: bring every view up to date if it wrote (so the files an analyst
     opens are current), tell what happened behind it, close."""
     if wrote and sys.exc_info()[0] is None:
-        tracker.catch_up()
+        try:
+            tracker.catch_up()
+        except (PersistenceError, sqlite3.Error, OSError) as error:
+            tracker.close()
+            raise click.ClickException(
+                "the events were recorded, but the views could not be brought up to date "
+                f"({' '.join(str(error).split())}); they catch up on the next command"
+            ) from None
     for notice in tracker.notices():
         click.echo(f"Note: {notice}", err=True)
     tracker.close()

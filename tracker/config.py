@@ -19,6 +19,7 @@ from eventsourcing.utils import get_topic
 
 from events.base import PydanticJSONTranscoder, PydanticMapper
 from events.errors import InvalidInputError
+from projections.engine import lock_timeout
 
 DEFAULT_DB = "tracker.db"
 MEMORY = ":memory:"
@@ -91,7 +92,8 @@ class StoreConfig:
         else:
             env["PERSISTENCE_MODULE"] = "eventsourcing.sqlite"
             env["SQLITE_DBNAME"] = self.db
-            env["SQLITE_LOCK_TIMEOUT"] = "30"
+            # how long a writer waits for another one's transaction before giving up
+            env["SQLITE_LOCK_TIMEOUT"] = str(lock_timeout())
             env["APPLICATION_RECORDER_TOPIC"] = "tracker.integrity:ChainedSQLiteApplicationRecorder"
         return env
 
