@@ -18,9 +18,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-import sqlite_utils
 from eventsourcing.utils import get_topic
 
 from events.errors import InvalidInputError
@@ -28,6 +27,7 @@ from events.errors import InvalidInputError
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    import sqlite_utils
     from eventsourcing.application import Application
     from eventsourcing.persistence import Notification
 
@@ -125,9 +125,8 @@ class Projection(ABC):
     def _connect(self) -> sqlite_utils.Database:
         # isolation_level=None: we open and close transactions ourselves (``transaction``).
         if self.path is None:
-            return sqlite_utils.Database(
-                sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
-            )
+            conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+            return cast("sqlite_utils.Database", LazyDatabase(conn))
         # check_same_thread=False: the library may close an application (and so its views) from
         # the garbage collector's thread; the views are not shared between threads otherwise.
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -140,9 +139,21 @@ class Projection(ABC):
         # A rollback journal, not WAL: a rebuilt file can then replace this one atomically,
         # with no -wal file left over to be replayed onto it.
         conn.execute("PRAGMA journal_mode=DELETE")
-        return sqlite_utils.Database(conn)
+        return cast("sqlite_utils.Database", LazyDatabase(conn))
+
+    def _ready(self) -> bool:
+        """Whether the file already holds this projection, at this version, with its tables
+        (then nothing needs making: a query opens it without loading sqlite-utils)."""
+        try:
+            stored = self.db.execute("SELECT name, version FROM _projection").fetchall()
+            columns = {row[1] for row in self.db.execute("PRAGMA table_info(_tracking)")}
+        except sqlite3.OperationalError:  # no such table (yet)
+            return False
+        return stored == [(self.name, self.version)] and columns == set(TRACKING_COLUMNS)
 
     def _prepare(self) -> None:
+        if self._ready():
+            return
         info = self.db.table("_projection")
         stored = next(iter(info.rows), None) if info.exists() else None
         tracking = self.db.table("_tracking")
@@ -298,6 +309,38 @@ class Projection(ABC):
         self.db = self._connect()
         self.rebuilt_because = None
         return applied
+
+
+class LazyDatabase:
+    """A view's connection, as a ``sqlite_utils.Database`` that is made only when something
+    beyond ``execute`` is asked of it (making or changing tables). Importing sqlite-utils
+    costs 0.1-0.4 s (it loads pandas when pandas is installed): a query does not pay it."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self._full: sqlite_utils.Database | None = None
+
+    def execute(self, sql: str, parameters: Any = None) -> sqlite3.Cursor:
+        return self.conn.execute(sql, parameters or ())
+
+    def executemany(self, sql: str, parameters: Any) -> sqlite3.Cursor:
+        return self.conn.executemany(sql, parameters)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def _database(self) -> sqlite_utils.Database:
+        if self._full is None:
+            import sqlite_utils
+
+            self._full = sqlite_utils.Database(self.conn)
+        return self._full
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._database(), name)
+
+    def __getitem__(self, name: str) -> Any:
+        return self._database()[name]
 
 
 def _corrupt(error: sqlite3.DatabaseError) -> bool:
