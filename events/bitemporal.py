@@ -17,6 +17,7 @@ state to state; a back-dated fact or a supersession refolds that state from scra
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -71,29 +72,69 @@ def _interval(row: Row) -> Interval:
     return Interval(*row)
 
 
+CHECKPOINT_EVERY = 64  # changes between two saved fold states (tests set it lower)
+
+
 @dataclass
 class _Folder:
-    """A fold that can go on: closed rows so far, open rows at the end of the last day."""
+    """A fold that can go on: closed rows so far, open rows at the end of the last day, and
+    the state saved every ``CHECKPOINT_EVERY`` changes (at the end of a day), so that a
+    back-dated change or a supersession is refolded from the last saved state before it,
+    not from the start."""
 
     contributor: str
     state: State = field(init=False)
     open_rows: dict[Cell, tuple[date, Level, str]] = field(default_factory=dict)
     closed: list[Interval] = field(default_factory=list)
     last: tuple[date, int] | None = None
+    applied: int = 0  # changes of the active list applied so far
+    # (changes applied, their last day, state, open rows, closed rows) after a day's close
+    saved: list[tuple[int, date, State, dict[Cell, tuple[date, Level, str]], int]] = field(
+        default_factory=list
+    )
 
     def __post_init__(self) -> None:
         self.state = State(self.contributor, strict=False)
 
     def extend(self, changes: list[Change]) -> None:
         """Apply changes (sorted, all on days after the last one), closing each day."""
+        since = self.saved[-1][0] if self.saved else 0
         for index, change in enumerate(changes):
             self.state.apply(change)
+            self.applied += 1
             last_of_day = (
                 index + 1 == len(changes) or changes[index + 1].effective != change.effective
             )
             if last_of_day:
                 close_day(self.state, self.open_rows, self.closed, change.effective)
+                if self.applied - since >= CHECKPOINT_EVERY:
+                    self.saved.append(
+                        (
+                            self.applied,
+                            change.effective,
+                            self.state.copy(),
+                            dict(self.open_rows),
+                            len(self.closed),
+                        )
+                    )
+                    since = self.applied
             self.last = change.sort_key
+
+    def rewind(self, before: date) -> int:
+        """Go back to the last saved state whose days all come before ``before``; return how
+        many changes of the active list it had applied (0: the start)."""
+        while self.saved and self.saved[-1][1] >= before:
+            self.saved.pop()
+        if self.saved:
+            applied, day, state, open_rows, closed = self.saved[-1]
+            self.state, self.open_rows = state.copy(), dict(open_rows)
+            del self.closed[closed:]
+            self.applied, self.last = applied, (day, 10**18)  # after every change of that day
+        else:
+            self.state, self.open_rows = State(self.contributor, strict=False), {}
+            self.closed.clear()
+            self.applied, self.last = 0, None
+        return self.applied
 
     def open(self) -> list[Row]:
         return [
@@ -102,46 +143,62 @@ class _Folder:
         ]
 
 
-def _sweep(
-    contributor: str, items: list[tuple[Change, Known]], t: str
+def sweep(
+    contributor: str, items: Iterable[tuple[Change, Known]], t: str
 ) -> dict[Row, list[tuple[date, date | None]]]:
-    """For recorded time ``t``: every row and the knowledge ranges in which it holds."""
-    recorded = [(c, k) for c, k in items if k.recorded <= t]
-    points = sorted(
-        {k.known for _, k in recorded}
-        | {sk for _, k in recorded for sk, st in k.superseded_at if st <= t}
-    )
+    """For recorded time ``t``: every row and the knowledge ranges in which it holds.
+
+    Knowledge points in order; at each, the changes that start or stop counting there. The
+    usual new knowledge is later in valid time than all before it: the fold goes on. A
+    back-dated change or a supersession rewinds the fold to the last saved state before it."""
+    starts: dict[date, list[Change]] = {}
+    stops: dict[date, list[Change]] = {}
+    for change, known in items:
+        if known.recorded > t:
+            continue
+        stop = min((sk for sk, st in known.superseded_at if st <= t), default=None)
+        if stop is not None and stop <= known.known:
+            continue  # superseded before it was known: never counts
+        starts.setdefault(known.known, []).append(change)
+        if stop is not None:
+            stops.setdefault(stop, []).append(change)
+    active: list[Change] = []  # sorted by sort_key
+    keys: list[tuple[date, int]] = []
     present: dict[Row, date] = {}
     ranges: dict[Row, list[tuple[date, date | None]]] = {}
     folder = _Folder(contributor)
-    active: set[str] = set()
-    for k in points:
-        now = sorted((c for c, kn in recorded if kn.counts(k, t)), key=lambda c: c.sort_key)
-        ids = {c.event_id for c in now}
-        new = [c for c in now if c.event_id not in active]
-        appends = active <= ids and all(
-            folder.last is None or (c.effective > folder.last[0]) for c in new
-        )
-        if appends and not new:
-            continue
-        if appends:
-            closed_before, open_before = len(folder.closed), folder.open()
-            folder.extend(new)
-            added = [_row(i) for i in folder.closed[closed_before:]]
-            open_now = folder.open()
-            gone = [r for r in open_before if r not in open_now]
-            added += [r for r in open_now if r not in open_before]
-        else:  # a back-dated fact or a supersession: this state from scratch
-            folder = _Folder(contributor)
-            folder.extend(now)
-            rows = {_row(i) for i in folder.closed} | set(folder.open())
-            gone = [r for r in present if r not in rows]
-            added = [r for r in rows if r not in present]
-        for r in gone:
-            ranges.setdefault(r, []).append((present.pop(r), k))
-        for r in added:
-            present[r] = k
-        active = ids
+    for k in sorted(starts.keys() | stops.keys()):
+        new = sorted(starts.get(k, ()), key=lambda c: c.sort_key)
+        gone_changes = stops.get(k, ())
+        for change in gone_changes:
+            at = bisect_left(keys, change.sort_key)
+            while active[at] is not change:
+                at += 1
+            del active[at], keys[at]
+        for change in new:
+            at = bisect_right(keys, change.sort_key)
+            active.insert(at, change)
+            keys.insert(at, change.sort_key)
+        earliest = min(c.effective for c in [*new, *gone_changes])
+        last_day = folder.last[0] if folder.last else None
+        closed_before, open_before = len(folder.closed), folder.open()
+        if not gone_changes and (last_day is None or earliest > last_day):
+            folder.extend(new)  # appends: all after the last day folded
+            old_tail: list[Row] = open_before
+        else:
+            old_closed = folder.closed[:]
+            applied = folder.rewind(earliest)
+            closed_before = len(folder.closed)
+            old_tail = [_row(i) for i in old_closed[closed_before:]] + open_before
+            folder.extend(active[applied:])
+        new_tail = [_row(i) for i in folder.closed[closed_before:]] + folder.open()
+        old_set, new_set = set(old_tail), set(new_tail)
+        for r in old_tail:
+            if r not in new_set and r in present:
+                ranges.setdefault(r, []).append((present.pop(r), k))
+        for r in new_tail:
+            if r not in old_set and r not in present:
+                present[r] = k
     for r, k_from in present.items():
         ranges.setdefault(r, []).append((k_from, None))
     return ranges
@@ -156,9 +213,7 @@ def bitemporal(contributor: str, items: Iterable[tuple[Change, Known]]) -> list[
     opened: dict[tuple[Row, date, date | None], str] = {}
     out: list[BiInterval] = []
     for t in times:
-        current = {
-            (r, a, b) for r, spans in _sweep(contributor, items, t).items() for a, b in spans
-        }
+        current = {(r, a, b) for r, spans in sweep(contributor, items, t).items() for a, b in spans}
         for key in [key for key in opened if key not in current]:
             out.append(BiInterval(_interval(key[0]), key[1], key[2], opened.pop(key), t))
         for key in current:

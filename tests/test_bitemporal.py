@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from events import bitemporal as bitemporal_module
 from events.bitemporal import Known, bitemporal
 from events.errors import InsufficientStrengthError
 from events.timeline import Change, fold
@@ -21,7 +22,7 @@ BASE = date(2022, 1, 1)
 @st.composite
 def histories(draw: st.DrawFn) -> list[tuple[Change, Known]]:
     items: list[tuple[Change, Known]] = []
-    for n in range(1, draw(st.integers(min_value=1, max_value=12)) + 1):
+    for n in range(1, draw(st.integers(min_value=1, max_value=16)) + 1):
         kind = draw(st.sampled_from(["report", "report", "deploy", "withdraw", "move"]))
         location, personnel_type = draw(CELLS)
         count = (
@@ -59,23 +60,34 @@ def histories(draw: st.DrawFn) -> list[tuple[Change, Known]]:
 
 
 def level(rows: list, on: date) -> dict:
-    return {
-        (r.location, r.personnel_type): (r.strength, r.approximate)
+    """Each cell's level on ``on``; exactly one row may hold for a cell on a date."""
+    found = [
+        ((r.location, r.personnel_type), (r.strength, r.approximate))
         for r in rows
         if r.valid_from <= on and (r.valid_to is None or r.valid_to > on)
-    }
+    ]
+    cells = [cell for cell, _ in found]
+    assert len(cells) == len(set(cells)), f"two rows for one cell on {on}: {found}"
+    return dict(found)
 
 
-@settings(max_examples=150, deadline=None)
-@given(histories(), DAYS, st.integers(-6, 60), st.integers(0, 10))
+@settings(max_examples=300, deadline=None)
+@given(histories(), DAYS, st.integers(-6, 60), st.integers(0, 10), st.sampled_from([1, 2, 3, 64]))
 def test_indexed_rows_equal_a_naive_replay(
-    items: list[tuple[Change, Known]], d: int, k: int, t: int
+    items: list[tuple[Change, Known]], d: int, k: int, t: int, every: int
 ) -> None:
+    """``every``: how often the fold saves its state (1: after every day's changes), so that
+    rewinding to a saved state is exercised on these short histories."""
     try:
         fold("X", [c for c, _ in items])
     except InsufficientStrengthError:
         return  # the aggregate refuses such histories before they are stored
-    rows = bitemporal("X", items)
+    saved_every = bitemporal_module.CHECKPOINT_EVERY
+    bitemporal_module.CHECKPOINT_EVERY = every
+    try:
+        rows = bitemporal("X", items)
+    finally:
+        bitemporal_module.CHECKPOINT_EVERY = saved_every
     on, known_at, recorded_at = (
         BASE + timedelta(days=d),
         BASE + timedelta(days=k),
