@@ -201,7 +201,12 @@ class Projection(ABC):
                 return
 
     def flush(self) -> None:
-        """Finish a batch (derived rows computed once per batch)."""
+        """Finish a batch, in its transaction (write what it gathered)."""
+        return None
+
+    def finish(self) -> None:
+        """After a catch-up has applied every event there was: work left to the end (derived
+        rows), in transactions of its own. It must be safe to run again after a crash."""
         return None
 
     def position(self, application_name: str) -> int:
@@ -277,7 +282,7 @@ class Projection(ABC):
                     start=start, limit=batch_size, inclusive_of_start=False
                 )
                 if not notifications:
-                    return applied
+                    break
                 for notification in notifications:
                     if self._topics is None or notification.topic in self._topics:
                         self.process(app.mapper.to_domain_event(notification), notification.id)
@@ -287,6 +292,8 @@ class Projection(ABC):
             applied += len(notifications)
             if progress is not None:
                 progress(applied, max(todo, applied))
+        self.finish()
+        return applied
 
     def rebuild(self, app: Application[Any], progress: Progress | None = None) -> int:
         """Rebuild from position 0 *side by side*: into a new file, which then replaces this

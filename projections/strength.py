@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
-from events.bitemporal import Known, bitemporal
+from events.bitemporal import Known, Row, sweep
 from events.claims import superseded_target
 from events.contingent import Contingent
 from events.mission import Mission
@@ -55,6 +55,59 @@ INTERVAL_COLUMNS = (
     "recorded_from",
     "recorded_to",
 )
+
+
+CHANGE_COLUMNS = (
+    "event_id",
+    "mission",
+    "contributor",
+    "effective",
+    "ord",
+    "kind",
+    "count",
+    "location",
+    "personnel_type",
+    "to_location",
+    "approximate",
+    "known",
+    "recorded",
+    "superseded_known",
+    "superseded_recorded",
+)
+# What identifies a row within a contingent across recorded times (all but the recorded range).
+KEY_COLUMNS = (
+    "location",
+    "personnel_type",
+    "valid_from",
+    "valid_to",
+    "strength",
+    "approximate",
+    "event_id",
+    "known_from",
+    "known_to",
+)
+
+
+def _key(row: Row, known_from: date, known_to: date | None) -> tuple[Any, ...]:
+    location, personnel_type, valid_from, valid_to, strength, approximate, event_id = row
+    return (
+        location,
+        personnel_type,
+        valid_from.isoformat(),
+        valid_to.isoformat() if valid_to else None,
+        strength,
+        int(approximate),
+        event_id,
+        known_from.isoformat(),
+        known_to.isoformat() if known_to else None,
+    )
+
+
+def _values(key: tuple[Any, ...], recorded_from: str) -> list[Any]:
+    """INTERVAL_COLUMNS after mission and contributor, for a row first recorded at
+    ``recorded_from``."""
+    location, personnel_type, *rest = key
+    return [location, region_of(location), personnel_type, *rest, recorded_from, None]
 
 
 def times_of(event: Any) -> tuple[str, str]:
@@ -130,11 +183,14 @@ class StrengthRow:
 
 class StrengthProjection(Projection):
     name = "strength"
-    version = 3  # 2: a new report of the same level starts a new row; 3: knowledge, recorded
+    # 2: a new report of the same level starts a new row; 3: knowledge, recorded;
+    # 4: rows derived once per catch-up, and only for the recorded times not yet derived
+    version = 4
 
     def __init__(self, path: Any) -> None:
         super().__init__(path)
-        self._dirty: set[tuple[str, str]] = set()
+        # contingents this batch touched, with the earliest recorded time of what arrived
+        self._dirty: dict[tuple[str, str], str] = {}
         self._pending: dict[str, dict[str, Any]] = {}  # this batch's changes, by event id
         # (known, recorded, target) of the earlier changes this batch corrects or retracts
         self._superseded: list[tuple[str, str, str]] = []
@@ -228,6 +284,16 @@ class StrengthProjection(Projection):
         self.db.table("strength_intervals").create_index(
             ["mission", "contributor"], if_not_exists=True
         )
+        # Contingents with changes whose rows are not derived yet (``since``: the earliest
+        # recorded time among them), and the recorded time each contingent's rows are at.
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS strength_dirty (mission TEXT, contributor TEXT, "
+            "since TEXT, PRIMARY KEY (mission, contributor))"
+        )
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS strength_derived (mission TEXT, contributor TEXT, "
+            "recorded TEXT, PRIMARY KEY (mission, contributor))"
+        )
 
     def process(self, event: Any, position: int) -> None:
         if isinstance(event, Mission.Event):
@@ -242,7 +308,7 @@ class StrengthProjection(Projection):
                 self._pending[target].update(superseded_known=known, superseded_recorded=recorded)
             else:
                 self._superseded.append((known, recorded, target))
-            self._dirty.add((event.mission, event.contributor))
+            self._touch(event.mission, event.contributor, recorded)
         as_change = getattr(event, "as_change", None)
         if as_change is not None:
             change: Change = as_change()
@@ -264,7 +330,11 @@ class StrengthProjection(Projection):
                 "superseded_known": None,
                 "superseded_recorded": None,
             }
-            self._dirty.add((event.mission, event.contributor))
+            self._touch(event.mission, event.contributor, recorded)
+
+    def _touch(self, mission: str, contributor: str, recorded: str) -> None:
+        key = (mission, contributor)
+        self._dirty[key] = min(self._dirty.get(key, recorded), recorded)
 
     def _mission_event(self, event: Mission.Event) -> None:
         target = superseded_target(event)
@@ -322,49 +392,95 @@ class StrengthProjection(Projection):
         )
 
     def flush(self) -> None:
-        """Write the batch's changes in one go, then re-derive each touched contingent once."""
-        self.db.table("strength_changes").insert_all(self._pending.values(), replace=True)
+        """Write the batch's changes in one go and mark the contingents they touch; their rows
+        are derived once, when the catch-up ends (``finish``), not after every batch."""
+        self.db.conn.executemany(
+            f"INSERT OR REPLACE INTO strength_changes ({', '.join(CHANGE_COLUMNS)}) "
+            f"VALUES ({', '.join('?' for _ in CHANGE_COLUMNS)})",
+            ([row[c] for c in CHANGE_COLUMNS] for row in self._pending.values()),
+        )
         self.db.conn.executemany(
             "UPDATE strength_changes SET superseded_known = ?, superseded_recorded = ? "
             "WHERE event_id = ?",
             self._superseded,
         )
-        for mission, contributor in sorted(self._dirty):
-            self._rederive(mission, contributor)
+        self.db.conn.executemany(
+            "INSERT INTO strength_dirty (mission, contributor, since) VALUES (?, ?, ?) "
+            "ON CONFLICT (mission, contributor) DO UPDATE SET since = min(since, excluded.since)",
+            ((m, c, since) for (m, c), since in self._dirty.items()),
+        )
         self._dirty.clear()
         self._pending.clear()
         self._superseded.clear()
 
-    def _rederive(self, mission: str, contributor: str) -> None:
-        self.db.execute(
-            "DELETE FROM strength_intervals WHERE mission = ? AND contributor = ?",
-            [mission, contributor],
-        )
-        derived = bitemporal(contributor, self._changes_with_times(mission, contributor))
-        # Plain executemany: sqlite-utils' insert_all spends most of a rebuild checking values.
-        self.db.conn.executemany(
-            f"INSERT INTO strength_intervals ({', '.join(INTERVAL_COLUMNS)}) "
-            f"VALUES ({', '.join('?' for _ in INTERVAL_COLUMNS)})",
-            (
-                (
-                    mission,
-                    contributor,
-                    row.interval.location,
-                    region_of(row.interval.location),
-                    row.interval.personnel_type,
-                    row.interval.valid_from.isoformat(),
-                    row.interval.valid_to.isoformat() if row.interval.valid_to else None,
-                    row.interval.strength,
-                    int(row.interval.approximate),
-                    row.interval.event_id,
-                    row.known_from.isoformat(),
-                    row.known_to.isoformat() if row.known_to else None,
-                    row.recorded_from,
-                    row.recorded_to,
+    def finish(self) -> None:
+        """Derive the rows of every contingent marked since: each in its own transaction with
+        the removal of its mark, so a crash leaves the mark for the next catch-up."""
+        marked = self.db.execute(
+            "SELECT mission, contributor, since FROM strength_dirty"
+        ).fetchall()
+        for mission, contributor, since in marked:
+            with self.transaction():
+                self._rederive(mission, contributor, since)
+                self.db.execute(
+                    "DELETE FROM strength_dirty WHERE mission = ? AND contributor = ?",
+                    [mission, contributor],
                 )
-                for row in derived
-            ),
+
+    def _rederive(self, mission: str, contributor: str, since: str) -> None:
+        """Bring a contingent's rows to its latest recorded time. Rows for recorded times
+        already derived never change, so only the later ones are swept and diffed against the
+        rows still open; when something arrived with a recorded time not after the last one
+        derived (writers that committed out of timestamp order), everything is derived again."""
+        items = self._changes_with_times(mission, contributor)
+        times = sorted(
+            {k.recorded for _, k in items} | {st for _, k in items for _, st in k.superseded_at}
         )
+        found = self.db.execute(
+            "SELECT recorded FROM strength_derived WHERE mission = ? AND contributor = ?",
+            [mission, contributor],
+        ).fetchone()
+        last = found[0] if found else None
+        where = "mission = ? AND contributor = ?"
+        opened: dict[tuple[Any, ...], int] = {}
+        if last is None or since <= last:
+            self.db.execute(f"DELETE FROM strength_intervals WHERE {where}", [mission, contributor])
+            todo = times
+        else:
+            todo = [t for t in times if t > last]
+            for rowid, *key in self.db.execute(
+                f"SELECT rowid, {', '.join(KEY_COLUMNS)} FROM strength_intervals "
+                f"WHERE {where} AND recorded_to IS NULL",
+                [mission, contributor],
+            ):
+                opened[tuple(key)] = rowid
+        for t in todo:
+            current = {
+                _key(row, known_from, known_to)
+                for row, spans in sweep(contributor, items, t).items()
+                for known_from, known_to in spans
+            }
+            ended = [rowid for key, rowid in opened.items() if key not in current]
+            self.db.conn.executemany(
+                "UPDATE strength_intervals SET recorded_to = ? WHERE rowid = ?",
+                ((t, rowid) for rowid in ended),
+            )
+            for key in [key for key in opened if key not in current]:
+                del opened[key]
+            for key in current:
+                if key not in opened:
+                    cursor = self.db.execute(
+                        f"INSERT INTO strength_intervals ({', '.join(INTERVAL_COLUMNS)}) "
+                        f"VALUES ({', '.join('?' for _ in INTERVAL_COLUMNS)})",
+                        [mission, contributor, *_values(key, t)],
+                    )
+                    opened[key] = int(cursor.lastrowid or 0)
+        if times:
+            self.db.execute(
+                "INSERT OR REPLACE INTO strength_derived (mission, contributor, recorded) "
+                "VALUES (?, ?, ?)",
+                [mission, contributor, times[-1]],
+            )
 
     def _changes_with_times(self, mission: str, contributor: str) -> list[tuple[Change, Known]]:
         found = rows(

@@ -118,14 +118,16 @@ def test_exactly_once_after_crash_between_view_write_and_position(
 
     def crash(self: StrengthProjection, *args: Any) -> None:
         # The rows of the batch are written by now: prove it, then die before the position.
-        assert self.db.execute("SELECT COUNT(*) FROM strength_intervals").fetchone()[0] > 0
+        assert self.db.execute("SELECT COUNT(*) FROM strength_changes").fetchone()[0] > 0
+        assert self.db.execute("SELECT COUNT(*) FROM strength_dirty").fetchone()[0] > 0
         raise Crash
 
     monkeypatch.setattr(StrengthProjection, "_record_position", crash)
     with pytest.raises(Crash):
         view.catch_up(tracker)
     # Nothing of the batch is left: no rows, no position.
-    assert view.db.execute("SELECT COUNT(*) FROM strength_intervals").fetchone()[0] == 0
+    for table in ("strength_changes", "strength_dirty", "strength_intervals"):
+        assert view.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0
     assert view.position(tracker.name) == 0
     # Restarted: each event applied once, same as a clean rebuild.
     monkeypatch.setattr(StrengthProjection, "_record_position", original)
