@@ -16,8 +16,7 @@ from pydantic import Field, model_validator
 
 from events.base import Aggregate
 from events.claims import Claimed, Incident, Retraction, check_supersedes, superseded_target
-from events.errors import InsufficientStrengthError
-from events.timeline import Change, ChangeKind, State, fold
+from events.timeline import Change, ChangeKind, Checked, fold
 from events.values import Contributor, Count, Location, MissionAcronym, PersonnelType, ValidDate
 
 if TYPE_CHECKING:
@@ -196,8 +195,7 @@ class Contingent(Aggregate):
         self.changes: dict[str, Change] = {}
         self.kinds: dict[str, str] = {}
         self.superseded: dict[str, str] = {}
-        self._end: State | None = State(contributor)  # state after every change (a cache)
-        self._last: tuple[date, int] | None = None  # latest (valid date, order) of the changes
+        self._checked = Checked(contributor)  # the changes in valid-time order, checkable
         self._on: dict[date, set[str]] = {}  # valid date -> ids of the changes on it
 
     @staticmethod
@@ -235,42 +233,18 @@ class Contingent(Aggregate):
     def check_strength_holds(self, event: Event) -> None:
         change = _change(event)
         target = superseded_target(event)
-        if target is None:
-            if change is None:
-                return
-            if self._appends(change):  # the usual case: only the new change can fall short
-                self._end_state().copy().apply(change)
-                return
-        elif change is None and target not in self.changes:
+        removed = self.changes.get(target) if target else None
+        if change is None and removed is None:
             return
-        kept = [c for key, c in self.changes.items() if key != target]
-        try:
-            fold(self.contributor, kept, new=change)
-        except InsufficientStrengthError as error:
-            if change is None:  # a retraction leaves a later change short
-                raise error.happening_later() from None
-            raise
+        self._checked.check(change, removed)
 
     def intervals(self) -> list[Interval]:
         """Every cell's levels over valid time, from the changes still in force."""
         return fold(self.contributor, self.changes.values())
 
-    def _appends(self, change: Change) -> bool:
-        if self._last is None and self.changes:
-            self._last = max(c.sort_key for c in self.changes.values())
-        return self._last is None or self._last <= change.sort_key
-
     def changes_on(self, day: date) -> list[Change]:
         """The changes in force whose valid date is ``day``."""
         return [self.changes[event_id] for event_id in self._on.get(day, ())]
-
-    def _end_state(self) -> State:
-        if self._end is None:
-            state = State(self.contributor)
-            for change in sorted(self.changes.values(), key=lambda c: c.sort_key):
-                state.apply(change)
-            self._end = state
-        return self._end
 
     def _track(self, event: Event) -> None:
         """Keep the aggregate's view of its changes up to date (called by every event)."""
@@ -281,15 +255,10 @@ class Contingent(Aggregate):
             removed = self.changes.pop(target, None)
             if removed is not None:
                 self._on[removed.effective].discard(target)
-                self._end = self._last = None
+                self._checked.remove(removed)
         change = _change(event)
         if change is not None:
-            if self._end is not None and self._appends(change):
-                self._end.apply(change)
-            else:
-                self._end = None
-            if self._last is not None and change.sort_key > self._last:
-                self._last = change.sort_key
+            self._checked.add(change)
             self.changes[event.event_id] = change
             self._on.setdefault(change.effective, set()).add(event.event_id)
 

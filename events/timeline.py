@@ -26,6 +26,7 @@ Rules, in valid-time order (ties in the order recorded):
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -82,12 +83,14 @@ def scope(location: str | None, personnel_type: str | None) -> str:
 
 def _covers(outer: Cell, inner: Cell) -> bool:
     """True when every person counted in ``inner`` is also in scope ``outer``."""
-    return all(o is None or o == i for o, i in zip(outer, inner, strict=True))
+    return (outer[0] is None or outer[0] == inner[0]) and (outer[1] is None or outer[1] == inner[1])
 
 
 def _overlaps(a: Cell, b: Cell) -> bool:
     """True when some person could be counted in both scopes."""
-    return all(x is None or y is None or x == y for x, y in zip(a, b, strict=True))
+    return (a[0] is None or b[0] is None or a[0] == b[0]) and (
+        a[1] is None or b[1] is None or a[1] == b[1]
+    )
 
 
 @dataclass
@@ -236,6 +239,85 @@ def fold(
     for cell, (start, level, event_id) in open_rows.items():
         rows.append(interval(cell, start, None, level, event_id))
     return sorted(rows, key=lambda r: (r.valid_from, r.location or "", r.personnel_type or ""))
+
+
+class Checked:
+    """A contingent's changes in force, in valid-time order, with the state after every
+    ``EVERY``-th one saved: a change after all the others is checked against the end state;
+    a back-dated one, or a supersession, from the last saved state before it, rather than by
+    folding the whole history again."""
+
+    EVERY = 256
+
+    def __init__(self, contributor: str) -> None:
+        self.contributor = contributor
+        self.changes: list[Change] = []
+        self.keys: list[tuple[date, int]] = []
+        self.saved: list[State] = [State(contributor)]  # saved[j]: after changes[: j * EVERY]
+        self.end: State | None = State(contributor)  # after every change (None: to redo)
+
+    def _index(self, change: Change) -> int:
+        at = bisect_left(self.keys, change.sort_key)
+        while self.changes[at] is not change:
+            at += 1
+        return at
+
+    def check(self, new: Change | None, removed: Change | None = None) -> None:
+        """Raise if adding ``new`` and/or taking ``removed`` away leaves some change short.
+
+        Raises:
+            InsufficientStrengthError: said of ``new``, or of the later change it breaks.
+        """
+        if removed is None and new is not None and (not self.keys or new.sort_key > self.keys[-1]):
+            self.end_state().copy().apply(new)  # the usual case: only the new one can fall short
+            return
+        starts = []
+        if new is not None:
+            starts.append(bisect_right(self.keys, new.sort_key))
+        if removed is not None:
+            starts.append(self._index(removed))
+        j = min(min(starts) // self.EVERY, len(self.saved) - 1)
+        state = self.saved[j].copy()
+        tail = [c for c in self.changes[j * self.EVERY :] if c is not removed]
+        if new is not None:
+            insort(tail, new, key=lambda c: c.sort_key)
+        for change in tail:
+            try:
+                state.apply(change)
+            except InsufficientStrengthError as error:
+                if change is not new:
+                    raise error.happening_later() from None
+                raise
+
+    def add(self, change: Change) -> None:
+        at = bisect_right(self.keys, change.sort_key)
+        self.changes.insert(at, change)
+        self.keys.insert(at, change.sort_key)
+        if at + 1 == len(self.changes) and self.end is not None:
+            self.end.apply(change)
+            if len(self.changes) == len(self.saved) * self.EVERY:
+                self.saved.append(self.end.copy())
+        else:
+            del self.saved[at // self.EVERY + 1 :]
+            self.end = None
+
+    def remove(self, change: Change) -> None:
+        at = self._index(change)
+        del self.changes[at], self.keys[at]
+        del self.saved[at // self.EVERY + 1 :]
+        self.end = None
+
+    def end_state(self) -> State:
+        """The state after every change (saving states on the way when it is redone)."""
+        if self.end is None:
+            start = (len(self.saved) - 1) * self.EVERY
+            state = self.saved[-1].copy()
+            for index in range(start, len(self.changes)):
+                state.apply(self.changes[index])
+                if (index + 1) % self.EVERY == 0:
+                    self.saved.append(state.copy())
+            self.end = state
+        return self.end
 
 
 def interval(cell: Cell, start: date, end: date | None, level: Level, event_id: str) -> Interval:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -177,3 +177,69 @@ def test_a_published_figure_replaces_an_unknown_placeholder() -> None:
         level_on(rows, "2012-02-29", None, "troops"),
         level_on(rows, "2012-02-29", None, "individual_police"),
     ) == (120, 3)
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from events.timeline import Checked  # noqa: E402
+
+OPS = st.lists(
+    st.tuples(
+        st.sampled_from(["report", "deploy", "withdraw", "move", "remove"]),
+        st.integers(0, 60),  # valid day
+        st.sampled_from([(None, None), ("Gao", None), (None, "troops"), ("Gao", "troops")]),
+        st.integers(1, 120),
+        st.integers(0, 30),  # which accepted change a removal takes
+    ),
+    min_size=1,
+    max_size=40,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(OPS, st.sampled_from([1, 2, 3, 256]))
+def test_checked_changes_agree_with_a_full_fold(ops: list, every: int) -> None:
+    """The aggregate's check from saved states refuses exactly what folding the whole
+    history again refuses, with the same message, whatever the interval of saved states."""
+    checked = Checked("BEN")
+    checked.EVERY = every
+    accepted: list[Change] = []
+    for number, (kind, day, (location, personnel_type), count, pick) in enumerate(ops, 1):
+        new: Change | None = None
+        removed: Change | None = None
+        if kind == "remove":
+            if not accepted:
+                continue
+            removed = accepted[pick % len(accepted)]
+        else:
+            new = Change(
+                f"M/BEN/{number}",
+                date(2022, 1, 1) + timedelta(days=day),
+                number,
+                kind,
+                count,
+                location,
+                personnel_type,
+                "Kidal" if kind == "move" else None,
+            )
+        kept = [c for c in accepted if c is not removed]
+        try:
+            fold("BEN", kept, new=new)
+            expected = None
+        except InsufficientStrengthError as error:  # a removal leaves a later change short
+            expected = str(error if new is not None else error.happening_later())
+        try:
+            checked.check(new, removed)
+            actual = None
+        except InsufficientStrengthError as error:
+            actual = str(error)
+        assert actual == expected
+        if expected is None:
+            if removed is not None:
+                checked.remove(removed)
+                accepted.remove(removed)
+            if new is not None:
+                checked.add(new)
+                accepted.append(new)
+        assert checked.changes == sorted(accepted, key=lambda c: c.sort_key)
