@@ -124,9 +124,10 @@ class State:
             self._add((change.to_location, change.personnel_type), change.count or 0, change)
 
     def _report(self, cell: Cell, change: Change) -> None:
-        for other in [c for c in self.cells if c != cell and _covers(cell, c)]:
-            del self.cells[other]  # its personnel are counted in the new figure
-            del self.last_event[other]
+        if cell[0] is None or cell[1] is None:  # a fully specific cell covers only itself
+            for other in [c for c in self.cells if c != cell and _covers(cell, c)]:
+                del self.cells[other]  # its personnel are counted in the new figure
+                del self.last_event[other]
         if change.count is not None:
             new = change.count - (self.level(cell) or 0)
             for pool in self._pools(cell):
@@ -247,7 +248,7 @@ class Checked:
     a back-dated one, or a supersession, from the last saved state before it, rather than by
     folding the whole history again."""
 
-    EVERY = 256
+    EVERY = 64
 
     def __init__(self, contributor: str) -> None:
         self.contributor = contributor

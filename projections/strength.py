@@ -346,21 +346,22 @@ class StrengthProjection(Projection):
             )
         if isinstance(event, Mission.TotalReported):
             known, recorded = times_of(event)
-            self.db.table("mission_totals").insert(
-                {
-                    "event_id": event.event_id,
-                    "mission": event.mission,
-                    "effective": event.valid.effective.isoformat(),
-                    "ord": event.originator_version,
-                    "strength": event.strength,
-                    "categories": json.dumps(event.categories),
-                    "contributors": event.contributors,
-                    "approximate": int(event.approximate),
-                    "known": known,
-                    "recorded": recorded,
-                    "superseded_known": None,
-                    "superseded_recorded": None,
-                }
+            self.db.execute(
+                "INSERT INTO mission_totals (event_id, mission, effective, ord, strength, "
+                "categories, contributors, approximate, known, recorded) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    event.event_id,
+                    event.mission,
+                    event.valid.effective.isoformat(),
+                    event.originator_version,
+                    event.strength,
+                    json.dumps(event.categories),
+                    event.contributors,
+                    int(event.approximate),
+                    known,
+                    recorded,
+                ],
             )
 
     def reported_total(
@@ -442,7 +443,8 @@ class StrengthProjection(Projection):
         ).fetchone()
         last = found[0] if found else None
         where = "mission = ? AND contributor = ?"
-        opened: dict[tuple[Any, ...], int] = {}
+        opened: dict[tuple[Any, ...], int] = {}  # rows already stored, still open: rowid
+        written: list[list[Any]] = []  # rows first recorded in this call and closed in it
         if last is None or since <= last:
             self.db.execute(f"DELETE FROM strength_intervals WHERE {where}", [mission, contributor])
             todo = times
@@ -454,6 +456,7 @@ class StrengthProjection(Projection):
                 [mission, contributor],
             ):
                 opened[tuple(key)] = rowid
+        fresh: dict[tuple[Any, ...], list[Any]] = {}  # rows first recorded in this call
         for t in todo:
             current = {
                 _key(row, known_from, known_to)
@@ -467,14 +470,19 @@ class StrengthProjection(Projection):
             )
             for key in [key for key in opened if key not in current]:
                 del opened[key]
+            for key in [key for key in fresh if key not in current]:
+                row = fresh.pop(key)
+                row[-1] = t  # recorded_to
+                written.append(row)
             for key in current:
-                if key not in opened:
-                    cursor = self.db.execute(
-                        f"INSERT INTO strength_intervals ({', '.join(INTERVAL_COLUMNS)}) "
-                        f"VALUES ({', '.join('?' for _ in INTERVAL_COLUMNS)})",
-                        [mission, contributor, *_values(key, t)],
-                    )
-                    opened[key] = int(cursor.lastrowid or 0)
+                if key not in opened and key not in fresh:
+                    fresh[key] = [mission, contributor, *_values(key, t)]
+        written.extend(fresh.values())
+        self.db.conn.executemany(
+            f"INSERT INTO strength_intervals ({', '.join(INTERVAL_COLUMNS)}) "
+            f"VALUES ({', '.join('?' for _ in INTERVAL_COLUMNS)})",
+            written,
+        )
         if times:
             self.db.execute(
                 "INSERT OR REPLACE INTO strength_derived (mission, contributor, recorded) "
