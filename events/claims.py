@@ -74,6 +74,11 @@ def check_supersedes(event: object, kinds: dict[str, str], superseded: dict[str,
         raise EventNotFoundError(target)
     if target in superseded:
         raise AlreadySupersededError(target, superseded[target])
+    if kinds[target] == "Retracted":
+        raise InvalidInputError(
+            f"event {target!r} is a retraction, which cannot itself be retracted or corrected: "
+            "to put the retracted fact back, record it again (with the source that confirms it)"
+        )
     if isinstance(event, Claimed) and kinds[target] != type(event).__name__:
         raise InvalidInputError(
             f"event {target!r} is a {kinds[target]}, not a {type(event).__name__}: "

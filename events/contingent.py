@@ -12,18 +12,27 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, NewType
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
 from events.base import Aggregate
 from events.claims import Claimed, Incident, Retraction, check_supersedes, superseded_target
 from events.timeline import Change, ChangeKind, Checked, fold
-from events.values import Contributor, Count, Location, MissionAcronym, PersonnelType, ValidDate
+from events.values import (
+    MAX_COUNT,
+    Contributor,
+    Count,
+    Location,
+    MissionAcronym,
+    PersonnelType,
+    ValidDate,
+    not_a_flag,
+)
 
 if TYPE_CHECKING:
     from events.timeline import Interval
 
 ContingentID = NewType("ContingentID", UUID)
-PositiveCount = Annotated[int, Field(ge=1, le=1_000_000)]
+PositiveCount = Annotated[int, BeforeValidator(not_a_flag), Field(ge=1, le=MAX_COUNT)]
 
 
 def contingent_id(mission: str, contributor: str) -> ContingentID:

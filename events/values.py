@@ -37,7 +37,15 @@ EARLIEST = date(1945, 1, 1)  # the UN's founding: nothing this tracker counts ha
 LATEST = date(2099, 12, 31)
 
 MAX_COUNT = 1_000_000  # larger than any UN operation ever fielded; a bigger number is a typo
-Count = Annotated[int, Field(ge=0, le=MAX_COUNT, strict=False)]
+
+
+def not_a_flag(value: Any) -> Any:
+    if isinstance(value, bool):  # true is not 1 person
+        raise ValueError("give a number of personnel, not true or false")
+    return value
+
+
+Count = Annotated[int, BeforeValidator(not_a_flag), Field(ge=0, le=MAX_COUNT, strict=False)]
 
 
 def _fold(text: str) -> str:

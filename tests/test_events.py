@@ -84,6 +84,11 @@ BAD: list[tuple[str, dict[str, Any], str]] = [
         "field 'colour': Extra inputs are not permitted",
     ),
     ("strength-reported", {**CONTINGENT}, "field 'strength': Field required"),
+    (
+        "deployed",
+        {**CONTINGENT, "count": True},
+        "field 'count': give a number of personnel, not true or false",
+    ),
     ("withdrawal-announced", {**CONTINGENT}, "a partial withdrawal needs a count"),
     (
         "moved",
@@ -164,3 +169,14 @@ def test_a_mission_is_established_once(tracker: Tracker) -> None:
         tracker.establish_mission(
             mission="testmis", name="Again", host="MLI", valid="2020-01-01", source=source()
         )
+
+
+def test_a_retraction_cannot_be_retracted_or_corrected(tracker: Tracker) -> None:
+    report = tracker.report_strength(**CONTINGENT, strength=100)
+    retraction = tracker.retract_event(report.event_id, reason="wrong")
+    for attempt in (
+        lambda: tracker.retract_event(retraction.event_id, reason="the retraction was wrong"),
+        lambda: tracker.correct_event(retraction.event_id, reason="x", changes={"count": 5}),
+    ):
+        with pytest.raises(InvalidInputError, match="is a retraction, which cannot itself be"):
+            attempt()

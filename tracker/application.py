@@ -524,6 +524,11 @@ class Tracker(Application[UUID]):
         comes from (default: the original's)."""
         original = self.get_event(event_id)
         kind = kind_of(original)
+        if isinstance(original, Mission.Retracted | Contingent.Retracted):
+            raise InvalidInputError(
+                f"event {original.event_id!r} is a retraction, which cannot itself be retracted "
+                "or corrected: to put the retracted fact back, record it again"
+            )
         keep = original.model_dump(
             mode="json",
             exclude={"originator_id", "originator_version", "timestamp", "corrects", "reason"},
