@@ -9,6 +9,7 @@ import sqlite3
 import time
 import tomllib
 from collections import Counter
+from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from datetime import time as day_time
@@ -18,7 +19,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import datetime_now_with_tzinfo
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, StoredEvent
 from pydantic import ValidationError
 
 from events.contingent import Contingent, contingent_id
@@ -251,15 +252,82 @@ RESERVED_FIELDS = {
 }
 
 
-class _Batch:
-    """A unit of work: aggregates loaded once, events checked one by one, saved together."""
+SPILL_EVERY = 5000  # events held as objects before a large import writes them out
+
+
+class _Abort(Exception):
+    """Thrown into a held transaction to roll it back."""
+
+
+class _Writer:
+    """One transaction held open on the event store while a large import goes on: events are
+    written as they are checked (memory stays flat) and committed, or rolled back, once."""
 
     def __init__(self, tracker: Tracker) -> None:
+        recorder: Any = tracker.recorder
+        self.recorder = recorder
+        self.stack = ExitStack()
+        if tracker.config.postgres:
+            conn = self.stack.enter_context(recorder.datastore.get_connection())
+            self.stack.enter_context(conn.transaction())
+            self.cursor = self.stack.enter_context(conn.cursor())
+        else:
+            self.cursor = self.stack.enter_context(recorder.datastore.transaction(commit=True))
+
+    def write(self, stored: list[StoredEvent]) -> None:
+        if hasattr(self.recorder, "_fetch_ids_after_insert_events"):  # PostgreSQL
+            self.recorder._insert_stored_events(self.cursor, stored)
+            self.recorder._fetch_ids_after_insert_events(self.cursor, stored)
+        else:
+            self.recorder._insert_events(self.cursor, stored)
+
+    def commit(self) -> None:
+        self.stack.close()
+
+    def rollback(self) -> None:
+        with suppress(_Abort):
+            self.stack.__exit__(_Abort, _Abort(), None)
+
+
+class _Batch:
+    """A unit of work: aggregates loaded once, events checked one by one, saved together (in
+    one transaction; a large import writes them out as it goes, in that same transaction)."""
+
+    def __init__(self, tracker: Tracker, *, streaming: bool = False) -> None:
         self.tracker = tracker
         self.aggregates: dict[UUID, BaseAggregate[UUID]] = {}
         # Recorded time: one for the whole unit of work, which is saved in one transaction, so
         # "what the store said at T" never sees half of an import.
         self.now = datetime_now_with_tzinfo()
+        self.streaming = streaming and not tracker.config.in_memory
+        self.held = 0  # events recorded and not yet written out
+        self.writer: _Writer | None = None
+
+    def __enter__(self) -> _Batch:
+        return self
+
+    def __exit__(self, kind: object, *_: object) -> None:
+        if kind is not None and self.writer is not None:
+            self.writer.rollback()
+            self.writer = None
+
+    def _spill(self) -> None:
+        """Write out the events held so far, into the transaction held open for them."""
+        events = [e for a in self.aggregates.values() for e in a.collect_events()]
+        if not events:
+            return
+        if self.writer is None:
+            self.writer = _Writer(self.tracker)
+        try:
+            self.writer.write([self.tracker.mapper.to_stored_event(e) for e in events])
+        except (IntegrityError, sqlite3.IntegrityError):
+            self.writer.rollback()
+            self.writer = None
+            raise ConflictError(
+                "another writer changed the same contingent at the same time - nothing was "
+                "written; run the command again"
+            ) from None
+        self.held = 0
 
     def _get(self, aggregate_id: UUID) -> BaseAggregate[UUID] | None:
         if aggregate_id not in self.aggregates:
@@ -294,12 +362,19 @@ class _Batch:
                 for name in ("location", "to_location"):
                     _check_location(values.get(name), mission, name)
                 event_class = CONTINGENT_KINDS.get(kind) or SHARED_KINDS[kind][0]
-                return contingent.record(event_class, values)
-            if contributor:
-                raise InvalidInputError(f"field 'contributor': a {kind} event has no contributor")
-            return mission.record(MISSION_KINDS.get(kind) or SHARED_KINDS[kind][1], values)
+                recorded: Mission.Event | Contingent.Event = contingent.record(event_class, values)
+            else:
+                if contributor:
+                    raise InvalidInputError(
+                        f"field 'contributor': a {kind} event has no contributor"
+                    )
+                recorded = mission.record(MISSION_KINDS.get(kind) or SHARED_KINDS[kind][1], values)
         except ValidationError as error:
             raise InvalidInputError(explain(error)) from None
+        self.held += 1
+        if self.streaming and self.held >= SPILL_EVERY:
+            self._spill()
+        return recorded
 
     def _establish(self, values: dict[str, Any]) -> Mission.Event:
         acronym = _acronym(values.pop("mission", None))
@@ -326,6 +401,12 @@ class _Batch:
         return found
 
     def save(self) -> None:
+        if self.writer is not None:  # a large import: the rest, then commit
+            self._spill()
+            assert self.writer is not None
+            self.writer.commit()
+            self.writer = None
+            return
         pending = [a for a in self.aggregates.values() if a.pending_events]
         try:
             self.tracker.save(*pending)
@@ -547,7 +628,12 @@ class Tracker(Application[UUID]):
         Raises:
             InvalidInputError: a line is not valid; the message starts with ``name:line:``.
         """
-        batch = _batch or _Batch(self)
+        if _batch is None:
+            with _Batch(self, streaming=True) as batch:
+                result = self.import_events(lines, name, _batch=batch)
+                batch.save()
+                return result
+        batch = _batch
         ids: list[str] = []
         kinds: Counter[str] = Counter()
         for number, line in enumerate(lines, start=1):
@@ -577,8 +663,6 @@ class Tracker(Application[UUID]):
             kinds[type(event).__name__] += 1
         if not ids:
             raise InvalidInputError(f"{name}: no events in it - nothing was written")
-        if _batch is None:
-            batch.save()
         return ImportResult(len(ids), dict(kinds), ids)
 
     def import_jsonl(
@@ -615,9 +699,10 @@ class Tracker(Application[UUID]):
             InvalidInputError: a bad line, named; nothing is written.
         """
         parsed = un_monthly.parse(data, name)
-        batch = _batch or _Batch(self)
-        result = import_rows(batch, parsed, name, source_url)
-        if _batch is None:
+        if _batch is not None:
+            return import_rows(_batch, parsed, name, source_url)
+        with _Batch(self, streaming=True) as batch:
+            result = import_rows(batch, parsed, name, source_url)
             batch.save()
         return result
 
@@ -645,22 +730,23 @@ class Tracker(Application[UUID]):
             raise InvalidInputError(
                 f"{manifest}: each [[file]] needs a path and a format (jsonl or un-monthly)"
             )
-        report, batch = [], _Batch(self)  # all the files, or nothing
-        for entry in files:
-            path = folder / entry["path"]
-            try:
-                data = path.read_bytes()
-            except OSError as error:
-                raise InvalidInputError(f"{path}: cannot read it ({error.strerror})") from None
-            if entry["format"] == "un-monthly":
-                result = self.import_un_monthly(
-                    data, str(path), entry.get("source_url"), _batch=batch
-                )
-                report.append(f"{path}: {result.count} events")
-            else:
-                count = self.import_jsonl(data, str(path), _batch=batch).count
-                report.append(f"{path}: {count} events")
-        batch.save()
+        report: list[str] = []
+        with _Batch(self, streaming=True) as batch:  # all the files, or nothing
+            for entry in files:
+                path = folder / entry["path"]
+                try:
+                    data = path.read_bytes()
+                except OSError as error:
+                    raise InvalidInputError(f"{path}: cannot read it ({error.strerror})") from None
+                if entry["format"] == "un-monthly":
+                    result = self.import_un_monthly(
+                        data, str(path), entry.get("source_url"), _batch=batch
+                    )
+                    report.append(f"{path}: {result.count} events")
+                else:
+                    count = self.import_jsonl(data, str(path), _batch=batch).count
+                    report.append(f"{path}: {count} events")
+            batch.save()
         return report
 
     def copy_to(self, target: str | Path, views_dir: str | Path | None = None) -> CopyReport:
