@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Literal
 
 from events.bitemporal import Known, Row, sweep
@@ -118,6 +118,38 @@ def times_of(event: Any) -> tuple[str, str]:
     return known.isoformat(), event.timestamp.isoformat(timespec="microseconds")
 
 
+OPEN = 2**31 - 1  # an open end in the R*Tree
+_DAY = "CAST(julianday({}) AS INTEGER)"
+_SECOND = "(CAST(strftime('%s', substr({}, 1, 19)) AS INTEGER) - 946684800)"
+_JULIAN_OFFSET = 1721424  # julianday(D) truncated = D.toordinal() + this
+
+
+def box_filter(
+    mission_id: int, on: date, known_at: date | None, recorded_at: str | None
+) -> tuple[str, list[int]]:
+    """The R*Tree condition for rows in force on ``on`` as known at ``known_at`` and recorded
+    by ``recorded_at`` (None: now), and its values. A superset: exact conditions follow."""
+    day = on.toordinal() + _JULIAN_OFFSET
+    sql = "m0 <= ? AND m1 >= ? AND v0 <= ? AND v1 > ?"
+    values = [mission_id, mission_id, day, day]
+    if known_at is None:
+        sql += " AND k1 >= ?"
+        values.append(OPEN)
+    else:
+        known = known_at.toordinal() + _JULIAN_OFFSET
+        sql += " AND k0 <= ? AND k1 > ?"
+        values += [known, known]
+    if recorded_at is None:
+        sql += " AND r1 >= ?"
+        values.append(OPEN)
+    else:
+        moment = datetime.fromisoformat(recorded_at.rstrip("~")[:19])
+        second = int((moment - datetime(2000, 1, 1)).total_seconds())
+        sql += " AND r0 <= ? AND r1 >= ?"
+        values += [second + 1, second - 1]
+    return sql, values
+
+
 def time_filters(known_at: date | None, recorded_at: str | None) -> tuple[str, list[str]]:
     """SQL conditions (and their values) for the knowledge and recorded axes."""
     sql, params = "", []
@@ -184,8 +216,9 @@ class StrengthRow:
 class StrengthProjection(Projection):
     name = "strength"
     # 2: a new report of the same level starts a new row; 3: knowledge, recorded;
-    # 4: rows derived once per catch-up, and only for the recorded times not yet derived
-    version = 4
+    # 4: rows derived once per catch-up, and only for the recorded times not yet derived;
+    # 5: an R*Tree over the three time axes finds the rows in force on a date
+    version = 5
 
     def __init__(self, path: Any) -> None:
         super().__init__(path)
@@ -284,6 +317,42 @@ class StrengthProjection(Projection):
         self.db.table("strength_intervals").create_index(
             ["mission", "contributor"], if_not_exists=True
         )
+        # The rows' boxes on (mission, valid, known, recorded) in an R*Tree, kept by triggers:
+        # "in force on D as known at K and recorded by T" is then a search of the boxes that
+        # contain the point, not a scan of every row that began before D. Integers: days as
+        # Julian day numbers, recorded times as seconds since 2000 (a coarse filter: the exact
+        # conditions are applied to what it finds); an open end is the largest int32.
+        self.db.execute(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS _strength_box USING rtree_i32("
+            "id, m0, m1, v0, v1, k0, k1, r0, r1)"
+        )
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS _strength_mission (id INTEGER PRIMARY KEY, "
+            "mission TEXT UNIQUE)"
+        )
+        box = (
+            "(SELECT id FROM _strength_mission WHERE mission = NEW.mission), "
+            "(SELECT id FROM _strength_mission WHERE mission = NEW.mission), "
+            f"{_DAY.format('NEW.valid_from')}, "
+            f"COALESCE({_DAY.format('NEW.valid_to')}, {OPEN}), "
+            f"{_DAY.format('NEW.known_from')}, COALESCE({_DAY.format('NEW.known_to')}, {OPEN}), "
+            f"{_SECOND.format('NEW.recorded_from')}, "
+            f"COALESCE({_SECOND.format('NEW.recorded_to')} + 1, {OPEN})"
+        )
+        self.db.execute(
+            "CREATE TRIGGER IF NOT EXISTS _strength_box_insert AFTER INSERT ON strength_intervals "
+            "BEGIN INSERT OR IGNORE INTO _strength_mission (mission) VALUES (NEW.mission); "
+            f"INSERT INTO _strength_box VALUES (NEW.rowid, {box}); END"
+        )
+        self.db.execute(
+            "CREATE TRIGGER IF NOT EXISTS _strength_box_update AFTER UPDATE ON strength_intervals "
+            f"BEGIN DELETE FROM _strength_box WHERE id = OLD.rowid; "
+            f"INSERT INTO _strength_box VALUES (NEW.rowid, {box}); END"
+        )
+        self.db.execute(
+            "CREATE TRIGGER IF NOT EXISTS _strength_box_delete AFTER DELETE ON strength_intervals "
+            "BEGIN DELETE FROM _strength_box WHERE id = OLD.rowid; END"
+        )
         # Contingents with changes whose rows are not derived yet (``since``: the earliest
         # recorded time among them), and the recorded time each contingent's rows are at.
         self.db.execute(
@@ -294,6 +363,11 @@ class StrengthProjection(Projection):
             "CREATE TABLE IF NOT EXISTS strength_derived (mission TEXT, contributor TEXT, "
             "recorded TEXT, PRIMARY KEY (mission, contributor))"
         )
+
+    def drop_tables(self) -> None:
+        super().drop_tables()
+        for table in ("_strength_box", "_strength_mission"):  # private, not dropped by default
+            self.db.execute(f"DROP TABLE IF EXISTS {table}")
 
     def process(self, event: Any, position: int) -> None:
         if isinstance(event, Mission.Event):
@@ -540,6 +614,12 @@ class StrengthProjection(Projection):
         default, as known and recorded now."""
         filters = "".join(f" AND {dimension} = ?" for dimension in where or {})
         times, params = time_filters(known_at, recorded_at)
+        found_id = self.db.execute(
+            "SELECT id FROM _strength_mission WHERE mission = ?", [mission]
+        ).fetchone()
+        if found_id is None:
+            return []
+        boxes, box_values = box_filter(found_id[0], on, known_at, recorded_at)
         columns = ", ".join(by)
         group = f"GROUP BY {columns} ORDER BY {columns}" if by else ""
         select = f"{columns}, " if by else ""
@@ -551,12 +631,14 @@ class StrengthProjection(Projection):
             # group's strength, unless every part is 0)
             "COALESCE(MIN(CASE WHEN strength IS NULL OR strength <> 0 THEN valid_from END), "
             "MIN(valid_from)) AS since "
-            "FROM strength_intervals WHERE mission = ? AND valid_from <= ? "
+            f"FROM strength_intervals WHERE rowid IN (SELECT id FROM _strength_box WHERE {boxes}) "
+            # +mission: not through the mission indexes, so the boxes drive the search
+            "AND +mission = ? AND valid_from <= ? "
             f"AND (valid_to IS NULL OR valid_to > ?){times}{filters} {group}"
         )
         day = on.isoformat()
         found = []
-        values = [mission, day, day, *params, *(where or {}).values()]
+        values = [*box_values, mission, day, day, *params, *(where or {}).values()]
         for row in rows(self.db, sql, values):
             if not row.pop("parts"):
                 continue  # nothing in force: no row at all (not a row of 0)

@@ -23,7 +23,18 @@ STRENGTH_BY = (
     + IN_FORCE
     + " group by {key} order by {key}"
 )
-HIDDEN = {"_tracking": {"hidden": True}, "_projection": {"hidden": True}}
+HIDDEN = {
+    name: {"hidden": True}
+    for name in (
+        "_tracking",
+        "_projection",
+        "_strength_mission",
+        "_strength_box",
+        "_strength_box_node",
+        "_strength_box_rowid",
+        "_strength_box_parent",
+    )
+}
 
 
 def metadata(names: dict[str, str]) -> dict[str, Any]:
