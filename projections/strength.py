@@ -27,11 +27,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
 
-from events.bitemporal import Known, Row, sweep
+from events.bitemporal import Known, Row, _row, sweep
 from events.claims import superseded_target
 from events.contingent import Contingent
 from events.mission import Mission
-from events.timeline import Change
+from events.timeline import Cell, Change, Interval, Level, State, close_day, interval
 from events.values import gazetteer, region_of
 from projections.engine import Projection, rows
 
@@ -507,6 +507,8 @@ class StrengthProjection(Projection):
         already derived never change, so only the later ones are swept and diffed against the
         rows still open; when something arrived with a recorded time not after the last one
         derived (writers that committed out of timestamp order), everything is derived again."""
+        if self._append(mission, contributor, since):
+            return
         items = self._changes_with_times(mission, contributor)
         times = sorted(
             {k.recorded for _, k in items} | {st for _, k in items for _, st in k.superseded_at}
@@ -563,6 +565,90 @@ class StrengthProjection(Projection):
                 "VALUES (?, ?, ?)",
                 [mission, contributor, times[-1]],
             )
+
+    def _append(self, mission: str, contributor: str, since: str) -> bool:
+        """The usual arrival, done without sweeping the history: one new change, later in
+        valid time than every change before it and published after everything known before,
+        recorded after the rows derived so far, superseding nothing. The rows as known now
+        hold the fold's end state (one open row per cell), so the change is applied to that
+        state, and only the rows it ends or starts are written. False: not such an arrival
+        (the general derivation then runs)."""
+        args = [mission, contributor]
+        found = self.db.execute(
+            "SELECT recorded FROM strength_derived WHERE mission = ? AND contributor = ?", args
+        ).fetchone()
+        if found is None or since <= found[0]:
+            return False
+        last = found[0]
+        new = list(
+            rows(
+                self.db,
+                "SELECT * FROM strength_changes WHERE mission = ? AND contributor = ? "
+                "AND (recorded > ? OR superseded_recorded > ?)",
+                [*args, last, last],
+            )
+        )
+        if len(new) != 1 or new[0]["superseded_recorded"] is not None:
+            return False
+        row = new[0]
+        before = self.db.execute(
+            "SELECT MAX(known), MAX(superseded_known), MAX(effective) FROM strength_changes "
+            "WHERE mission = ? AND contributor = ? AND event_id <> ?",
+            [*args, row["event_id"]],
+        ).fetchone()
+        if any(
+            b is not None and b >= a
+            for b, a in zip(before, (row["known"],) * 2 + (row["effective"],), strict=True)
+        ):
+            return False  # not later than all before it: the sweep decides
+        t, k = row["recorded"], date.fromisoformat(row["known"])
+        state = State(contributor, strict=False)
+        open_rows: dict[Cell, tuple[date, Level, str]] = {}
+        current: dict[Cell, tuple[int, tuple[Any, ...]]] = {}
+        for rowid, *key in self.db.execute(
+            f"SELECT rowid, {', '.join(KEY_COLUMNS)} FROM strength_intervals WHERE mission = ? "
+            "AND contributor = ? AND recorded_to IS NULL AND known_to IS NULL "
+            "AND valid_to IS NULL",
+            args,
+        ):
+            location, personnel_type, valid_from, _, strength, approximate, event_id = key[:7]
+            cell: Cell = (location, personnel_type)
+            level = Level(strength, bool(approximate))
+            state.set(cell, level, event_id)
+            open_rows[cell] = (date.fromisoformat(valid_from), level, event_id)
+            current[cell] = (rowid, tuple(key))
+        change = _change(row)
+        state.apply(change)
+        closed: list[Interval] = []
+        close_day(state, open_rows, closed, change.effective)
+        ended = {(c.location, c.personnel_type) for c in closed} | (
+            current.keys() - open_rows.keys()
+        )
+        inserts = []
+        for cell in ended:
+            rowid, key = current[cell]
+            self.db.execute(
+                "UPDATE strength_intervals SET recorded_to = ? WHERE rowid = ?", [t, rowid]
+            )
+            kept = list(key)
+            kept[8] = k.isoformat()  # known_to: it held until this was published
+            inserts.append(kept)
+        for interval_row in closed:
+            inserts.append([*_key(_row(interval_row), k, None)])
+        for cell, (start, level, event_id) in open_rows.items():
+            if cell in current and cell not in ended:
+                continue
+            inserts.append([*_key(_row(interval(cell, start, None, level, event_id)), k, None)])
+        self.db.conn.executemany(
+            f"INSERT INTO strength_intervals ({', '.join(INTERVAL_COLUMNS)}) "
+            f"VALUES ({', '.join('?' for _ in INTERVAL_COLUMNS)})",
+            ([mission, contributor, *_values(tuple(key), t)] for key in inserts),
+        )
+        self.db.execute(
+            "UPDATE strength_derived SET recorded = ? WHERE mission = ? AND contributor = ?",
+            [t, *args],
+        )
+        return True
 
     def _changes_with_times(self, mission: str, contributor: str) -> list[tuple[Change, Known]]:
         found = rows(

@@ -189,3 +189,47 @@ def test_a_view_left_beside_another_store_is_rebuilt(tmp_path: Path) -> None:
     )
     assert [r.strength for r in second.strength("TESTMIS", date(2022, 1, 1)).rows] == [99]
     assert second.strength_view.rebuilt_because == "it was built from another event store"
+
+
+def test_appends_caught_up_one_by_one_equal_a_rebuild(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The usual arrival (later in valid and knowledge time than all before) takes the short
+    way, from the rows as known now; mixed with back-dated ones, which take the sweep, the
+    view stays equal to a rebuild."""
+    tracker = Tracker(tmp_path / "t.db")
+    tracker.establish_mission(
+        mission="TESTMIS", name="Test", host="MLI", valid="2020-01-01", source=source()
+    )
+    taken: list[str] = []
+    original = StrengthProjection._append
+
+    def counting(self: StrengthProjection, mission: str, contributor: str, since: str) -> bool:
+        done = original(self, mission, contributor, since)
+        taken.append("short" if done else "sweep")
+        return done
+
+    monkeypatch.setattr(StrengthProjection, "_append", counting)
+    cells = [(None, None), ("Gao", None), (None, "troops"), ("Kidal", "troops")]
+    for n in range(40):
+        location, personnel_type = cells[n % len(cells)]
+        back = n % 7 == 6  # now and then a back-dated figure, published late
+        day = date(2021, 1, 1) + timedelta(days=10 * n - (25 if back else 0))
+        published = date(2021, 1, 5) + timedelta(days=10 * n)
+        common = {
+            "mission": "TESTMIS",
+            "contributor": "BEN",
+            "valid": day.isoformat(),
+            "location": location,
+            "source": source(published.isoformat()),
+        }
+        if n % 3 == 2:
+            tracker.deploy_contingent(**common, count=5 + n, personnel_type=personnel_type)
+        else:
+            tracker.report_strength(**common, strength=100 + n, personnel_type=personnel_type)
+        tracker.strength_view.catch_up(tracker)
+    assert taken.count("short") > 20
+    assert taken.count("sweep") > 3
+    clean = StrengthProjection(tmp_path / "clean.db")
+    clean.catch_up(tracker)
+    assert dump(clean) == dump(tracker.strength_view)
