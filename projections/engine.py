@@ -204,6 +204,10 @@ class Projection(ABC):
         """Finish a batch, in its transaction (write what it gathered)."""
         return None
 
+    def settle(self) -> None:
+        """In the last batch's transaction: work left to the end, when it is small."""
+        return None
+
     def finish(self) -> None:
         """After a catch-up has applied every event there was: work left to the end (derived
         rows), in transactions of its own. It must be safe to run again after a crash."""
@@ -287,6 +291,8 @@ class Projection(ABC):
                     if self._topics is None or notification.topic in self._topics:
                         self.process(app.mapper.to_domain_event(notification), notification.id)
                 self.flush()
+                if len(notifications) < batch_size:  # the last batch, most likely
+                    self.settle()
                 last = notifications[-1]
                 self._record_position(app.name, start, last.id, _identity(last))
             applied += len(notifications)

@@ -496,11 +496,24 @@ class StrengthProjection(Projection):
         ).fetchall()
         for mission, contributor, since in marked:
             with self.transaction():
-                self._rederive(mission, contributor, since)
-                self.db.execute(
-                    "DELETE FROM strength_dirty WHERE mission = ? AND contributor = ?",
-                    [mission, contributor],
-                )
+                self._settle(mission, contributor, since)
+
+    def settle(self) -> None:
+        """A last batch touching few contingents: derive them in its own transaction (one
+        commit fewer for the usual catch-up of a few new events)."""
+        marked = self.db.execute(
+            "SELECT mission, contributor, since FROM strength_dirty LIMIT 9"
+        ).fetchall()
+        if len(marked) <= 8:
+            for mission, contributor, since in marked:
+                self._settle(mission, contributor, since)
+
+    def _settle(self, mission: str, contributor: str, since: str) -> None:
+        self._rederive(mission, contributor, since)
+        self.db.execute(
+            "DELETE FROM strength_dirty WHERE mission = ? AND contributor = ?",
+            [mission, contributor],
+        )
 
     def _rederive(self, mission: str, contributor: str, since: str) -> None:
         """Bring a contingent's rows to its latest recorded time. Rows for recorded times
