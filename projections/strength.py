@@ -581,7 +581,7 @@ class StrengthProjection(Projection):
 
     def _append(self, mission: str, contributor: str, since: str) -> bool:
         """The usual arrival, done without sweeping the history: one new change, later in
-        valid time than every change before it and published after everything known before,
+        valid time than every change before it and published no earlier than any of them,
         recorded after the rows derived so far, superseding nothing. The rows as known now
         hold the fold's end state (one open row per cell), so the change is applied to that
         state, and only the rows it ends or starts are written. False: not such an arrival
@@ -609,11 +609,13 @@ class StrengthProjection(Projection):
             "WHERE mission = ? AND contributor = ? AND event_id <> ?",
             [*args, row["event_id"]],
         ).fetchone()
-        if any(
-            b is not None and b >= a
-            for b, a in zip(before, (row["known"],) * 2 + (row["effective"],), strict=True)
+        known_before, superseded_before, effective_before = before
+        if (
+            (known_before is not None and known_before > row["known"])
+            or (superseded_before is not None and superseded_before >= row["known"])
+            or (effective_before is not None and effective_before >= row["effective"])
         ):
-            return False  # not later than all before it: the sweep decides
+            return False  # not after all before it: the sweep decides
         t, k = row["recorded"], date.fromisoformat(row["known"])
         state = State(contributor, strict=False)
         open_rows: dict[Cell, tuple[date, Level, str]] = {}
@@ -643,9 +645,10 @@ class StrengthProjection(Projection):
             self.db.execute(
                 "UPDATE strength_intervals SET recorded_to = ? WHERE rowid = ?", [t, rowid]
             )
-            kept = list(key)
-            kept[8] = k.isoformat()  # known_to: it held until this was published
-            inserts.append(kept)
+            if key[7] < k.isoformat():  # known before this was published: it held till then
+                kept = list(key)
+                kept[8] = k.isoformat()
+                inserts.append(kept)
         for interval_row in closed:
             inserts.append([*_key(_row(interval_row), k, None)])
         for cell, (start, level, event_id) in open_rows.items():

@@ -216,7 +216,8 @@ def test_appends_caught_up_one_by_one_equal_a_rebuild(
         location, personnel_type = cells[n % len(cells)]
         back = n % 7 == 6  # now and then a back-dated figure, published late
         day = date(2021, 1, 1) + timedelta(days=10 * n - (25 if back else 0))
-        published = date(2021, 1, 5) + timedelta(days=10 * n)
+        # published with the one before it now and then (one source, several figures)
+        published = date(2021, 1, 5) + timedelta(days=10 * (n - (n % 5 == 1)))
         common = {
             "mission": "TESTMIS",
             "contributor": "BEN",
