@@ -924,7 +924,11 @@ class Tracker(Application[UUID]):
         self.strength_view.catch_up(self)
         view = self.strength_view
         rows = view.strength(acronym, on, dims, known_at=known_at, recorded_at=at)
-        by_contributor = view.strength(acronym, on, ("contributor",), None, known_at, at)
+        by_contributor = (
+            rows
+            if dims == ("contributor",)  # the same question: asked once
+            else view.strength(acronym, on, ("contributor",), None, known_at, at)
+        )
         unknown = [row.contributor or "" for row in by_contributor if row.strength is None]
         return StrengthAnswer(
             mission=acronym,
