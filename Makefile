@@ -47,3 +47,15 @@ bench-replay: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) .demo .pytest_cache .mypy_cache .ruff_cache
+
+# The benchmark (bench/run.py, BENCHMARKS.md): prints a table and writes bench/results.json.
+.PHONY: bench bench-quick
+$(VENV)/.installed-bench: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet --group bench
+	@touch $@
+
+bench: $(VENV)/.installed-bench
+	$(BIN)/python bench/run.py 100000 1000000
+
+bench-quick: $(VENV)/.installed-bench
+	$(BIN)/python bench/run.py 100000

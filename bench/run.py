@@ -1,0 +1,631 @@
+"""The benchmark: `python bench/run.py [SIZES...]` (`make bench-quick`: 100,000 events; `make
+bench`: 100,000 and 1,000,000). For each size it generates a log (bench/generate.py), then
+measures, in the same run and on the same rows:
+
+- import through `Tracker.import_events`, against raw `sqlite3` `executemany` of the very rows
+  the store then holds into an identical empty table;
+- rebuild of the strength projection from position 0, against raw SQLite reading the same rows
+  and decoding their JSON;
+- `Tracker.strength(mission, on=D, by=contributor)` at random dates, and with `known_at`,
+  against DuckDB computing the same answer from the same events in a flat table (every answer
+  is checked equal to the tracker's);
+- catch-up: from appending one event to a strength answer that reflects it;
+- peak memory (RSS) of the import and of the rebuild, each in its own process;
+- `tracker strength` as a whole command on a freshly seeded store.
+
+It prints a table and writes bench/results.json. Each measured step runs in its own process
+(`--step`), so its peak RSS is its own. `--profile DIR` also writes cProfile statistics of the
+import and the rebuild there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import os
+import platform
+import random
+import resource
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+from flat_events import DUCKDB_STRENGTH, duckdb_table  # noqa: E402
+from generate import generate  # noqa: E402
+
+TARGETS = {
+    "import_ratio_vs_raw": (">=", 0.5),
+    "rebuild_ratio_vs_raw": (">=", 0.5),
+    "asof_p99_ms": ("<=", 2.0),
+    "asof_speedup_vs_duckdb": (">=", 20.0),
+    "knownat_p99_ms": ("<=", 10.0),
+    "catchup_ms": ("<=", 5.0),
+    "import_peak_rss_mb": ("<=", 250.0),
+    "rebuild_peak_rss_mb": ("<=", 250.0),
+    "cost_growth_1m_vs_100k": ("<=", 1.25),
+    "cli_strength_s": ("<=", 0.3),
+}
+BENCH_SOURCE = {"title": "Benchmark catch-up (made-up figure)", "published_on": "2026-01-01"}
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def profiled(profile: str | None, name: str, work: Callable[[], Any]) -> Any:
+    if not profile:
+        return work()
+    profiler = cProfile.Profile()
+    result = profiler.runcall(work)
+    profiler.dump_stats(str(Path(profile) / f"{name}.pstats"))
+    return result
+
+
+# Steps, each run in its own process -----------------------------------------------------------
+def step_import(args: argparse.Namespace) -> dict[str, Any]:
+    from tracker import Tracker
+
+    tracker = Tracker(args.store)
+    with open(args.log, encoding="utf-8") as lines:  # streamed, line by line
+        start = time.perf_counter()
+        result = profiled(args.profile, "import", lambda: tracker.import_events(lines, args.log))
+        took = time.perf_counter() - start
+    tracker.close()
+    return {"events": result.count, "seconds": took, "peak_rss_mb": peak_rss_mb()}
+
+
+def stored_rows(store: str) -> tuple[str, list[tuple[Any, ...]]]:
+    conn = sqlite3.connect(store)
+    (ddl,) = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'stored_events'"
+    ).fetchone()
+    rows = conn.execute(
+        "SELECT originator_id, originator_version, topic, state FROM stored_events ORDER BY rowid"
+    ).fetchall()
+    conn.close()
+    return ddl, rows
+
+
+def step_raw_import(args: argparse.Namespace) -> dict[str, Any]:
+    ddl, rows = stored_rows(args.store)
+    target = Path(args.store).with_suffix(".raw.db")
+    target.unlink(missing_ok=True)
+    conn = sqlite3.connect(target, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")  # as the library sets it on the store
+    conn.execute(ddl)
+    start = time.perf_counter()
+    conn.execute("BEGIN")
+    conn.executemany(
+        "INSERT INTO stored_events (originator_id, originator_version, topic, state) "
+        "VALUES (?, ?, ?, ?)",
+        rows,
+    )
+    conn.execute("COMMIT")
+    took = time.perf_counter() - start
+    conn.close()
+    target.unlink()
+    return {"events": len(rows), "seconds": took}
+
+
+def step_rebuild(args: argparse.Namespace) -> dict[str, Any]:
+    from tracker import Tracker
+
+    tracker = Tracker(args.store)
+    start = time.perf_counter()
+    applied = profiled(args.profile, "rebuild", lambda: tracker.rebuild_projection("strength"))
+    took = time.perf_counter() - start
+    tracker.close()
+    return {"events": applied, "seconds": took, "peak_rss_mb": peak_rss_mb()}
+
+
+def step_raw_read(args: argparse.Namespace) -> dict[str, Any]:
+    start = time.perf_counter()
+    conn = sqlite3.connect(args.store)
+    count = 0
+    for _rowid, _oid, _version, _topic, state in conn.execute(
+        "SELECT rowid, originator_id, originator_version, topic, state FROM stored_events "
+        "ORDER BY rowid"
+    ):
+        json.loads(state)
+        count += 1
+    took = time.perf_counter() - start
+    conn.close()
+    return {"events": count, "seconds": took}
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def timed(work: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    result = work()
+    return (time.perf_counter() - start) * 1000, result
+
+
+def step_queries(args: argparse.Namespace) -> dict[str, Any]:
+    from tracker import Tracker
+
+    tracker = Tracker(args.store, create=False)
+    start = time.perf_counter()
+    con = duckdb_table(args.store, str(Path(args.store).parent))
+    flat_s = time.perf_counter() - start
+    mission, first, last = con.execute(
+        "SELECT mission, min(effective), max(effective) FROM events "
+        "WHERE kind IN ('report', 'deploy', 'withdraw', 'move') "
+        "GROUP BY mission ORDER BY count(*) DESC, mission LIMIT 1"
+    ).fetchone()
+    rng = random.Random(args.seed)
+    span = (last - first).days
+    dates = [first + timedelta(days=rng.randrange(span + 1)) for _ in range(args.samples)]
+    known = [d + timedelta(days=rng.randrange(-30, 400)) for d in dates]
+    never = date(9999, 12, 31)
+    tracker.strength(mission, dates[0], by=["contributor"])  # catches up: not measured
+    out: dict[str, Any] = {"mission": mission, "samples": args.samples, "flat_table_s": flat_s}
+    mismatches: list[str] = []
+    for label, knowns in (("asof", [None] * len(dates)), ("knownat", known)):
+        ours, theirs = [], []
+        for n, (on, k) in enumerate(zip(dates, knowns, strict=True)):
+            ms, answer = timed(
+                lambda on=on, k=k: tracker.strength(mission, on, by=["contributor"], known_at=k)
+            )
+            duck_ms, duck = timed(
+                lambda on=on, k=k: con.execute(
+                    DUCKDB_STRENGTH, {"mission": mission, "on": on, "known": k or never}
+                ).fetchall()
+            )
+            if n >= 3:  # the first few warm the caches of both
+                ours.append(ms)
+                theirs.append(duck_ms)
+            got = [(row.contributor, row.strength) for row in answer.rows]
+            if got != [tuple(row) for row in duck]:
+                mismatches.append(f"{label} on {on} known at {k}: tracker {got} duckdb {duck}")
+        out[label] = {
+            "p50_ms": percentile(ours, 0.5),
+            "p99_ms": percentile(ours, 0.99),
+            "duckdb_p50_ms": percentile(theirs, 0.5),
+            "duckdb_p99_ms": percentile(theirs, 0.99),
+        }
+    out["mismatches"] = len(mismatches)
+    out["mismatch_examples"] = mismatches[:3]
+    tracker.close()
+    return out
+
+
+def step_catchup(args: argparse.Namespace) -> dict[str, Any]:
+    """Append one strength report (after the log's end) and ask for strength on its date:
+    the time from the append to an answer that reflects it. Each append goes to another
+    contingent (its first write since the import), then several to the same one."""
+    from tracker import Tracker
+
+    tracker = Tracker(args.store, create=False)
+    mission = args.mission
+    on = date(2026, 1, 31)
+    cells = tracker.strength(mission, on, by=["contributor", "location", "personnel_type"])
+    totals = tracker.strength(mission, on, by=["contributor"]).rows
+    known = {r.contributor for r in totals if r.strength is not None}  # no unknown part
+    present = [r for r in cells.rows if r.strength and r.contributor in known]
+    seen: dict[str, Any] = {}
+    for row in present:
+        seen.setdefault(row.contributor or "", row)
+    targets = list(seen.values())[: args.appends]
+    if not targets:
+        raise SystemExit(f"catch-up: no contributor of {mission} has a figure on {on}")
+    targets += [targets[-1]] * args.repeats
+
+    def strength_of(code: str, day: date) -> int | None:
+        rows = tracker.strength(mission, day, by=["contributor"]).rows
+        return next((r.strength for r in rows if r.contributor == code), None)
+
+    different: list[float] = []
+    same: list[float] = []
+    write_ms: list[float] = []
+    reflected_ms: list[float] = []
+    level = {(r.contributor, r.location, r.personnel_type): r.strength for r in targets}
+    for n, cell in enumerate(targets):
+        day = on + timedelta(days=n + 1)
+        key = (cell.contributor, cell.location, cell.personnel_type)
+        before = strength_of(cell.contributor or "", day)  # untimed: what it should become
+        figure = 1000 + n
+        start = time.perf_counter()
+        tracker.report_strength(
+            mission=mission,
+            contributor=cell.contributor,
+            valid=day.isoformat(),
+            strength=figure,
+            location=cell.location,
+            personnel_type=cell.personnel_type,
+            source=BENCH_SOURCE,
+        )
+        written = time.perf_counter()
+        after = next(
+            (
+                r.strength
+                for r in tracker.strength(mission, day, by=["contributor"]).rows
+                if r.contributor == cell.contributor
+            ),
+            None,
+        )
+        took = (time.perf_counter() - start) * 1000
+        after_write = (time.perf_counter() - written) * 1000  # the catch-up and the answer
+        if before is None or after != before - (level[key] or 0) + figure:
+            raise SystemExit(f"catch-up: {cell.contributor} {before} -> {after}, not reflected")
+        level[key] = figure
+        write_ms.append((written - start) * 1000)
+        reflected_ms.append(after_write)
+        (different if n < len(targets) - args.repeats else same).append(took)
+    tracker.close()
+    return {
+        "mission": mission,
+        "first_write_ms": different[0],
+        "median_ms": statistics.median(different[1:] or different),
+        "each_ms": different,
+        "same_contingent_ms": same,
+        "write_part_median_ms": statistics.median(write_ms),
+        # from the append's commit to an answer that reflects it (the write not included)
+        "after_write_median_ms": statistics.median(reflected_ms),
+        "after_write_p99_ms": max(reflected_ms),
+    }
+
+
+STEPS = {
+    "import": step_import,
+    "raw_import": step_raw_import,
+    "rebuild": step_rebuild,
+    "raw_read": step_raw_read,
+    "queries": step_queries,
+    "catchup": step_catchup,
+}
+
+
+def product_code() -> tuple[str, str]:
+    """Where the product's code is imported from, and a digest of it: the code measured by a
+    step is the code on disk when that step starts."""
+    import importlib.util
+    import zlib
+
+    spec = importlib.util.find_spec("tracker")
+    assert spec is not None
+    assert spec.submodule_search_locations is not None
+    root = Path(next(iter(spec.submodule_search_locations))).parent
+    digest = 0
+    for package in ("tracker", "events", "projections"):
+        for path in sorted((root / package).rglob("*.py")):
+            digest = zlib.crc32(path.read_bytes(), zlib.crc32(str(path).encode(), digest))
+    return str(root), f"{digest:08x}"
+
+
+def run_step(name: str, store: Path, **options: Any) -> dict[str, Any]:
+    digest = product_code()[1]
+    command = [sys.executable, __file__, "--step", name, "--store", str(store)]
+    for key, value in options.items():
+        if value is not None:
+            command += [f"--{key.replace('_', '-')}", str(value)]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"step {name} failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    result["code"] = digest
+    return result
+
+
+def run_cli(folder: Path, runs: int) -> dict[str, Any]:
+    """`tracker strength` as a whole command (process start to answer) on a seeded store."""
+    tracker_cmd = str(Path(sys.executable).with_name("tracker"))
+    db = folder / "seeded.db"
+    for stale in folder.glob("seeded.*"):  # a fresh store, seeded
+        stale.unlink()
+    subprocess.run(
+        [tracker_cmd, "--db", str(db), "seed", "seeds"], cwd=ROOT, check=True, capture_output=True
+    )
+    command = [
+        tracker_cmd,
+        "--db",
+        str(db),
+        "strength",
+        "MINUSMA",
+        "--on",
+        "2013-12-31",
+        "--by",
+        "contributor",
+    ]
+    times = []
+    for _ in range(max(runs, 2)):
+        start = time.perf_counter()
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)
+        times.append(time.perf_counter() - start)
+        if "6,439" not in done.stdout:
+            raise SystemExit(f"tracker strength gave an unexpected answer:\n{done.stdout}")
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "pass"], check=True)
+    python_s = time.perf_counter() - start
+    return {"first_s": times[0], "median_s": statistics.median(times[1:]), "python_s": python_s}
+
+
+def run_size(events: int, folder: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """Every measure at one size. Each step's result is kept in ``folder`` as it comes: run
+    again with the same ``--workdir``, a stopped run goes on from the step it was in (a step
+    that was cut short is run again from its start: the import on a fresh store)."""
+    log, store = folder / f"log-{events}.jsonl", folder / f"store-{events}.db"
+    done = folder / f"{events}.json"
+    if done.exists():
+        finished: dict[str, Any] = json.loads(done.read_text())
+        return finished
+
+    def say(text: str) -> None:
+        if not args.quiet:
+            print(text, file=sys.stderr, flush=True)
+
+    def step(name: str, **options: Any) -> dict[str, Any]:
+        kept = folder / f"{events}.{name}.json"
+        if kept.exists():
+            result: dict[str, Any] = json.loads(kept.read_text())
+            return result
+        if name == "import":  # an import cut short leaves nothing usable
+            for stale in folder.glob(f"store-{events}*"):
+                stale.unlink()
+        result = run_step(name, store, **options)
+        kept.write_text(json.dumps(result, default=str))
+        return result
+
+    generated = folder / f"{events}.generate.json"
+    if not generated.exists():
+        say(f"[{events:,}] generating the log")
+        start = time.perf_counter()
+        with log.open("w", encoding="utf-8") as out:
+            written = generate(events, out, args.seed)
+        generated.write_text(json.dumps({"events": written, "s": time.perf_counter() - start}))
+    written, generate_s = json.loads(generated.read_text()).values()
+    profile = None
+    if args.profile:
+        profile = str(Path(args.profile) / str(events))
+        Path(profile).mkdir(parents=True, exist_ok=True)
+    say(f"[{events:,}] import")
+    imported = step("import", log=log, profile=profile)
+    raw_import = step("raw_import")
+    say(f"[{events:,}] rebuild of the strength projection")
+    rebuilt = step("rebuild", profile=profile)
+    raw_read = step("raw_read")
+    say(f"[{events:,}] strength queries against DuckDB")
+    queries = step("queries", samples=args.samples, seed=args.seed)
+    say(f"[{events:,}] catch-up")
+    catchup = step(
+        "catchup", mission=queries["mission"], appends=args.appends, repeats=args.repeats
+    )
+    import_eps = imported["events"] / imported["seconds"]
+    raw_import_eps = raw_import["events"] / raw_import["seconds"]
+    rebuild_eps = rebuilt["events"] / rebuilt["seconds"]
+    raw_read_eps = raw_read["events"] / raw_read["seconds"]
+    store_mb = store.stat().st_size / 2**20
+    steps = {
+        "import": imported,
+        "raw_import": raw_import,
+        "rebuild": rebuilt,
+        "raw_read": raw_read,
+        "queries": queries,
+        "catchup": catchup,
+    }
+    result = {
+        "code_digest_by_step": {name: r.get("code", "") for name, r in steps.items()},
+        "events": written,
+        "generate_s": generate_s,
+        "store_mb": store_mb,
+        "import_s": imported["seconds"],
+        "import_events_per_s": import_eps,
+        "raw_import_events_per_s": raw_import_eps,
+        "import_ratio_vs_raw": import_eps / raw_import_eps,
+        "rebuild_s": rebuilt["seconds"],
+        "rebuild_events_per_s": rebuild_eps,
+        "raw_read_events_per_s": raw_read_eps,
+        "rebuild_ratio_vs_raw": rebuild_eps / raw_read_eps,
+        "asof_p50_ms": queries["asof"]["p50_ms"],
+        "asof_p99_ms": queries["asof"]["p99_ms"],
+        "asof_duckdb_p50_ms": queries["asof"]["duckdb_p50_ms"],
+        "asof_duckdb_p99_ms": queries["asof"]["duckdb_p99_ms"],
+        "asof_speedup_vs_duckdb": queries["asof"]["duckdb_p50_ms"] / queries["asof"]["p50_ms"],
+        "knownat_p50_ms": queries["knownat"]["p50_ms"],
+        "knownat_p99_ms": queries["knownat"]["p99_ms"],
+        "knownat_duckdb_p50_ms": queries["knownat"]["duckdb_p50_ms"],
+        "knownat_duckdb_p99_ms": queries["knownat"]["duckdb_p99_ms"],
+        "knownat_speedup_vs_duckdb": queries["knownat"]["duckdb_p50_ms"]
+        / queries["knownat"]["p50_ms"],
+        "duckdb_checked_answers": 2 * queries["samples"],
+        "duckdb_mismatches": queries["mismatches"],
+        "duckdb_mismatch_examples": queries["mismatch_examples"],
+        "query_mission": queries["mission"],
+        "flat_table_s": queries["flat_table_s"],
+        "catchup_ms": catchup["after_write_median_ms"],
+        "catchup_max_ms": catchup["after_write_p99_ms"],
+        "catchup_with_write_ms": catchup["median_ms"],
+        "catchup_first_write_ms": catchup["first_write_ms"],
+        "catchup_each_ms": catchup["each_ms"],
+        "catchup_same_contingent_ms": catchup["same_contingent_ms"],
+        "catchup_write_part_ms": catchup["write_part_median_ms"],
+        "import_peak_rss_mb": imported["peak_rss_mb"],
+        "rebuild_peak_rss_mb": rebuilt["peak_rss_mb"],
+    }
+    done.write_text(json.dumps(result, default=str))
+    for leftover in [*folder.glob(f"store-{events}*"), log]:
+        leftover.unlink(missing_ok=True)
+    return result
+
+
+def machine() -> dict[str, Any]:
+    def text(command: list[str]) -> str:
+        try:
+            return subprocess.run(command, capture_output=True, text=True, cwd=ROOT).stdout.strip()
+        except OSError:
+            return ""
+
+    import duckdb
+    import eventsourcing
+    import pydantic
+
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": cpu,
+        "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+        "load_average_at_start": os.getloadavg(),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "duckdb": duckdb.__version__,
+        "eventsourcing": getattr(eventsourcing, "__version__", "9.5"),
+        "pydantic": pydantic.VERSION,
+        "platform": platform.platform(),
+        "commit": text(["git", "rev-parse", "--short", "HEAD"]),
+        "product_code": product_code()[0],
+        "uncommitted_changes": bool(
+            text(["git", "status", "--porcelain", "--", "tracker", "events", "projections"])
+        ),
+    }
+
+
+def verdict(key: str, value: Any) -> str:
+    if key not in TARGETS or not isinstance(value, int | float):
+        return ""
+    sign, bound = TARGETS[key]
+    ok = value >= bound if sign == ">=" else value <= bound
+    return "ok" if ok else "MISSED"
+
+
+ROWS = [
+    ("events", "events", "{:,.0f}"),
+    ("import, events/s", "import_events_per_s", "{:,.0f}"),
+    ("raw executemany, rows/s", "raw_import_events_per_s", "{:,.0f}"),
+    ("import / raw", "import_ratio_vs_raw", "{:.4f}"),
+    ("rebuild strength, events/s", "rebuild_events_per_s", "{:,.0f}"),
+    ("raw read + json.loads, rows/s", "raw_read_events_per_s", "{:,.0f}"),
+    ("rebuild / raw", "rebuild_ratio_vs_raw", "{:.4f}"),
+    ("strength --on p50, ms", "asof_p50_ms", "{:.2f}"),
+    ("strength --on p99, ms", "asof_p99_ms", "{:.2f}"),
+    ("  DuckDB p50, ms", "asof_duckdb_p50_ms", "{:.2f}"),
+    ("  speed-up vs DuckDB (p50)", "asof_speedup_vs_duckdb", "{:.2f}"),
+    ("--known-at p50, ms", "knownat_p50_ms", "{:.2f}"),
+    ("--known-at p99, ms", "knownat_p99_ms", "{:.2f}"),
+    ("  DuckDB p50, ms", "knownat_duckdb_p50_ms", "{:.2f}"),
+    ("  speed-up vs DuckDB (p50)", "knownat_speedup_vs_duckdb", "{:.2f}"),
+    ("answers checked = DuckDB", "duckdb_checked_answers", "{:,.0f}"),
+    ("  of which different", "duckdb_mismatches", "{:,.0f}"),
+    ("catch-up after the append, ms", "catchup_ms", "{:,.1f}"),
+    ("  append + catch-up, ms", "catchup_with_write_ms", "{:,.0f}"),
+    ("import peak RSS, MB", "import_peak_rss_mb", "{:,.0f}"),
+    ("rebuild peak RSS, MB", "rebuild_peak_rss_mb", "{:,.0f}"),
+    ("import, s", "import_s", "{:,.1f}"),
+    ("rebuild, s", "rebuild_s", "{:,.1f}"),
+]
+
+
+def table(results: dict[str, Any]) -> str:
+    runs = results["runs"]
+    sizes = list(runs)
+    head = ["measure", *[f"{int(s):,}" for s in sizes], "target", ""]
+    lines = [head]
+    for label, key, fmt in ROWS:
+        values = [runs[s].get(key) for s in sizes]
+        target = " ".join(map(str, TARGETS[key])) if key in TARGETS else ""
+        shown = [fmt.format(v) if isinstance(v, int | float) else "-" for v in values]
+        lines.append([label, *shown, target, verdict(key, values[-1])])
+    for label, key, fmt in (
+        ("cost per event 1M / 100k", "cost_growth_1m_vs_100k", "{:.2f}"),
+        ("tracker strength (whole command), s", "cli_strength_s", "{:.2f}"),
+    ):
+        value = results.get(key)
+        shown = fmt.format(value) if isinstance(value, int | float) else "-"
+        target = " ".join(map(str, TARGETS[key]))
+        lines.append([label, *([""] * (len(sizes) - 1)), shown, target, verdict(key, value)])
+    widths = [max(len(str(row[i])) for row in lines) for i in range(len(head))]
+    out = []
+    for n, row in enumerate(lines):
+        cells = [
+            str(c).ljust(w) if i == 0 else str(c).rjust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        out.append("| " + " | ".join(cells) + " |")
+        if n == 0:
+            out.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return "\n".join(out)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sizes", nargs="*", type=int, default=[100_000])
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--samples", type=int, default=200, help="dates asked, each way")
+    parser.add_argument("--appends", type=int, default=8, help="catch-up: contingents")
+    parser.add_argument("--repeats", type=int, default=3, help="catch-up: again on one")
+    parser.add_argument("--cli-runs", type=int, default=6, help="tracker strength runs")
+    parser.add_argument("--profile", help="write cProfile stats of import and rebuild here")
+    parser.add_argument("--workdir", help="where the logs and stores go (default: a temp dir)")
+    parser.add_argument("--quiet", action="store_true")
+    # one measured step, in its own process (used by the harness itself)
+    parser.add_argument("--step", choices=sorted(STEPS), help=argparse.SUPPRESS)
+    parser.add_argument("--store", help=argparse.SUPPRESS)
+    parser.add_argument("--log", help=argparse.SUPPRESS)
+    parser.add_argument("--mission", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.step:
+        print(json.dumps(STEPS[args.step](args), default=str))
+        return
+    started = time.perf_counter()
+    info = machine()
+    folder = Path(args.workdir or tempfile.mkdtemp(prefix="tracker-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        runs = {str(size): run_size(size, folder, args) for size in sorted(args.sizes)}
+        cli = run_cli(folder, args.cli_runs)
+    finally:
+        if not args.workdir:
+            shutil.rmtree(folder, ignore_errors=True)
+    largest = runs[str(max(args.sizes))]
+    results: dict[str, Any] = {**largest, "cli_strength_s": cli["median_s"]}
+    results["cli_strength_first_s"] = cli["first_s"]
+    results["python_start_s"] = cli["python_s"]
+    small, big = runs.get("100000"), runs.get("1000000")
+    if small and big:
+        growth = {
+            "import": small["import_events_per_s"] / big["import_events_per_s"],
+            "rebuild": small["rebuild_events_per_s"] / big["rebuild_events_per_s"],
+        }
+        results["cost_growth_1m_vs_100k"] = max(growth.values())
+        results["cost_growth_by_step"] = growth
+    else:
+        results["cost_growth_1m_vs_100k"] = None
+    results["targets"] = {key: verdict(key, results.get(key)) for key in TARGETS}
+    digests = {d for run in runs.values() for d in run["code_digest_by_step"].values()}
+    results["code_changed_during_run"] = len(digests) > 1
+    results["runs"] = runs
+    results["machine"] = info
+    results["total_s"] = time.perf_counter() - started
+    args.out.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
+    print(table(results))
+    print(f"\n{args.out} written; {results['total_s']:.0f} s in all")
+    if results["code_changed_during_run"]:
+        print("Warning: the product's code changed during the run (see code_digest_by_step)")
+    if any(run["duckdb_mismatches"] for run in runs.values()):
+        raise SystemExit("DuckDB and the tracker disagreed: see duckdb_mismatch_examples")
+
+
+if __name__ == "__main__":
+    main()
