@@ -208,6 +208,11 @@ class Projection(ABC):
         """In the last batch's transaction: work left to the end, when it is small."""
         return None
 
+    def begin_bulk(self) -> None:
+        """Filling an empty side file from position 0 (a rebuild): per-row upkeep that can
+        be done in one pass at the end (``finish``) may be left until then."""
+        return None
+
     def finish(self) -> None:
         """After a catch-up has applied every event there was: work left to the end (derived
         rows), in transactions of its own. It must be safe to run again after a crash."""
@@ -316,6 +321,7 @@ class Projection(ABC):
         # A half-built file is thrown away if anything goes wrong, so it need not reach the
         # disk transaction by transaction: once, before it replaces the old one.
         fresh.db.execute("PRAGMA synchronous = OFF")
+        fresh.begin_bulk()
         applied = fresh.catch_up(app, progress=progress)
         fresh.close()
         with partial.open("rb+") as file:

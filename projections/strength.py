@@ -124,6 +124,17 @@ _SECOND = "(CAST(strftime('%s', substr({}, 1, 19)) AS INTEGER) - 946684800)"
 _JULIAN_OFFSET = 1721424  # julianday(D) truncated = D.toordinal() + this
 
 
+def _box_values(row: str) -> str:
+    """The six time coordinates of a row's box, as SQL over ``row`` (NEW, or an alias)."""
+    return (
+        f"{_DAY.format(row + '.valid_from')}, "
+        f"COALESCE({_DAY.format(row + '.valid_to')}, {OPEN}), "
+        f"{_DAY.format(row + '.known_from')}, COALESCE({_DAY.format(row + '.known_to')}, {OPEN}), "
+        f"{_SECOND.format(row + '.recorded_from')}, "
+        f"COALESCE({_SECOND.format(row + '.recorded_to')} + 1, {OPEN})"
+    )
+
+
 def box_filter(
     mission_id: int, on: date, known_at: date | None, recorded_at: str | None
 ) -> tuple[str, list[int]]:
@@ -224,6 +235,7 @@ class StrengthProjection(Projection):
         super().__init__(path)
         # contingents this batch touched, with the earliest recorded time of what arrived
         self._dirty: dict[tuple[str, str], str] = {}
+        self._bulk = False  # a rebuild's side file: boxes made at the end, not row by row
         self._pending: dict[str, dict[str, Any]] = {}  # this batch's changes, by event id
         # (known, recorded, target) of the earlier changes this batch corrects or retracts
         self._superseded: list[tuple[str, str, str]] = []
@@ -330,14 +342,23 @@ class StrengthProjection(Projection):
             "CREATE TABLE IF NOT EXISTS _strength_mission (id INTEGER PRIMARY KEY, "
             "mission TEXT UNIQUE)"
         )
+        self._box_triggers()
+        # Contingents with changes whose rows are not derived yet (``since``: the earliest
+        # recorded time among them), and the recorded time each contingent's rows are at.
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS strength_dirty (mission TEXT, contributor TEXT, "
+            "since TEXT, PRIMARY KEY (mission, contributor))"
+        )
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS strength_derived (mission TEXT, contributor TEXT, "
+            "recorded TEXT, PRIMARY KEY (mission, contributor))"
+        )
+
+    def _box_triggers(self) -> None:
         box = (
             "(SELECT id FROM _strength_mission WHERE mission = NEW.mission), "
             "(SELECT id FROM _strength_mission WHERE mission = NEW.mission), "
-            f"{_DAY.format('NEW.valid_from')}, "
-            f"COALESCE({_DAY.format('NEW.valid_to')}, {OPEN}), "
-            f"{_DAY.format('NEW.known_from')}, COALESCE({_DAY.format('NEW.known_to')}, {OPEN}), "
-            f"{_SECOND.format('NEW.recorded_from')}, "
-            f"COALESCE({_SECOND.format('NEW.recorded_to')} + 1, {OPEN})"
+            f"{_box_values('NEW')}"
         )
         self.db.execute(
             "CREATE TRIGGER IF NOT EXISTS _strength_box_insert AFTER INSERT ON strength_intervals "
@@ -353,16 +374,27 @@ class StrengthProjection(Projection):
             "CREATE TRIGGER IF NOT EXISTS _strength_box_delete AFTER DELETE ON strength_intervals "
             "BEGIN DELETE FROM _strength_box WHERE id = OLD.rowid; END"
         )
-        # Contingents with changes whose rows are not derived yet (``since``: the earliest
-        # recorded time among them), and the recorded time each contingent's rows are at.
-        self.db.execute(
-            "CREATE TABLE IF NOT EXISTS strength_dirty (mission TEXT, contributor TEXT, "
-            "since TEXT, PRIMARY KEY (mission, contributor))"
-        )
-        self.db.execute(
-            "CREATE TABLE IF NOT EXISTS strength_derived (mission TEXT, contributor TEXT, "
-            "recorded TEXT, PRIMARY KEY (mission, contributor))"
-        )
+
+    def begin_bulk(self) -> None:
+        """A rebuild into an empty side file: no per-row triggers; the boxes are made in one
+        statement at the end (``finish``), a third of the rebuild's time saved."""
+        for action in ("insert", "update", "delete"):
+            self.db.execute(f"DROP TRIGGER IF EXISTS _strength_box_{action}")
+        self._bulk = True
+
+    def _end_bulk(self) -> None:
+        with self.transaction():
+            self.db.execute(
+                "INSERT OR IGNORE INTO _strength_mission (mission) "
+                "SELECT DISTINCT mission FROM strength_intervals ORDER BY mission"
+            )
+            self.db.execute(
+                "INSERT INTO _strength_box SELECT i.rowid, m.id, m.id, "
+                f"{_box_values('i')} FROM strength_intervals i "
+                "JOIN _strength_mission m ON m.mission = i.mission ORDER BY m.id, i.valid_from"
+            )
+            self._box_triggers()
+        self._bulk = False
 
     def drop_tables(self) -> None:
         super().drop_tables()
@@ -497,6 +529,8 @@ class StrengthProjection(Projection):
         for mission, contributor, since in marked:
             with self.transaction():
                 self._settle(mission, contributor, since)
+        if self._bulk:
+            self._end_bulk()
 
     def settle(self) -> None:
         """A last batch touching few contingents: derive them in its own transaction (one
