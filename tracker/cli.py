@@ -320,8 +320,9 @@ def stamp_option(f: Any) -> Any:
     return click.option(
         "--stamp",
         is_flag=True,
-        help="With json or csv: add the log position, projection and query, so the figures "
-        "can be derived again exactly.",
+        help="With json or csv: add the log position, the hash chain's link there, the "
+        "projection and the query, so the figures can be derived again exactly and the history "
+        "behind them checked ('tracker verify --expect').",
     )(f)
 
 
