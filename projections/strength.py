@@ -74,17 +74,12 @@ CHANGE_COLUMNS = (
     "superseded_known",
     "superseded_recorded",
 )
-# What identifies a row within a contingent across recorded times (all but the recorded range).
-KEY_COLUMNS = (
-    "location",
-    "personnel_type",
-    "valid_from",
-    "valid_to",
-    "strength",
-    "approximate",
-    "event_id",
-    "known_from",
-    "known_to",
+# What identifies a row within a contingent across recorded times: all but the contingent, the
+# region (derived from the location) and the recorded range.
+KEY_COLUMNS = tuple(
+    c
+    for c in INTERVAL_COLUMNS
+    if c not in ("mission", "contributor", "region", "recorded_from", "recorded_to")
 )
 
 
