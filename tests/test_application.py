@@ -10,6 +10,7 @@ from events.errors import (
     AlreadySupersededError,
     EventNotFoundError,
     InsufficientStrengthError,
+    InvalidInputError,
     MissionNotFoundError,
 )
 from tests.helpers import source
@@ -226,3 +227,30 @@ def test_forecast_does_not_count_twice_what_was_already_done(tracker: Tracker) -
     answer = tracker.forecast("TESTMIS", date(2023, 1, 1), known_at=date(2022, 7, 1))
     (row,) = answer.rows
     assert (row.from_changes, row.forecast, answer.applied) == (250, 250, [])
+
+
+def test_a_large_import_writes_as_it_goes_and_is_still_all_or_nothing(
+    store: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past SPILL_EVERY events an import writes them into one held transaction (here every 40,
+    so the 900-odd seed events are written in many pieces): a bad line at the very end still
+    leaves nothing, and a good import gives the same store as one written at once."""
+    import tracker.application as application
+    from tests.conftest import SEEDS
+
+    monkeypatch.setattr(application, "SPILL_EVERY", 40)
+    lines = (SEEDS / "minusma-presence-geopko-2014-2024.jsonl").read_bytes()
+    mission = (SEEDS / "minusma-mission.jsonl").read_bytes()
+    tracker = Tracker(store)
+    tracker.import_jsonl(mission, "mission.jsonl")
+    before = tracker.head()
+    with pytest.raises(InvalidInputError, match=r"^bad\.jsonl:549: "):
+        tracker.import_jsonl(lines + b'{"type": "deployed", "mission": "MINUSMA"}\n', "bad.jsonl")
+    assert tracker.head() == before
+    assert tracker.verify().ok
+    result = tracker.import_jsonl(lines, "good.jsonl")
+    assert result.count == 548
+    added = tracker.verify().events - before[0]
+    assert 548 < added <= 548 + 60  # and each new contingent's stream starts with an Opened
+    assert len(tracker.presence("MINUSMA", 2016)) > 0
+    tracker.close()
