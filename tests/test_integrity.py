@@ -105,7 +105,8 @@ def test_postgres_refuses_update_delete_and_truncate(seeded_db: str) -> None:
     with psycopg.connect(url) as conn:  # an attacker with the server's rights
         conn.execute(f"ALTER TABLE {schema}.tracker_events DISABLE TRIGGER USER")
         conn.execute(
-            f"UPDATE {schema}.tracker_events SET state = overlay(state placing '9' from 30) "
+            f"UPDATE {schema}.tracker_events SET state = convert_to(replace(convert_from(state, "
+            "'UTF8'), '\"timestamp\":\"2', '\"timestamp\":\"1'), 'UTF8') "
             "WHERE notification_id = 321"
         )
     result = Tracker(seeded_db, create=False).verify()
