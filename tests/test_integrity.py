@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -216,6 +217,9 @@ def test_backup_while_a_writer_goes_on_then_restore_verifies(
 
     thread = threading.Thread(target=write)
     thread.start()
+    deadline = time.monotonic() + 30
+    while not written and time.monotonic() < deadline:  # the writer is under way first
+        time.sleep(0.01)
     backups = []
     for number in range(3):
         target = tmp_path / f"backup-{number}.db"
