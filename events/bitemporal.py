@@ -56,7 +56,8 @@ class BiInterval:
     recorded_to: str | None
 
 
-def _row(i: Interval) -> Row:
+def row_of(i: Interval) -> Row:
+    """An interval as the tuple rows are compared by."""
     return (
         i.location,
         i.personnel_type,
@@ -138,7 +139,7 @@ class _Folder:
 
     def open(self) -> list[Row]:
         return [
-            _row(interval(cell, start, None, level, event_id))
+            row_of(interval(cell, start, None, level, event_id))
             for cell, (start, level, event_id) in self.open_rows.items()
         ]
 
@@ -189,9 +190,9 @@ def sweep(
             old_closed = folder.closed[:]
             applied = folder.rewind(earliest)
             closed_before = len(folder.closed)
-            old_tail = [_row(i) for i in old_closed[closed_before:]] + open_before
+            old_tail = [row_of(i) for i in old_closed[closed_before:]] + open_before
             folder.extend(active[applied:])
-        new_tail = [_row(i) for i in folder.closed[closed_before:]] + folder.open()
+        new_tail = [row_of(i) for i in folder.closed[closed_before:]] + folder.open()
         old_set, new_set = set(old_tail), set(new_tail)
         for r in old_tail:
             if r not in new_set and r in present:

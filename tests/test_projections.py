@@ -205,8 +205,8 @@ def test_appends_caught_up_one_by_one_equal_a_rebuild(
     taken: list[str] = []
     original = StrengthProjection._append
 
-    def counting(self: StrengthProjection, mission: str, contributor: str, since: str) -> bool:
-        done = original(self, mission, contributor, since)
+    def counting(self: StrengthProjection, mission: str, contributor: str, last: str) -> bool:
+        done = original(self, mission, contributor, last)
         taken.append("short" if done else "sweep")
         return done
 
