@@ -40,7 +40,7 @@ unit: $(VENV)/.installed-test
 test: lint typecheck unit
 
 docs: $(VENV)/.installed
-	$(BIN)/python -m tracker.docs
+	$(BIN)/python -m tracker.cli.docs
 
 bench-replay: $(VENV)/.installed
 	$(BIN)/python bench/replay.py 100000

@@ -17,16 +17,16 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCE = {"title": "Benchmark (made-up events)", "published_on": "2022-01-01"}
 WRITER = textwrap.dedent(f"""
     import sys
-    import tracker.application as app
+    import tracker.app.unit_of_work as app
     lost = [0]
-    save = app._Batch.save
+    save = app.UnitOfWork.save
     def counting(self):
         try:
             return save(self)
         except app.ConflictError:
             lost[0] += 1
             raise
-    app._Batch.save = counting
+    app.UnitOfWork.save = counting
     from tracker import Tracker
     tracker = Tracker(sys.argv[1])
     for n in range(int(sys.argv[3])):

@@ -235,7 +235,7 @@ def test_a_large_import_writes_as_it_goes_and_is_still_all_or_nothing(
     """Past SPILL_EVERY events an import writes them into one held transaction (here every 40,
     so the 900-odd seed events are written in many pieces): a bad line at the very end still
     leaves nothing, and a good import gives the same store as one written at once."""
-    import tracker.application as application
+    import tracker.app.unit_of_work as application
     from tests.conftest import SEEDS
 
     monkeypatch.setattr(application, "SPILL_EVERY", 40)

@@ -572,7 +572,7 @@ def test_a_year_of_monthly_exports_loads_in_pandas_and_matches_strength(
 
 
 def test_csv_exports_never_carry_a_live_formula() -> None:
-    from tracker.render import as_csv
+    from tracker.faces.render import as_csv
 
     text = as_csv([{"location": "=cmd()", "note": "+1", "ok": "Gao"}])
     assert text.splitlines()[1] == "'=cmd(),'+1,Gao"

@@ -59,7 +59,7 @@ def test_readme_projection_example_replays_the_seeds(
 
 def test_generated_docs_are_up_to_date() -> None:
     from tracker.cli import cli
-    from tracker.docs import cli_markdown, events_markdown
+    from tracker.faces.docs import cli_markdown, events_markdown
 
     docs = Path(__file__).resolve().parent.parent / "docs"
     assert (docs / "events.md").read_text(encoding="utf-8") == events_markdown() + "\n", (

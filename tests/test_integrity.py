@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from tests.conftest import SEEDS
 from tracker import Tracker
 from tracker.cli import cli
-from tracker.integrity import GENESIS, IMMUTABLE, link
+from tracker.store.integrity import GENESIS, IMMUTABLE, link
 
 
 def test_the_chain_covers_every_event_and_verify_recomputes_it(seeded_db: str) -> None:

@@ -203,14 +203,14 @@ def test_appends_caught_up_one_by_one_equal_a_rebuild(
         mission="TESTMIS", name="Test", host="MLI", valid="2020-01-01", source=source()
     )
     taken: list[str] = []
-    original = StrengthProjection._append
+    original = StrengthProjection.append_one
 
     def counting(self: StrengthProjection, mission: str, contributor: str, last: str) -> bool:
         done = original(self, mission, contributor, last)
         taken.append("short" if done else "sweep")
         return done
 
-    monkeypatch.setattr(StrengthProjection, "_append", counting)
+    monkeypatch.setattr(StrengthProjection, "append_one", counting)
     cells = [(None, None), ("Gao", None), (None, "troops"), ("Kidal", "troops")]
     for n in range(40):
         location, personnel_type = cells[n % len(cells)]

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tracker import Tracker
-from tracker.render import strength_records
+from tracker.faces.render import strength_records
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "un-monthly"
 UN_FILE = SHARED / "un_contributions_by_mission_country_2009-11_2013-12.csv"

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from events.errors import InvalidInputError
 from tracker import Tracker
 from tracker.cli import cli
-from tracker.render import strength_records
+from tracker.faces.render import strength_records
 
 HEADER = (
     "Date,Contributor,Contributor_ISO-3,Mission,Individual_Police_Male,Individual_Police_Female,"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from tracker.kinds import CONTINGENT_KINDS, MISSION_KINDS, SHARED_KINDS
+from tracker.app.kinds import CONTINGENT_KINDS, MISSION_KINDS, SHARED_KINDS
 
 BASE_FIELDS = {"originator_id", "originator_version", "timestamp", "originator_topic"}
 
@@ -79,9 +79,8 @@ def cli_markdown(cli: click.Group) -> str:
     return "\n".join(lines)
 
 
-def write(folder: Path) -> list[Path]:
-    from tracker.cli import cli
-
+def write(folder: Path, cli: click.Group) -> list[Path]:
+    """Write ``events.md`` and ``cli.md`` (the reference of ``cli``) into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, text in (("events.md", events_markdown()), ("cli.md", cli_markdown(cli))):
@@ -89,8 +88,3 @@ def write(folder: Path) -> list[Path]:
         path.write_text(text + "\n", encoding="utf-8")
         written.append(path)
     return written
-
-
-if __name__ == "__main__":
-    for path in write(Path(__file__).resolve().parent.parent / "docs"):
-        print(f"wrote {path}")

@@ -15,7 +15,7 @@ from eventsourcing.postgres import PostgresApplicationRecorder
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier, Literal
 
-from tracker.integrity import GENESIS, IMMUTABLE, Verification, check, links
+from tracker.store.integrity import GENESIS, IMMUTABLE, Verification, check, links
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

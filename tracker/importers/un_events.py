@@ -6,7 +6,7 @@ import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from events.contingent import Contingent
 from events.errors import InvalidInputError
@@ -15,10 +15,20 @@ from tracker.importers import un_monthly
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-
-    from tracker.application import _Batch
+    from datetime import datetime
 
     Record = Callable[[Contingent | Mission, Any, dict[str, Any]], None]
+
+
+class UnitOfWork(Protocol):
+    """What the import needs of the unit of work it records into (``tracker.app``'s)."""
+
+    now: datetime
+
+    def open_mission(self, acronym: str) -> Mission: ...
+
+    def contingent(self, mission: str, contributor: str) -> Contingent: ...
+
 
 TITLE = "UN: Contribution of Uniformed Personnel to UN by Mission, Country and Personnel Type"
 
@@ -100,7 +110,7 @@ def _reported_types(contingent: Contingent, day: str) -> dict[str | None, int | 
 
 
 def import_rows(
-    batch: _Batch, parsed: un_monthly.Parsed, name: str, url: str | None
+    batch: UnitOfWork, parsed: un_monthly.Parsed, name: str, url: str | None
 ) -> UNMonthlyImport:
     """Record the events of ``parsed`` in ``batch`` (saving is the caller's).
 
@@ -146,7 +156,7 @@ def import_rows(
 
 
 def _record_month(
-    batch: _Batch,
+    batch: UnitOfWork,
     mission: Mission,
     day: date,
     rows: list[un_monthly.Row],
@@ -178,7 +188,7 @@ def _record_month(
 
 
 def _infer_departures(
-    batch: _Batch, mission: Mission, new_days: set[str], url: str | None, record: Record
+    batch: UnitOfWork, mission: Mission, new_days: set[str], url: str | None, record: Record
 ) -> int:
     """A contributor (or a personnel type of one) listed in one report and not in the next has
     left: record a level of 0 on the later date, marked inferred. Only pairs of consecutive
@@ -214,7 +224,7 @@ def _infer_departures(
 
 
 def _check_same(
-    batch: _Batch, mission: Mission, day: date, rows: list[un_monthly.Row], name: str
+    batch: UnitOfWork, mission: Mission, day: date, rows: list[un_monthly.Row], name: str
 ) -> None:
     """A month already in the store must come again with the same contributors and figures."""
     key = day.isoformat()

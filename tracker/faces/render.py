@@ -14,9 +14,9 @@ if TYPE_CHECKING:
     from events.timeline import Gap
     from projections import StrengthRow
     from projections.audit import Presence
-    from tracker.application import MandateAnswer, ProjectionStatus
-    from tracker.forecast import Difference, Forecast
-    from tracker.ledger import LedgerRow
+    from tracker.answers.forecast import Difference, Forecast
+    from tracker.answers.ledger import LedgerRow
+    from tracker.answers.records import MandateAnswer, ProjectionStatus
 
 from rich import box
 from rich.console import Console
@@ -26,7 +26,7 @@ from events.values import country_name
 
 if TYPE_CHECKING:
     from projections import HistoryRow
-    from tracker.application import StrengthAnswer
+    from tracker.answers.records import StrengthAnswer
 
 UNASSIGNED = {
     "location": "(unassigned)",

@@ -14,7 +14,7 @@ from events.values import ValidDate, find_place
 
 if TYPE_CHECKING:
     from projections import Dimension
-    from tracker.application import Tracker
+    from tracker.app import Tracker
 
 
 def _pyplot() -> tuple[Any, Any]:

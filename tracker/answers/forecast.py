@@ -10,7 +10,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from events.values import region_of
-from tracker.ledger import done, level
+from tracker.answers.ledger import done, level
 
 if TYPE_CHECKING:
     from projections import Dimension, HistoryRow, StrengthProjection

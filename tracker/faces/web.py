@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from tracker.application import Tracker
+    from tracker.app import Tracker
 
 IN_FORCE = (
     "valid_from <= :on and (valid_to is null or valid_to > :on) "

@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from eventsourcing.utils import get_topic
 
 from events.base import PydanticJSONTranscoder, PydanticMapper
-from events.errors import InvalidInputError
+from events.errors import InvalidInputError, TrackerError
 from projections.engine import lock_timeout
 
 DEFAULT_DB = "tracker.db"
@@ -94,7 +94,9 @@ class StoreConfig:
             env["SQLITE_DBNAME"] = self.db
             # how long a writer waits for another one's transaction before giving up
             env["SQLITE_LOCK_TIMEOUT"] = str(lock_timeout())
-            env["APPLICATION_RECORDER_TOPIC"] = "tracker.integrity:ChainedSQLiteApplicationRecorder"
+            env["APPLICATION_RECORDER_TOPIC"] = (
+                "tracker.store.integrity:ChainedSQLiteApplicationRecorder"
+            )
         return env
 
     def _postgres_env(self) -> dict[str, str]:
@@ -106,7 +108,9 @@ class StoreConfig:
             )
         env = {
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
-            "APPLICATION_RECORDER_TOPIC": "tracker.postgres:ChainedPostgresApplicationRecorder",
+            "APPLICATION_RECORDER_TOPIC": (
+                "tracker.store.postgres:ChainedPostgresApplicationRecorder"
+            ),
             "POSTGRES_DBNAME": database,
             "POSTGRES_HOST": parts.hostname,
             "POSTGRES_PORT": str(parts.port or 5432),
@@ -144,3 +148,30 @@ class StoreConfig:
             return None
         stem = self._stem()
         return stem.with_name(f"{stem.name}.{name}.db")
+
+
+def postgres_store_exists(env: dict[str, str], shown: str) -> bool:
+    """Whether the PostgreSQL store of ``env`` has its tables (events and chain) already."""
+    import psycopg  # only for a PostgreSQL store (the optional extra 'postgres')
+
+    schema = env.get("POSTGRES_SCHEMA") or "public"
+    try:
+        with psycopg.connect(
+            host=env["POSTGRES_HOST"],
+            port=int(env["POSTGRES_PORT"]),
+            dbname=env["POSTGRES_DBNAME"],
+            user=env["POSTGRES_USER"],
+            password=env["POSTGRES_PASSWORD"],
+            connect_timeout=int(env["POSTGRES_CONNECT_TIMEOUT"]),
+        ) as conn:
+            # the events and their chain (a store made before the chain gets it on opening)
+            row = conn.execute(
+                "SELECT to_regclass(%s) IS NOT NULL AND to_regclass(%s) IS NOT NULL",
+                [f"{schema}.tracker_events", f"{schema}.tracker_events_chain"],
+            ).fetchone()
+    except psycopg.Error as error:
+        said = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
+        if env["POSTGRES_PASSWORD"]:
+            said = said.replace(env["POSTGRES_PASSWORD"], "***")
+        raise TrackerError(f"cannot reach the PostgreSQL store {shown}: {said}") from None
+    return bool(row and row[0])

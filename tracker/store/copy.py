@@ -11,7 +11,7 @@ from eventsourcing.persistence import StoredEvent
 from events.errors import TrackerError
 
 if TYPE_CHECKING:
-    from tracker.application import Tracker
+    from eventsourcing.persistence import ApplicationRecorder
 
 BATCH = 1000
 
@@ -24,22 +24,18 @@ class CopyReport:
     verified: bool
 
 
-def copy_store(source: Tracker, target: Tracker) -> CopyReport:
+def copy_store(source: ApplicationRecorder, target: ApplicationRecorder, shown: str) -> CopyReport:
     """Copy every event of ``source`` into the empty ``target``, in log order, in batches of
     1,000 per transaction; then compare both logs event by event.
 
     Raises:
         TrackerError: the target is not empty, or the copy does not match.
     """
-    if target.recorder.max_notification_id():
-        raise TrackerError(
-            f"the target store {target.config.display()!r} is not empty - copy into a new one"
-        )
+    if target.max_notification_id():
+        raise TrackerError(f"the target store {shown!r} is not empty - copy into a new one")
     start, copied = 0, 0
-    while notes := source.recorder.select_notifications(
-        start=start, limit=BATCH, inclusive_of_start=False
-    ):
-        target.recorder.insert_events(
+    while notes := source.select_notifications(start=start, limit=BATCH, inclusive_of_start=False):
+        target.insert_events(
             [StoredEvent(n.originator_id, n.originator_version, n.topic, n.state) for n in notes]
         )
         start, copied = notes[-1].id, copied + len(notes)
@@ -48,9 +44,9 @@ def copy_store(source: Tracker, target: Tracker) -> CopyReport:
     return CopyReport(copied, True)
 
 
-def _fingerprints(tracker: Tracker) -> list[tuple[str, int, str, bytes]]:
+def _fingerprints(recorder: ApplicationRecorder) -> list[tuple[str, int, str, bytes]]:
     found, start = [], 0
-    while notes := tracker.recorder.select_notifications(
+    while notes := recorder.select_notifications(
         start=start, limit=BATCH, inclusive_of_start=False
     ):
         found += [(str(n.originator_id), n.originator_version, n.topic, n.state) for n in notes]

@@ -1,0 +1,190 @@
+"""Deriving a contingent's interval rows from its changes: the general sweep over every
+recorded time not derived yet, and the short way for the usual arrival (one change later than
+all before it)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from events.bitemporal import Known, row_of, sweep
+from events.timeline import Cell, Change, Interval, Level, State, close_day, interval
+from projections.engine import rows
+from projections.strength_tables import (
+    INTERVAL_COLUMNS,
+    KEY_COLUMNS,
+    change_of,
+    key_of,
+    values_of,
+)
+
+
+class StrengthDerivation:
+    """How a contingent's rows are brought to its latest recorded time (``db``: the view's)."""
+
+    db: Any
+
+    def rederive(self, mission: str, contributor: str, since: str) -> None:
+        """Bring a contingent's rows to its latest recorded time. Rows for recorded times
+        already derived never change, so only the later ones are swept and diffed against the
+        rows still open; when something arrived with a recorded time not after the last one
+        derived (writers that committed out of timestamp order), everything is derived again."""
+        found = self.db.execute(
+            "SELECT recorded FROM strength_derived WHERE mission = ? AND contributor = ?",
+            [mission, contributor],
+        ).fetchone()
+        last = found[0] if found else None
+        if last is not None and since > last and self.append_one(mission, contributor, last):
+            return
+        items = self.changes_with_times(mission, contributor)
+        times = sorted(
+            {k.recorded for _, k in items} | {st for _, k in items for _, st in k.superseded_at}
+        )
+        where = "mission = ? AND contributor = ?"
+        opened: dict[tuple[Any, ...], int] = {}  # rows already stored, still open: rowid
+        written: list[list[Any]] = []  # rows first recorded in this call and closed in it
+        if last is None or since <= last:
+            self.db.execute(f"DELETE FROM strength_intervals WHERE {where}", [mission, contributor])
+            todo = times
+        else:
+            todo = [t for t in times if t > last]
+            for rowid, *key in self.db.execute(
+                f"SELECT rowid, {', '.join(KEY_COLUMNS)} FROM strength_intervals "
+                f"WHERE {where} AND recorded_to IS NULL",
+                [mission, contributor],
+            ):
+                opened[tuple(key)] = rowid
+        fresh: dict[tuple[Any, ...], list[Any]] = {}  # rows first recorded in this call
+        for t in todo:
+            current = {
+                key_of(row, known_from, known_to)
+                for row, spans in sweep(contributor, items, t).items()
+                for known_from, known_to in spans
+            }
+            ended = [rowid for key, rowid in opened.items() if key not in current]
+            self.db.conn.executemany(
+                "UPDATE strength_intervals SET recorded_to = ? WHERE rowid = ?",
+                ((t, rowid) for rowid in ended),
+            )
+            for key in [key for key in opened if key not in current]:
+                del opened[key]
+            for key in [key for key in fresh if key not in current]:
+                row = fresh.pop(key)
+                row[-1] = t  # recorded_to
+                written.append(row)
+            for key in current:
+                if key not in opened and key not in fresh:
+                    fresh[key] = [mission, contributor, *values_of(key, t)]
+        written.extend(fresh.values())
+        self.db.conn.executemany(
+            f"INSERT INTO strength_intervals ({', '.join(INTERVAL_COLUMNS)}) "
+            f"VALUES ({', '.join('?' for _ in INTERVAL_COLUMNS)})",
+            written,
+        )
+        if times:
+            self.db.execute(
+                "INSERT OR REPLACE INTO strength_derived (mission, contributor, recorded) "
+                "VALUES (?, ?, ?)",
+                [mission, contributor, times[-1]],
+            )
+
+    def append_one(self, mission: str, contributor: str, last: str) -> bool:
+        """The usual arrival, done without sweeping the history: one new change, later in
+        valid time than every change before it and published no earlier than any of them,
+        recorded after the rows derived so far, superseding nothing. The rows as known now
+        hold the fold's end state (one open row per cell), so the change is applied to that
+        state, and only the rows it ends or starts are written. False: not such an arrival
+        (the general derivation then runs). ``last``: the recorded time the rows are at."""
+        args = [mission, contributor]
+        new = list(
+            rows(
+                self.db,
+                "SELECT * FROM strength_changes WHERE mission = ? AND contributor = ? "
+                "AND (recorded > ? OR superseded_recorded > ?)",
+                [*args, last, last],
+            )
+        )
+        if len(new) != 1 or new[0]["superseded_recorded"] is not None:
+            return False
+        row = new[0]
+        before = self.db.execute(
+            "SELECT MAX(known), MAX(superseded_known), MAX(effective) FROM strength_changes "
+            "WHERE mission = ? AND contributor = ? AND event_id <> ?",
+            [*args, row["event_id"]],
+        ).fetchone()
+        known_before, superseded_before, effective_before = before
+        if (
+            (known_before is not None and known_before > row["known"])
+            or (superseded_before is not None and superseded_before >= row["known"])
+            or (effective_before is not None and effective_before >= row["effective"])
+        ):
+            return False  # not after all before it: the sweep decides
+        t, k = row["recorded"], date.fromisoformat(row["known"])
+        state = State(contributor, strict=False)
+        open_rows: dict[Cell, tuple[date, Level, str]] = {}
+        current: dict[Cell, tuple[int, tuple[Any, ...]]] = {}
+        for rowid, *key in self.db.execute(
+            f"SELECT rowid, {', '.join(KEY_COLUMNS)} FROM strength_intervals WHERE mission = ? "
+            "AND contributor = ? AND recorded_to IS NULL AND known_to IS NULL "
+            "AND valid_to IS NULL",
+            args,
+        ):
+            location, personnel_type, valid_from, _, strength, approximate, event_id = key[:7]
+            cell: Cell = (location, personnel_type)
+            level = Level(strength, bool(approximate))
+            state.set(cell, level, event_id)
+            open_rows[cell] = (date.fromisoformat(valid_from), level, event_id)
+            current[cell] = (rowid, tuple(key))
+        change = change_of(row)
+        state.apply(change)
+        closed: list[Interval] = []
+        close_day(state, open_rows, closed, change.effective)
+        ended = {(c.location, c.personnel_type) for c in closed} | (
+            current.keys() - open_rows.keys()
+        )
+        inserts = []
+        for cell in ended:
+            rowid, key = current[cell]
+            self.db.execute(
+                "UPDATE strength_intervals SET recorded_to = ? WHERE rowid = ?", [t, rowid]
+            )
+            if key[7] < k.isoformat():  # known before this was published: it held till then
+                kept = list(key)
+                kept[8] = k.isoformat()
+                inserts.append(kept)
+        for interval_row in closed:
+            inserts.append([*key_of(row_of(interval_row), k, None)])
+        for cell, (start, level, event_id) in open_rows.items():
+            if cell in current and cell not in ended:
+                continue
+            inserts.append([*key_of(row_of(interval(cell, start, None, level, event_id)), k, None)])
+        self.db.conn.executemany(
+            f"INSERT INTO strength_intervals ({', '.join(INTERVAL_COLUMNS)}) "
+            f"VALUES ({', '.join('?' for _ in INTERVAL_COLUMNS)})",
+            ([mission, contributor, *values_of(tuple(key), t)] for key in inserts),
+        )
+        self.db.execute(
+            "UPDATE strength_derived SET recorded = ? WHERE mission = ? AND contributor = ?",
+            [t, *args],
+        )
+        return True
+
+    def changes_with_times(self, mission: str, contributor: str) -> list[tuple[Change, Known]]:
+        found = rows(
+            self.db,
+            "SELECT * FROM strength_changes WHERE mission = ? AND contributor = ?",
+            [mission, contributor],
+        )
+        return [
+            (
+                change_of(r),
+                Known(
+                    date.fromisoformat(r["known"]),
+                    r["recorded"],
+                    ((date.fromisoformat(r["superseded_known"]), r["superseded_recorded"]),)
+                    if r["superseded_known"]
+                    else (),
+                ),
+            )
+            for r in found
+        ]

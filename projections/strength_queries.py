@@ -1,0 +1,168 @@
+"""The strength view's questions: strength on a date grouped by any dimensions, on every
+time axis; the whole-mission figure in force; a contingent's changes."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal
+
+from events.timeline import Change
+from projections.engine import rows
+from projections.strength_tables import (
+    box_filter,
+    change_of,
+    time_filters,
+)
+
+Dimension = Literal["contributor", "location", "region", "personnel_type"]
+DIMENSIONS: tuple[Dimension, ...] = ("contributor", "location", "region", "personnel_type")
+
+
+@dataclass(frozen=True)
+class ReportedTotal:
+    """A whole-mission figure in force on a date: reported on ``as_of`` by ``event_id``."""
+
+    as_of: date
+    strength: int | None
+    categories: dict[str, int]
+    contributors: int | None
+    approximate: bool
+    event_id: str
+
+
+@dataclass(frozen=True)
+class StrengthRow:
+    """Strength of one group on a date. ``strength`` None: unknown (some part of the group is
+    present with no published figure); ``known`` is the sum of the parts that are known and
+    ``unknown_parts`` how many parts are not; ``approximate``: some part was rounded;
+    ``since``: the day the oldest of its figures was set (how current the answer is)."""
+
+    strength: int | None
+    known: int
+    unknown_parts: int
+    approximate: bool
+    since: date
+    contributor: str | None = None
+    location: str | None = None
+    region: str | None = None
+    personnel_type: str | None = None
+
+    def keys(self, by: tuple[Dimension, ...]) -> dict[str, Any]:
+        return {dimension: getattr(self, dimension) for dimension in by}
+
+
+class StrengthQueries:
+    """The questions the strength view answers from its tables (``db``)."""
+
+    db: Any
+
+    def reported_total(
+        self, mission: str, on: date, known_at: date | None = None, recorded_at: str | None = None
+    ) -> ReportedTotal | None:
+        """The latest whole-mission figure reported on or before ``on`` (as known at
+        ``known_at`` and recorded by ``recorded_at``, when given)."""
+        k, t = (known_at or date.max).isoformat(), recorded_at or "~"
+        found = list(
+            rows(
+                self.db,
+                "SELECT * FROM mission_totals WHERE mission = ? AND effective <= ? "
+                "AND known <= ? AND recorded <= ? AND NOT (superseded_known IS NOT NULL "
+                "AND superseded_known <= ? AND superseded_recorded <= ?) "
+                "ORDER BY effective DESC, ord DESC LIMIT 1",
+                [mission, on.isoformat(), k, t, k, t],
+            )
+        )
+        if not found:
+            return None
+        row = found[0]
+        return ReportedTotal(
+            as_of=date.fromisoformat(row["effective"]),
+            strength=row["strength"],
+            categories=json.loads(row["categories"]),
+            contributors=row["contributors"],
+            approximate=bool(row["approximate"]),
+            event_id=row["event_id"],
+        )
+
+    def contributors(self, mission: str) -> list[str]:
+        """Contributors with changes in force in ``mission``."""
+        sql = "SELECT DISTINCT contributor FROM strength_changes WHERE mission = ? ORDER BY 1"
+        return [row[0] for row in self.db.execute(sql, [mission]).fetchall()]
+
+    def changes(self, mission: str, contributor: str) -> list[Change]:
+        """A contingent's changes in force now (not superseded), as the fold takes them."""
+        found = rows(
+            self.db,
+            "SELECT * FROM strength_changes WHERE mission = ? AND contributor = ? "
+            "AND superseded_recorded IS NULL",
+            [mission, contributor],
+        )
+        return [change_of(r) for r in found]
+
+    def strength(
+        self,
+        mission: str,
+        on: date,
+        by: tuple[Dimension, ...] = (),
+        where: dict[Dimension, str] | None = None,
+        known_at: date | None = None,
+        recorded_at: str | None = None,
+    ) -> list[StrengthRow]:
+        """Strength of ``mission`` on ``on``, grouped by the ``by`` dimensions, counting only
+        the rows whose dimensions equal ``where``'s values; as known at ``known_at`` (what
+        had been published by then) and as recorded by ``recorded_at`` (ISO UTC time): by
+        default, as known and recorded now."""
+        filters = "".join(f" AND {dimension} = ?" for dimension in where or {})
+        times, params = time_filters(known_at, recorded_at)
+        found_id = self.db.execute(
+            "SELECT id FROM _strength_mission WHERE mission = ?", [mission]
+        ).fetchone()
+        if found_id is None:
+            return []
+        boxes, box_values = box_filter(found_id[0], on, known_at, recorded_at)
+        columns = ", ".join(by)
+        group = f"GROUP BY {columns} ORDER BY {columns}" if by else ""
+        select = f"{columns}, " if by else ""
+        sql = (
+            f"SELECT {select}COALESCE(SUM(strength), 0) AS known, "
+            "COUNT(*) - COUNT(strength) AS unknown_parts, "
+            "COALESCE(MAX(approximate), 0) AS approximate, COUNT(*) AS parts, "
+            # how current: the oldest figure that counts (a part at 0 is not a figure of the
+            # group's strength, unless every part is 0)
+            "COALESCE(MIN(CASE WHEN strength IS NULL OR strength <> 0 THEN valid_from END), "
+            "MIN(valid_from)) AS since "
+            f"FROM strength_intervals WHERE rowid IN (SELECT id FROM _strength_box WHERE {boxes}) "
+            # +mission: not through the mission indexes, so the boxes drive the search
+            "AND +mission = ? AND valid_from <= ? "
+            f"AND (valid_to IS NULL OR valid_to > ?){times}{filters} {group}"
+        )
+        day = on.isoformat()
+        found = []
+        values = [*box_values, mission, day, day, *params, *(where or {}).values()]
+        for row in rows(self.db, sql, values):
+            if not row.pop("parts"):
+                continue  # nothing in force: no row at all (not a row of 0)
+            known, unknown = row.pop("known"), row.pop("unknown_parts")
+            found.append(
+                StrengthRow(
+                    strength=None if unknown else known,
+                    known=known,
+                    unknown_parts=unknown,
+                    approximate=bool(row.pop("approximate")),
+                    since=date.fromisoformat(row.pop("since")),
+                    **row,
+                )
+            )
+        return found
+
+    def change_days(self, mission: str, contributor: str, after: date) -> list[date]:
+        """The days after ``after`` on which a contingent's level changed."""
+        sql = (
+            "SELECT DISTINCT valid_from FROM strength_intervals WHERE mission = ? "
+            "AND contributor = ? AND valid_from > ? AND known_to IS NULL "
+            "AND recorded_to IS NULL ORDER BY 1"
+        )
+        found = self.db.execute(sql, [mission, contributor, after.isoformat()]).fetchall()
+        return [date.fromisoformat(row[0]) for row in found]

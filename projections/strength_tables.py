@@ -1,0 +1,292 @@
+"""The strength view's tables and the SQL that finds rows: the columns, the tables and their
+indexes, the R*Tree of the rows' boxes on (mission, valid, known, recorded) and its triggers,
+and the conditions for "in force on D as known at K and recorded by T"."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from events.bitemporal import Row
+from events.timeline import Change
+from events.values import gazetteer, region_of
+
+INTERVAL_COLUMNS = (
+    "mission",
+    "contributor",
+    "location",
+    "region",
+    "personnel_type",
+    "valid_from",
+    "valid_to",
+    "strength",
+    "approximate",
+    "event_id",
+    "known_from",
+    "known_to",
+    "recorded_from",
+    "recorded_to",
+)
+
+
+CHANGE_COLUMNS = (
+    "event_id",
+    "mission",
+    "contributor",
+    "effective",
+    "ord",
+    "kind",
+    "count",
+    "location",
+    "personnel_type",
+    "to_location",
+    "approximate",
+    "known",
+    "recorded",
+    "superseded_known",
+    "superseded_recorded",
+)
+# What identifies a row within a contingent across recorded times: all but the contingent, the
+# region (derived from the location) and the recorded range.
+KEY_COLUMNS = tuple(
+    c
+    for c in INTERVAL_COLUMNS
+    if c not in ("mission", "contributor", "region", "recorded_from", "recorded_to")
+)
+
+
+def key_of(row: Row, known_from: date, known_to: date | None) -> tuple[Any, ...]:
+    location, personnel_type, valid_from, valid_to, strength, approximate, event_id = row
+    return (
+        location,
+        personnel_type,
+        valid_from.isoformat(),
+        valid_to.isoformat() if valid_to else None,
+        strength,
+        int(approximate),
+        event_id,
+        known_from.isoformat(),
+        known_to.isoformat() if known_to else None,
+    )
+
+
+def values_of(key: tuple[Any, ...], recorded_from: str) -> list[Any]:
+    """INTERVAL_COLUMNS after mission and contributor, for a row first recorded at
+    ``recorded_from``."""
+    location, personnel_type, *rest = key
+    return [location, region_of(location), personnel_type, *rest, recorded_from, None]
+
+
+def times_of(event: Any) -> tuple[str, str]:
+    """An event's knowledge date (its source's, or the day it was recorded when it has no
+    source) and recorded time, as stored."""
+    source = getattr(event, "source", None)
+    known = source.known_from if source is not None else event.timestamp.date()
+    return known.isoformat(), event.timestamp.isoformat(timespec="microseconds")
+
+
+OPEN = 2**31 - 1  # an open end in the R*Tree
+_DAY = "CAST(julianday({}) AS INTEGER)"
+_SECOND = "(CAST(strftime('%s', substr({}, 1, 19)) AS INTEGER) - 946684800)"
+_JULIAN_OFFSET = 1721424  # julianday(D) truncated = D.toordinal() + this
+
+
+def box_values(row: str) -> str:
+    """The six time coordinates of a row's box, as SQL over ``row`` (NEW, or an alias)."""
+    return (
+        f"{_DAY.format(row + '.valid_from')}, "
+        f"COALESCE({_DAY.format(row + '.valid_to')}, {OPEN}), "
+        f"{_DAY.format(row + '.known_from')}, COALESCE({_DAY.format(row + '.known_to')}, {OPEN}), "
+        f"{_SECOND.format(row + '.recorded_from')}, "
+        f"COALESCE({_SECOND.format(row + '.recorded_to')} + 1, {OPEN})"
+    )
+
+
+def box_filter(
+    mission_id: int, on: date, known_at: date | None, recorded_at: str | None
+) -> tuple[str, list[int]]:
+    """The R*Tree condition for rows in force on ``on`` as known at ``known_at`` and recorded
+    by ``recorded_at`` (None: now), and its values. A superset: exact conditions follow."""
+    day = on.toordinal() + _JULIAN_OFFSET
+    sql = "m0 <= ? AND m1 >= ? AND v0 <= ? AND v1 > ?"
+    values = [mission_id, mission_id, day, day]
+    if known_at is None:
+        sql += " AND k1 >= ?"
+        values.append(OPEN)
+    else:
+        known = known_at.toordinal() + _JULIAN_OFFSET
+        sql += " AND k0 <= ? AND k1 > ?"
+        values += [known, known]
+    if recorded_at is None:
+        sql += " AND r1 >= ?"
+        values.append(OPEN)
+    else:
+        moment = datetime.fromisoformat(recorded_at.rstrip("~")[:19])
+        second = int((moment - datetime(2000, 1, 1)).total_seconds())
+        sql += " AND r0 <= ? AND r1 >= ?"
+        values += [second + 1, second - 1]
+    return sql, values
+
+
+def time_filters(known_at: date | None, recorded_at: str | None) -> tuple[str, list[str]]:
+    """SQL conditions (and their values) for the knowledge and recorded axes."""
+    sql, params = "", []
+    if known_at is None:
+        sql += " AND known_to IS NULL"
+    else:
+        sql += " AND known_from <= ? AND (known_to IS NULL OR known_to > ?)"
+        params += [known_at.isoformat()] * 2
+    if recorded_at is None:
+        sql += " AND recorded_to IS NULL"
+    else:
+        sql += " AND recorded_from <= ? AND (recorded_to IS NULL OR recorded_to > ?)"
+        params += [recorded_at] * 2
+    return sql, params
+
+
+def change_of(r: dict[str, Any]) -> Change:
+    return Change(
+        r["event_id"],
+        date.fromisoformat(r["effective"]),
+        r["ord"],
+        r["kind"],
+        r["count"],
+        r["location"],
+        r["personnel_type"],
+        r["to_location"],
+        bool(r["approximate"]),
+    )
+
+
+def create_tables(db: Any) -> None:
+    """Make the view's tables, indexes, R*Tree and triggers (if not there yet)."""
+    # Reference data, not derived from the log: the gazetteer, so the view can be mapped.
+    locations = db.table("locations")
+    if not locations.exists():
+        places = {p.name: p for p in gazetteer().values()}.values()
+        locations.insert_all(
+            (
+                {
+                    "name": p.name,
+                    "country": p.country,
+                    "region": p.region,
+                    "latitude": p.latitude,
+                    "longitude": p.longitude,
+                }
+                for p in places
+            ),
+            pk="name",
+        )
+    db.table("strength_changes").create(
+        {
+            "event_id": str,
+            "mission": str,
+            "contributor": str,
+            "effective": str,
+            "ord": int,
+            "kind": str,
+            "count": int,
+            "location": str,
+            "personnel_type": str,
+            "to_location": str,
+            "approximate": int,
+            "known": str,
+            "recorded": str,
+            "superseded_known": str,
+            "superseded_recorded": str,
+        },
+        pk="event_id",
+        if_not_exists=True,
+    )
+    db.table("strength_changes").create_index(["mission", "contributor"], if_not_exists=True)
+    db.table("mission_totals").create(
+        {
+            "event_id": str,
+            "mission": str,
+            "effective": str,
+            "ord": int,
+            "strength": int,
+            "categories": str,
+            "contributors": int,
+            "approximate": int,
+            "known": str,
+            "recorded": str,
+            "superseded_known": str,
+            "superseded_recorded": str,
+        },
+        pk="event_id",
+        if_not_exists=True,
+    )
+    db.table("mission_totals").create_index(["mission", "effective"], if_not_exists=True)
+    db.table("strength_intervals").create(
+        {
+            "mission": str,
+            "contributor": str,
+            "location": str,
+            "region": str,
+            "personnel_type": str,
+            "valid_from": str,
+            "valid_to": str,
+            "strength": int,
+            "approximate": int,
+            "event_id": str,
+            "known_from": str,
+            "known_to": str,
+            "recorded_from": str,
+            "recorded_to": str,
+        },
+        if_not_exists=True,
+    )
+    db.table("strength_intervals").create_index(
+        ["mission", "valid_from", "valid_to"], if_not_exists=True
+    )
+    db.table("strength_intervals").create_index(
+        ["mission", "known_to", "recorded_to", "valid_from"], if_not_exists=True
+    )
+    db.table("strength_intervals").create_index(["mission", "contributor"], if_not_exists=True)
+    # The rows' boxes on (mission, valid, known, recorded) in an R*Tree, kept by triggers:
+    # "in force on D as known at K and recorded by T" is then a search of the boxes that
+    # contain the point, not a scan of every row that began before D. Integers: days as
+    # Julian day numbers, recorded times as seconds since 2000 (a coarse filter: the exact
+    # conditions are applied to what it finds); an open end is the largest int32.
+    db.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS _strength_box USING rtree_i32("
+        "id, m0, m1, v0, v1, k0, k1, r0, r1)"
+    )
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS _strength_mission (id INTEGER PRIMARY KEY, mission TEXT UNIQUE)"
+    )
+    box_triggers(db)
+    # Contingents with changes whose rows are not derived yet (``since``: the earliest
+    # recorded time among them), and the recorded time each contingent's rows are at.
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS strength_dirty (mission TEXT, contributor TEXT, "
+        "since TEXT, PRIMARY KEY (mission, contributor))"
+    )
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS strength_derived (mission TEXT, contributor TEXT, "
+        "recorded TEXT, PRIMARY KEY (mission, contributor))"
+    )
+
+
+def box_triggers(db: Any) -> None:
+    """The triggers that keep each row's box in the R*Tree."""
+    box = (
+        "(SELECT id FROM _strength_mission WHERE mission = NEW.mission), "
+        "(SELECT id FROM _strength_mission WHERE mission = NEW.mission), "
+        f"{box_values('NEW')}"
+    )
+    db.execute(
+        "CREATE TRIGGER IF NOT EXISTS _strength_box_insert AFTER INSERT ON strength_intervals "
+        "BEGIN INSERT OR IGNORE INTO _strength_mission (mission) VALUES (NEW.mission); "
+        f"INSERT INTO _strength_box VALUES (NEW.rowid, {box}); END"
+    )
+    db.execute(
+        "CREATE TRIGGER IF NOT EXISTS _strength_box_update AFTER UPDATE ON strength_intervals "
+        f"BEGIN DELETE FROM _strength_box WHERE id = OLD.rowid; "
+        f"INSERT INTO _strength_box VALUES (NEW.rowid, {box}); END"
+    )
+    db.execute(
+        "CREATE TRIGGER IF NOT EXISTS _strength_box_delete AFTER DELETE ON strength_intervals "
+        "BEGIN DELETE FROM _strength_box WHERE id = OLD.rowid; END"
+    )

@@ -1,0 +1,99 @@
+"""The records answers are made of: what a command wrote, strength on a date, a mandate
+against strength, where a projection stands. Plain frozen dataclasses, so any face (table,
+CSV, JSON, the web view) can render them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from projections import Dimension, StrengthRow
+from projections.mandates import MandateInForce
+from projections.strength import ReportedTotal
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What a command wrote: the new event's id and kind."""
+
+    event_id: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import wrote: how many events, of which kinds, and their ids."""
+
+    count: int
+    kinds: dict[str, int]
+    event_ids: list[str] = field(repr=False)
+
+
+CATEGORY_TYPES: dict[str, tuple[str, ...]] = {
+    "military": ("troops", "staff_officers", "military_experts"),
+    "police": ("individual_police", "formed_police_units"),
+}
+
+
+@dataclass(frozen=True)
+class CeilingCheck:
+    """One authorised ceiling against strength: ``actual`` from the contributors' figures by
+    personnel type (None: some part unknown), ``reported`` from the whole-mission figure in
+    force for the same category (None: none reported)."""
+
+    category: str
+    ceiling: int
+    actual: int | None
+    reported: int | None
+
+    @property
+    def share(self) -> float | None:
+        return None if self.actual is None or not self.ceiling else self.actual / self.ceiling
+
+
+@dataclass(frozen=True)
+class MandateAnswer:
+    """The mandate in force on ``on`` and its ceilings against strength. ``unspecified``:
+    personnel whose type the sources do not give, so in no category."""
+
+    mission: str
+    on: date
+    mandate: MandateInForce | None
+    checks: list[CeilingCheck]
+    unspecified: int
+    reported_total: ReportedTotal | None
+
+
+@dataclass(frozen=True)
+class ProjectionStatus:
+    """Where one projection stands against the log."""
+
+    name: str
+    version: int
+    path: str
+    position: int
+    head: int
+    behind: int
+    built_in: bool
+
+
+@dataclass(frozen=True)
+class StrengthAnswer:
+    """Strength of a mission on a date, grouped by ``by``. ``total`` is the sum of the known
+    figures; ``unknown`` lists the contributors present whose figure is unknown (not in it);
+    ``contributors`` counts the contributors present that day (not at 0);
+    ``reported_total`` is the latest whole-mission figure reported on or before that day."""
+
+    mission: str
+    on: date
+    by: tuple[Dimension, ...]
+    rows: list[StrengthRow]
+    total: int
+    unknown: list[str]
+    approximate: bool
+    contributors: int
+    reported_total: ReportedTotal | None = None
+    known_at: date | None = None
+    recorded_at: str | None = None
+    position: int = 0  # the log position the answer reflects
+    version: int = 0  # of the strength projection that gave it

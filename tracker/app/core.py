@@ -1,0 +1,111 @@
+"""The core every use case stands on: the event store (the eventsourcing application), the
+built-in views and the user's projections, kept in files beside the store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from uuid import UUID
+
+from eventsourcing.application import Application
+
+from events.errors import InvalidInputError, MissionNotFoundError, TrackerError
+from events.mission import mission_id
+from projections import AuditProjection, Projection, StrengthProjection
+from projections.announcements import AnnouncementProjection
+from projections.mandates import MandateProjection
+from tracker.app.unit_of_work import mission_acronym
+from tracker.store.config import StoreConfig, postgres_store_exists
+from tracker.store.registry import Registry, load_class
+
+
+class TrackerCore(Application[UUID]):
+    """The event store and its views; the use cases (``tracker.app.writing``,
+    ``importing``, ``strength``, ``record``, ``maintenance``) build on it, and ``Tracker``
+    puts them together.
+
+    Args:
+        db: the SQLite file of the event store (``:memory:`` for nothing on disk); by default
+            the ``TRACKER_DB`` variable, else ``./tracker.db``.
+            A PostgreSQL URL (``postgresql://user:password@host:port/database``) puts the
+            store on that server, by configuration alone; so does ``TRACKER_DATABASE_URL``.
+        create: make the store if it does not exist (else raise ``TrackerError``).
+        views_dir: where the views of a PostgreSQL store live (default: the current folder).
+    """
+
+    name = "Tracker"
+
+    def __init__(
+        self,
+        db: str | Path | None = None,
+        *,
+        create: bool = True,
+        views_dir: str | Path | None = None,
+    ) -> None:
+        self.config = StoreConfig.resolve(db, views_dir)
+        if not create and not self.config.exists():
+            raise TrackerError(
+                f"no event store at {self.config.display()!r} - create one with 'tracker import' "
+                "or 'tracker record', or name another with --db"
+            )
+        env = self.config.event_store_env()
+        if self.config.postgres and postgres_store_exists(env, self.config.display()):
+            # Others may be writing: skip the library's CREATE statements, whose catalogue and
+            # table locks race with their inserts (deadlocks, "tuple concurrently updated").
+            env["CREATE_TABLE"] = "n"
+        super().__init__(env=env)
+        self.strength_view = StrengthProjection(self.config.view_path("strength"))
+        self.audit_view = AuditProjection(self.config.view_path("audit"))
+        self.announcement_view = AnnouncementProjection(self.config.view_path("announcements"))
+        self.mandate_view = MandateProjection(self.config.view_path("mandates"))
+        self.registry = Registry(self.config.registry_path())
+        self.user_views: list[Projection] = []
+        self._notices: list[str] = []
+        for spec in self.registry.specs:
+            try:
+                projection_class = load_class(spec)
+            except InvalidInputError as error:  # one missing module must not lock the store
+                self._notices.append(f"{error}; it is not kept up to date until it can be")
+                continue
+            self.user_views.append(projection_class(self.config.view_path(projection_class.name)))
+
+    def close(self) -> None:
+        """Close the store and the views' files."""
+        for view in self.views():
+            view.close()
+        super().close()
+
+    def views(self) -> list[Projection]:
+        """Every projection this tracker keeps: the built-in ones, then the user's."""
+        built_in = [self.strength_view, self.audit_view, self.announcement_view, self.mandate_view]
+        return [*built_in, *self.user_views]
+
+    def view(self, name: str) -> Projection:
+        """The projection called ``name``.
+
+        Raises:
+            InvalidInputError: no projection has that name.
+        """
+        for view in self.views():
+            if view.name == name:
+                return view
+        names = ", ".join(v.name for v in self.views())
+        raise InvalidInputError(f"no projection {name!r}: the projections are {names}")
+
+    def notices(self) -> list[str]:
+        """What the user should know happened behind a query (a view rebuilt, and why)."""
+        return self._notices + [
+            f"the {view.name} view was rebuilt from the event log: {view.rebuilt_because}"
+            for view in self.views()
+            if view.rebuilt_because
+        ]
+
+    def catch_up(self) -> int:
+        """Bring every view up to the log's head; return how many events were applied."""
+        return sum(view.catch_up(self) for view in self.views())
+
+    def known_mission(self, mission: str) -> str:
+        """The mission's acronym, if the store has heard of it (one indexed read, no replay)."""
+        code = mission_acronym(mission)
+        if not self.recorder.select_events(mission_id(code), limit=1):
+            raise MissionNotFoundError(code)
+        return code

@@ -1,0 +1,137 @@
+"""Questions of the record: what changed between two states of knowledge, each report
+against what was implied, the announcement ledger, presence, search and history."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from events.errors import InvalidInputError
+from events.timeline import Gap, reconcile
+from tracker.answers.forecast import Difference
+from tracker.answers.ledger import LedgerRow, ledger
+from tracker.app.core import TrackerCore
+from tracker.app.times import recorded_instant
+from tracker.app.unit_of_work import contributor_code
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from projections import Dimension, HistoryRow
+    from projections.audit import Presence
+
+
+class RecordQuestions(TrackerCore):
+    """The record itself: differences, reconciliation, announcements, sources."""
+
+    def diff(
+        self,
+        mission: str,
+        on: date,
+        known: tuple[date, date] | None = None,
+        recorded: tuple[datetime | str, datetime | str] | None = None,
+    ) -> list[Difference]:
+        """Every contributor and location whose strength on ``on`` differs between two
+        knowledge dates (``known``) or two store times (``recorded``), with the events that
+        became known, or were recorded, in between."""
+        acronym = self.known_mission(mission)
+        self.strength_view.catch_up(self)
+        self.audit_view.catch_up(self)
+        by: tuple[Dimension, ...] = ("contributor", "location")
+        view = self.strength_view
+        if known is not None:
+            first, second = known
+            before = view.strength(acronym, on, by, known_at=first)
+            after = view.strength(acronym, on, by, known_at=second)
+            axis, bounds = "known", (first.isoformat(), second.isoformat())
+        elif recorded is not None:
+            t1, t2 = recorded_instant(recorded[0]), recorded_instant(recorded[1])
+            before = view.strength(acronym, on, by, recorded_at=t1)
+            after = view.strength(acronym, on, by, recorded_at=t2)
+            axis, bounds = "recorded_at", (t1 or "", t2 or "")
+        else:
+            raise InvalidInputError("compare two knowledge dates or two recorded times")
+        low, high = sorted(bounds)
+        then = {(r.contributor, r.location): r.strength for r in before}
+        now = {(r.contributor, r.location): r.strength for r in after}
+        differences = []
+        for key in sorted(set(then) | set(now), key=repr):
+            if then.get(key, "absent") != now.get(key, "absent"):
+                contributor, location = key[0] or "", key[1]
+                events = self.audit_view.between(acronym, contributor, axis, low, high, on)
+                differences.append(
+                    Difference(contributor, location, then.get(key), now.get(key), events)
+                )
+        return differences
+
+    def reconcile(self, mission: str, contributor: str | None = None) -> list[Gap]:
+        """Every report of ``mission`` (one ``contributor``'s, if given) against the level the
+        earlier events implied for its scope: where the record is incomplete."""
+        acronym = self.known_mission(mission)
+        self.strength_view.catch_up(self)
+        codes = (
+            [contributor_code(contributor)]
+            if contributor
+            else self.strength_view.contributors(acronym)
+        )
+        gaps = [
+            gap
+            for code in codes
+            for gap in reconcile(code, self.strength_view.changes(acronym, code))
+        ]
+        return sorted(gaps, key=lambda g: (g.effective, g.contributor, g.event_id))
+
+    def announcements(
+        self,
+        mission: str,
+        contributor: str | None = None,
+        status: Iterable[str] = (),
+        on: date | None = None,
+    ) -> list[LedgerRow]:
+        """Every announcement of ``mission`` with its source, target, and its status against
+        what the record shows happened, as of ``on`` (default: today)."""
+        acronym = self.known_mission(mission)
+        self.strength_view.catch_up(self)
+        self.announcement_view.catch_up(self)
+        announced = self.announcement_view.announcements(acronym)
+        rows = ledger(self.strength_view, announced, on or date.today())
+        code = contributor_code(contributor) if contributor else None
+        wanted = set(status)
+        return [
+            r
+            for r in rows
+            if (code is None or r.contributor == code) and (not wanted or r.status in wanted)
+        ]
+
+    def presence(
+        self, mission: str, year: int | None = None, contributor: str | None = None
+    ) -> list[Presence]:
+        """Estimates of which contributors were at which locations, by year (Geo-PKO's, in
+        the seeds): where, not how many; they never change strength."""
+        acronym = self.known_mission(mission)
+        self.audit_view.catch_up(self)
+        code = contributor_code(contributor) if contributor else None
+        return self.audit_view.presence(acronym, year, code)
+
+    def search(self, text: str, mission: str | None = None, limit: int = 50) -> list[HistoryRow]:
+        """Full-text search of the audit trail: ids, kinds, contributors, summaries, sources,
+        quotes and reasons (SQLite FTS5 syntax), best match first."""
+        acronym = self.known_mission(mission) if mission else None
+        self.audit_view.catch_up(self)
+        try:
+            return self.audit_view.search(text, acronym, limit)
+        except sqlite3.OperationalError as error:
+            raise InvalidInputError(
+                f"search text {text!r}: {error} - put phrases in double quotes"
+            ) from None
+
+    def history(
+        self, mission: str, contributor: str | None = None, categories: Iterable[str] = ()
+    ) -> list[HistoryRow]:
+        """The audit trail of ``mission`` (one ``contributor``'s, if given) in valid-time order:
+        every event with its three times, its source and what it superseded."""
+        acronym = self.known_mission(mission)
+        code = contributor_code(contributor) if contributor else None
+        self.audit_view.catch_up(self)
+        return self.audit_view.history(acronym, code, tuple(categories))

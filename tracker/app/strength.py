@@ -1,0 +1,133 @@
+"""Questions of strength: on a date, as a series, with the announcements applied
+(forecast), and against the mandate's ceilings."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from tracker.answers.forecast import Forecast, forecast
+from tracker.answers.records import CATEGORY_TYPES, CeilingCheck, MandateAnswer, StrengthAnswer
+from tracker.app.core import TrackerCore
+from tracker.app.times import recorded_instant, series_dates
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from projections import Dimension
+
+
+class StrengthQuestions(TrackerCore):
+    """Strength on any date, on every time axis."""
+
+    def strength(
+        self,
+        mission: str,
+        on: date,
+        by: Iterable[Dimension] = (),
+        known_at: date | None = None,
+        recorded_at: datetime | str | None = None,
+    ) -> StrengthAnswer:
+        """Strength of ``mission`` on ``on`` (valid time), grouped by ``by`` (contributor,
+        location, region, personnel_type), from the strength view caught up first.
+
+        Args:
+            known_at: only what had been published by that day (its sources' dates).
+            recorded_at: what this store said at that time (a datetime, or an ISO date or
+                time: a date means the end of that day, UTC).
+        """
+        acronym = self.known_mission(mission)
+        dims = tuple(dict.fromkeys(by))
+        at = recorded_instant(recorded_at)
+        self.strength_view.catch_up(self)
+        view = self.strength_view
+        rows = view.strength(acronym, on, dims, known_at=known_at, recorded_at=at)
+        by_contributor = (
+            rows
+            if dims == ("contributor",)  # the same question: asked once
+            else view.strength(acronym, on, ("contributor",), None, known_at, at)
+        )
+        unknown = [row.contributor or "" for row in by_contributor if row.strength is None]
+        return StrengthAnswer(
+            mission=acronym,
+            on=on,
+            by=dims,
+            rows=rows,
+            total=sum(row.known for row in by_contributor),
+            unknown=unknown,
+            approximate=any(row.approximate for row in by_contributor),
+            contributors=sum(1 for row in by_contributor if row.strength != 0),
+            reported_total=view.reported_total(acronym, on, known_at, at),
+            known_at=known_at,
+            recorded_at=at,
+            position=view.position(self.name),
+            version=view.version,
+        )
+
+    def strength_series(
+        self,
+        mission: str,
+        start: date,
+        end: date,
+        every: str = "month",
+        by: Iterable[Dimension] = (),
+        known_at: date | None = None,
+    ) -> list[dict[str, Any]]:
+        """Strength as a tidy time series: one plain row per date x group (``date``, the
+        ``by`` keys, ``strength``: None where unknown), on every month end (``every`` =
+        "month"), year end ("year") or day ("day") from ``start`` to ``end``. Loads straight
+        into pandas: ``pandas.DataFrame(rows)``."""
+        acronym = self.known_mission(mission)
+        dims = tuple(dict.fromkeys(by))
+        days = series_dates(start, end, every)
+        self.strength_view.catch_up(self)  # once; then one indexed lookup a date
+        rows: list[dict[str, Any]] = []
+        for day in days:
+            found = self.strength_view.strength(acronym, day, dims, known_at=known_at)
+            rows += [
+                {"date": day.isoformat(), **r.keys(dims), "strength": r.strength} for r in found
+            ]
+        return rows
+
+    def forecast(
+        self,
+        mission: str,
+        on: date,
+        by: Iterable[Dimension] = (),
+        known_at: date | None = None,
+        recorded_at: datetime | str | None = None,
+    ) -> Forecast:
+        """Strength on ``on`` if every pending announcement (as known at ``known_at``) happens
+        on its target date, next to the strength from changes alone."""
+        acronym = self.known_mission(mission)
+        self.strength_view.catch_up(self)
+        self.announcement_view.catch_up(self)
+        return forecast(
+            self.strength_view,
+            acronym,
+            self.announcement_view.announcements(acronym),
+            on,
+            tuple(dict.fromkeys(by)),
+            known_at,
+            recorded_instant(recorded_at),
+        )
+
+    def mandate(self, mission: str, on: date) -> MandateAnswer:
+        """The authorised ceilings in force on ``on`` against the strength by category."""
+        acronym = self.known_mission(mission)
+        self.strength_view.catch_up(self)
+        self.mandate_view.catch_up(self)
+        mandate = self.mandate_view.in_force(acronym, on)
+        by_type = {
+            row.personnel_type: row
+            for row in self.strength_view.strength(acronym, on, ("personnel_type",))
+        }
+        reported = self.strength_view.reported_total(acronym, on)
+        checks = []
+        for category, ceiling in (mandate.ceilings if mandate else {}).items():
+            parts = [by_type[t] for t in CATEGORY_TYPES.get(category, (category,)) if t in by_type]
+            actual = None if any(p.strength is None for p in parts) else sum(p.known for p in parts)
+            from_report = reported.categories.get(category) if reported else None
+            checks.append(CeilingCheck(category, ceiling, actual, from_report))
+        unspecified = by_type[None].known if None in by_type else 0
+        return MandateAnswer(acronym, on, mandate, checks, unspecified, reported)

@@ -1,0 +1,146 @@
+"""The command group, its options, and how a failure becomes one line: a bad input
+exits 2, a store problem 1, never a traceback."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from typing import Any
+
+import click
+from eventsourcing.persistence import PersistenceError
+from rich.console import Console
+
+from events.errors import TrackerError
+from tracker.app import Tracker
+from tracker.store.config import StoreConfig
+
+
+class UserError(click.ClickException):
+    """Bad input or a refused command: one line, exit status 2, nothing written."""
+
+    exit_code = 2
+
+
+def store_problem(error: BaseException) -> str:
+    """What a failure of the store or a view's file means, and what to do about it."""
+    said = " ".join(str(error).split()) or type(error).__name__
+    low = said.lower()
+    if "locked" in low or "lock timeout" in low:
+        return (
+            f"the store is locked by another process ({said}): nothing was written; try again "
+            "when it has finished"
+        )
+    if "readonly" in low or "read-only" in low or "permission denied" in low:
+        return f"the store or its views cannot be written ({said}): nothing was written"
+    if "full" in low or "file too large" in low or "no space" in low:
+        return (
+            f"the disk is full ({said}): nothing was written; free some space and run the "
+            "command again"
+        )
+    if "disk i/o error" in low:
+        return (
+            f"writing to the disk failed ({said}: is it full, or failing?): nothing was "
+            "written; free some space and run the command again"
+        )
+    if "not a database" in low or "malformed" in low:
+        return f"a file is not a tracker database ({said}): check --db, or restore a backup"
+    return f"the store could not be used: {said}"
+
+
+class TrackerGroup(click.Group):
+    """Turns expected failures into one line: input errors exit 2, store errors exit 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except TrackerError as error:
+            raise UserError(str(error)) from None
+        except (PersistenceError, sqlite3.Error, OSError) as error:
+            raise click.ClickException(store_problem(error)) from None
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """As click's, but a usage error is one line too (with where to find help)."""
+        kwargs["standalone_mode"] = False
+        try:
+            result = super().main(*args, **kwargs)
+        except click.UsageError as error:
+            command = error.ctx.command_path if error.ctx else "tracker"
+            message = " ".join(error.format_message().split())
+            click.echo(f"Error: {message} (see '{command} --help')", err=True)
+            sys.exit(error.exit_code)
+        except click.ClickException as error:
+            error.show()
+            sys.exit(error.exit_code)
+        except click.Abort:
+            click.echo("Aborted.", err=True)
+            sys.exit(1)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+def open_tracker(ctx: click.Context, *, create: bool = False) -> Tracker:
+    """The tracker of ``--db``, closed when the command ends. Only commands that write may
+    create a store: a mistyped path for a query is an error, not a new empty store."""
+    db: str | None = ctx.obj["db"]
+    shown = StoreConfig.resolve(db).display()
+    try:
+        tracker = Tracker(db, create=create, views_dir=ctx.obj["views_dir"])
+    except (PersistenceError, sqlite3.Error, OSError) as error:
+        raise click.ClickException(
+            f"cannot open the store {shown!r}: {store_problem(error)}"
+        ) from None
+    ctx.call_on_close(lambda: _finish(tracker, wrote=create))
+    return tracker
+
+
+def _finish(tracker: Tracker, wrote: bool) -> None:
+    """After a command: bring every view up to date if it wrote (so the files an analyst
+    opens are current), tell what happened behind it, close."""
+    if wrote and sys.exc_info()[0] is None:
+        try:
+            tracker.catch_up()
+        except (PersistenceError, sqlite3.Error, OSError) as error:
+            tracker.close()
+            raise click.ClickException(
+                "the events were recorded, but the views could not be brought up to date "
+                f"({' '.join(str(error).split())}); they catch up on the next command"
+            ) from None
+    for notice in tracker.notices():
+        click.echo(f"Note: {notice}", err=True)
+    tracker.close()
+
+
+@click.group(cls=TrackerGroup, name="tracker")
+@click.version_option(package_name="peacekeeping-tracker")
+@click.option(
+    "--db",
+    envvar="TRACKER_DB",
+    type=click.Path(dir_okay=False),
+    help="SQLite file of the event store (default: $TRACKER_DB, else ./tracker.db). "
+    "Views are kept beside it.",
+)
+@click.option(
+    "--database-url",
+    envvar="TRACKER_DATABASE_URL",
+    metavar="URL",
+    help="A shared event store on PostgreSQL: postgresql://user:password@host:port/database "
+    "(or set TRACKER_DATABASE_URL, which keeps the password off the command line).",
+)
+@click.option(
+    "--views-dir",
+    envvar="TRACKER_VIEWS_DIR",
+    type=click.Path(file_okay=False),
+    help="Where the views of a PostgreSQL store live (default: the current folder).",
+)
+@click.pass_context
+def cli(
+    ctx: click.Context, db: str | None, database_url: str | None, views_dir: str | None
+) -> None:
+    """Event-sourced tracker of UN peacekeeping troop strength by contributing country,
+    location and personnel type, on any date."""
+    ctx.obj = {"db": database_url or db, "views_dir": views_dir}
+
+
+def console() -> Console:
+    """Tables at the terminal's width; 120 columns in a pipe (rich would take 80)."""
+    return Console(width=None if sys.stdout.isatty() else 120)

@@ -1,0 +1,212 @@
+"""Options and helpers every command shares: dates, formats, groupings, time axes,
+stamps, sources, progress bars."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+from rich.progress import Progress as RichProgress
+
+from events.values import EARLIEST, LATEST
+from projections import DIMENSIONS
+from projections.engine import Progress
+from tracker.faces import render
+
+
+def contributor_option(f: Any) -> Any:
+    return click.option("--contributor", help="Only this contributor (ISO 3166 alpha-3 or name).")(
+        f
+    )
+
+
+def asked(
+    command: str,
+    mission: str,
+    on: datetime,
+    by: tuple[str, ...],
+    known: date | None,
+    recorded_at: str | None,
+) -> dict[str, Any]:
+    """The query, as a stamp records it."""
+    return {
+        "command": command,
+        "mission": mission,
+        "on": on.date().isoformat(),
+        "by": list(by),
+        "known_at": known.isoformat() if known else None,
+        "recorded_at": recorded_at,
+    }
+
+
+def emit(
+    records: list[dict[str, Any]],
+    fmt: str,
+    stamp: dict[str, Any] | None = None,
+    fields: list[str] | None = None,
+) -> None:
+    """Print plain records as JSON (one array; with a stamp, {"stamp": ..., "rows": [...]}) or
+    CSV (with a stamp, '# stamp: {...}' first)."""
+    if fmt == "json":
+        click.echo(
+            render.as_json(records)
+            if stamp is None
+            else render.as_json({"stamp": stamp, "rows": records})
+        )
+        return
+    if stamp is not None:
+        click.echo(f"# stamp: {render.as_json(stamp)}")
+    click.echo(render.as_csv(records, fields), nl=False)
+
+
+class Day(click.ParamType):  # type: ignore[type-arg]
+    """A day, YYYY-MM-DD, within the dates the tracker holds (1945 to 2099): 0025-01-01 or
+    2023-02-30 are errors, not empty answers. Given as a datetime, as click.DateTime does."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, datetime):
+            return value
+        text = str(value).strip()
+        try:
+            parsed = datetime.strptime(text, "%Y-%m-%d")
+        except ValueError:
+            self.fail(f"{text[:40]!r} is not a date: give YYYY-MM-DD (a real day)", param, ctx)
+        if not EARLIEST <= parsed.date() <= LATEST:
+            self.fail(f"{text!r}: give a date from {EARLIEST} to {LATEST}", param, ctx)
+        return parsed
+
+
+DAY = Day()
+
+
+def from_to(f: Any) -> Any:
+    """--from and --to: the first and last dates of a series."""
+    day = DAY
+    f = click.option("--to", "end", required=True, type=day, help="Last date.")(f)
+    return click.option("--from", "start", required=True, type=day, help="First date.")(f)
+
+
+def on_option(f: Any) -> Any:
+    return click.option(
+        "--on",
+        "on",
+        required=True,
+        type=DAY,
+        help="The date (valid time), YYYY-MM-DD.",
+    )(f)
+
+
+def format_option(f: Any) -> Any:
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["table", "csv", "json"]),
+        default="table",
+        show_default=True,
+        help="Output format.",
+    )(f)
+
+
+def by_option(f: Any) -> Any:
+    return click.option(
+        "--by",
+        multiple=True,
+        type=click.Choice([d.replace("_", "-") for d in DIMENSIONS]),
+        help="Group by this; repeat to group by several.",
+    )(f)
+
+
+def time_axes(f: Any) -> Any:
+    """--known-at and --recorded-at: the knowledge and recorded time axes."""
+    f = click.option(
+        "--recorded-at",
+        help="What this store said at that time (ISO date or date and time; a date means the "
+        "end of that day, UTC).",
+    )(f)
+    return click.option(
+        "--known-at",
+        type=DAY,
+        help="Only what had been published by that day (sources' publication dates).",
+    )(f)
+
+
+def stamp_option(f: Any) -> Any:
+    return click.option(
+        "--stamp",
+        is_flag=True,
+        help="With json or csv: add the log position, the hash chain's link there, the "
+        "projection and the query, so the figures can be derived again exactly and the history "
+        "behind them checked ('tracker verify --expect').",
+    )(f)
+
+
+@contextmanager
+def progress_bar(label: str) -> Iterator[Progress | None]:
+    """A bar with events per second on a terminal; nothing when not on one."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    columns = (
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+    )
+    with RichProgress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=None, rate="")
+        start = time.monotonic()
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total, rate=rate(done, time.monotonic() - start))
+
+        yield update
+
+
+@contextmanager
+def timer() -> Iterator[Callable[[], float]]:
+    start = time.monotonic()
+    end: list[float] = []
+    yield lambda: (end[0] if end else time.monotonic()) - start
+    end.append(time.monotonic())
+
+
+def rate(count: int, seconds: float) -> str:
+    return f"{count / max(seconds, 1e-6):,.0f} events/s"
+
+
+def source_options(f: Any) -> Any:
+    for name, text in reversed(
+        [
+            ("--source-title", "Source: title or publisher."),
+            ("--source-url", "Source: web address."),
+            (
+                "--published-on",
+                "Source: publication date (knowledge time): YYYY-MM-DD, YYYY-MM or YYYY.",
+            ),
+            ("--quote", "Source: a short quote or note."),
+        ]
+    ):
+        f = click.option(name, help=text)(f)
+    return f
+
+
+def source_of(options: dict[str, Any]) -> dict[str, Any] | None:
+    """The --source-* options as a source, or None when none was given."""
+    if not (options.get("source_title") or options.get("published_on")):
+        return None
+    return {
+        "title": options.get("source_title"),
+        "url": options.get("source_url"),
+        "published_on": options.get("published_on"),
+        "quote": options.get("quote"),
+    }

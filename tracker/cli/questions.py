@@ -1,0 +1,259 @@
+"""Questions: strength, forecast, diff, history, reconcile, announcements, presence,
+mandates, search. Each parses, calls one Tracker method, renders."""
+
+from __future__ import annotations
+
+import typing
+from dataclasses import asdict
+from datetime import date, datetime
+from typing import Any
+
+import click
+
+from tracker.answers.ledger import STATUSES
+from tracker.cli.base import UserError, cli, console, open_tracker
+from tracker.cli.options import (
+    DAY,
+    asked,
+    by_option,
+    contributor_option,
+    emit,
+    format_option,
+    on_option,
+    stamp_option,
+    time_axes,
+)
+from tracker.faces import render
+
+
+@cli.command()
+@click.argument("mission")
+@on_option
+@by_option
+@time_axes
+@format_option
+@stamp_option
+@click.pass_context
+def strength(
+    ctx: click.Context,
+    mission: str,
+    on: datetime,
+    by: tuple[str, ...],
+    known_at: datetime | None,
+    recorded_at: str | None,
+    fmt: str,
+    stamp: bool,
+) -> None:
+    """Strength of MISSION on a date, in total or by contributor, location, region and
+    personnel type; as then known (--known-at) or as this store said (--recorded-at). Unknown
+    figures are shown as unknown (null in JSON), never as 0."""
+    dims = tuple(typing.cast("Any", d.replace("-", "_")) for d in by)
+    known = known_at.date() if known_at else None
+    tracker = open_tracker(ctx)
+    answer = tracker.strength(mission, on.date(), dims, known, recorded_at)
+    records = render.strength_records(answer)
+    if fmt == "table":
+        render.strength_table(answer, console())
+        return
+    query = asked("strength", answer.mission, on, dims, known, answer.recorded_at)
+    stamped = tracker.stamp(answer.position, "strength", answer.version, query)
+    emit(records, fmt, stamped if stamp else None, [*dims, "strength"])
+
+
+@cli.command()
+@click.argument("mission")
+@on_option
+@by_option
+@time_axes
+@format_option
+@stamp_option
+@click.pass_context
+def forecast(
+    ctx: click.Context,
+    mission: str,
+    on: datetime,
+    by: tuple[str, ...],
+    known_at: datetime | None,
+    recorded_at: str | None,
+    fmt: str,
+    stamp: bool,
+) -> None:
+    """Strength of MISSION on a date if every pending announcement (as known at --known-at)
+    happens on its target date, next to the strength from changes alone, with the
+    announcements that make the difference. JSON and CSV as for strength."""
+    dims = tuple(typing.cast("Any", d.replace("-", "_")) for d in by)
+    known = known_at.date() if known_at else None
+    tracker = open_tracker(ctx)
+    answer = tracker.forecast(mission, on.date(), dims, known, recorded_at)
+    if fmt == "table":
+        click.echo(render.forecast_text(answer))
+        return
+    records = [{**row.keys, "strength": row.forecast} for row in answer.rows]
+    if not dims:
+        records = records or [{"strength": None}]
+    query = asked("forecast", answer.mission, on, dims, known, recorded_at)
+    view = tracker.strength_view
+    stamped = tracker.stamp(view.position(tracker.name), view.name, view.version, query)
+    emit(records, fmt, stamped if stamp else None, [*dims, "strength"])
+
+
+@cli.command()
+@click.argument("mission")
+@on_option
+@click.option("--known-at", type=DAY, help="First knowledge date.")
+@click.option("--recorded-at", help="First store time (ISO date or date and time).")
+@click.option("--vs", "other", required=True, help="The second date (or time) to compare with.")
+@format_option
+@click.pass_context
+def diff(
+    ctx: click.Context,
+    mission: str,
+    on: datetime,
+    known_at: datetime | None,
+    recorded_at: str | None,
+    other: str,
+    fmt: str,
+) -> None:
+    """What changed: every contributor and location of MISSION whose strength on a date
+    differs as known at --known-at and at --vs (or as recorded at --recorded-at and at --vs),
+    with the events, and their sources, that explain each difference."""
+    tracker = open_tracker(ctx)
+    if (known_at is None) == (recorded_at is None):
+        raise UserError("give either --known-at or --recorded-at, and --vs")
+    if known_at is not None:
+        try:
+            second = date.fromisoformat(other)
+        except ValueError:
+            raise UserError(f"--vs {other!r}: give a date, YYYY-MM-DD") from None
+        differences = tracker.diff(mission, on.date(), known=(known_at.date(), second))
+    else:
+        differences = tracker.diff(mission, on.date(), recorded=(recorded_at or "", other))
+    if fmt == "table":
+        click.echo(render.diff_text(mission.upper(), on.date(), differences))
+    else:
+        emit(render.diff_records(differences), fmt)
+
+
+@cli.command()
+@click.argument("mission")
+@contributor_option
+@click.option(
+    "--only",
+    multiple=True,
+    type=click.Choice(["announcement", "change", "incident", "mission", "retraction"]),
+    help="Only events of this category; repeat for several.",
+)
+@format_option
+@click.pass_context
+def history(
+    ctx: click.Context, mission: str, contributor: str | None, only: tuple[str, ...], fmt: str
+) -> None:
+    """The audit trail of MISSION: every event in valid-time order, with its recorded time,
+    source, and what it superseded."""
+    rows = open_tracker(ctx).history(mission, contributor, only)
+    if fmt == "table":
+        click.echo(render.history_text(f"{mission.upper()} history, in valid-time order", rows))
+    else:
+        emit([asdict(row) for row in rows], fmt)
+
+
+@cli.command()
+@click.argument("mission")
+@contributor_option
+@click.option("--gaps-only", is_flag=True, help="Only the reports the record does not explain.")
+@format_option
+@click.pass_context
+def reconcile(
+    ctx: click.Context, mission: str, contributor: str | None, gaps_only: bool, fmt: str
+) -> None:
+    """Each report of MISSION against the strength the earlier events implied: the
+    unexplained difference shows where the record is incomplete."""
+    gaps = open_tracker(ctx).reconcile(mission, contributor)
+    if fmt == "table":
+        click.echo(render.reconcile_text(mission.upper(), gaps, gaps_only))
+        return
+    emit([r for r in render.reconcile_records(gaps) if not gaps_only or r["difference"]], fmt)
+
+
+@cli.command()
+@click.argument("mission")
+@contributor_option
+@click.option(
+    "--status",
+    multiple=True,
+    type=click.Choice(list(STATUSES)),
+    help="Only announcements with this status; repeat for several.",
+)
+@click.option(
+    "--on",
+    "on",
+    type=DAY,
+    help="Status as of this date (default: today).",
+)
+@format_option
+@click.pass_context
+def announcements(
+    ctx: click.Context,
+    mission: str,
+    contributor: str | None,
+    status: tuple[str, ...],
+    on: datetime | None,
+    fmt: str,
+) -> None:
+    """Every announcement of MISSION with its source, target and status against what the
+    record shows happened: pending, under way, fulfilled, overdue, revised, retracted."""
+    day = on.date() if on else date.today()
+    rows = open_tracker(ctx).announcements(mission, contributor, status, day)
+    if fmt == "table":
+        click.echo(render.ledger_text(mission.upper(), rows, day))
+        return
+    emit(render.ledger_records(rows), fmt)
+
+
+@cli.command()
+@click.argument("mission")
+@click.option("--year", type=int, help="Only this year.")
+@contributor_option
+@format_option
+@click.pass_context
+def presence(
+    ctx: click.Context, mission: str, year: int | None, contributor: str | None, fmt: str
+) -> None:
+    """Where contributors of MISSION were, year by year, as estimated (Geo-PKO's coding of
+    UN deployment maps): where, not how many; estimates never change strength."""
+    rows = open_tracker(ctx).presence(mission, year, contributor)
+    if fmt == "table":
+        click.echo(render.presence_text(mission.upper(), rows))
+    else:
+        emit([asdict(row) for row in rows], fmt)
+
+
+@cli.command()
+@click.argument("mission")
+@on_option
+@format_option
+@click.pass_context
+def mandates(ctx: click.Context, mission: str, on: datetime, fmt: str) -> None:
+    """The mandate of MISSION in force on a date: its authorised ceilings against the strength
+    the contributors' figures give, and against the mission-wide figure reported."""
+    answer = open_tracker(ctx).mandate(mission, on.date())
+    if fmt == "table":
+        click.echo(render.mandate_text(answer))
+    else:
+        emit(render.mandate_records(answer), fmt)
+
+
+@cli.command()
+@click.argument("text")
+@click.option("--mission", help="Only this mission.")
+@click.option("--limit", default=50, show_default=True, help="At most this many events.")
+@format_option
+@click.pass_context
+def search(ctx: click.Context, text: str, mission: str | None, limit: int, fmt: str) -> None:
+    """Search the audit trail for TEXT (words, "a phrase", OR, prefix*): ids, kinds,
+    contributors, summaries, sources, quotes and reasons, best match first."""
+    rows = open_tracker(ctx).search(text, mission, limit)
+    if fmt == "table":
+        click.echo(render.history_text(f"search {text!r}, best match first", rows))
+    else:
+        emit([asdict(row) for row in rows], fmt)
