@@ -18,11 +18,12 @@ state to state; a back-dated fact or a supersession refolds that state from scra
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from events.timeline import Cell, Change, Interval, Level, State, close_day, interval
+from events.timeline import Cell, Change, Interval, Level, Month, State, close_day, interval
 
 Row = tuple[str | None, str | None, date, date | None, int | None, bool, str]
 
@@ -84,6 +85,8 @@ class _Folder:
     not from the start."""
 
     contributor: str
+    # months with an authoritative change among the active ones, shared with the states
+    covered: set[Month] = field(default_factory=set)
     state: State = field(init=False)
     open_rows: dict[Cell, tuple[date, Level, str]] = field(default_factory=dict)
     closed: list[Interval] = field(default_factory=list)
@@ -95,7 +98,7 @@ class _Folder:
     )
 
     def __post_init__(self) -> None:
-        self.state = State(self.contributor, strict=False)
+        self.state = State(self.contributor, strict=False, covered=self.covered)
 
     def extend(self, changes: list[Change]) -> None:
         """Apply changes (sorted, all on days after the last one), closing each day."""
@@ -132,7 +135,8 @@ class _Folder:
             del self.closed[closed:]
             self.applied, self.last = applied, (day, 10**18)  # after every change of that day
         else:
-            self.state, self.open_rows = State(self.contributor, strict=False), {}
+            self.state = State(self.contributor, strict=False, covered=self.covered)
+            self.open_rows = {}
             self.closed.clear()
             self.applied, self.last = 0, None
         return self.applied
@@ -168,9 +172,18 @@ def sweep(
     present: dict[Row, date] = {}
     ranges: dict[Row, list[tuple[date, date | None]]] = {}
     folder = _Folder(contributor)
+    authorities: Counter[Month] = Counter()  # active changes per month: authoritative ones
+    claims: Counter[Month] = Counter()  # and the others
     for k in sorted(starts.keys() | stops.keys()):
         new = sorted(starts.get(k, ()), key=lambda c: c.sort_key)
         gone_changes = stops.get(k, ())
+        for change, delta in [*((c, 1) for c in new), *((c, -1) for c in gone_changes)]:
+            (authorities if change.authoritative else claims)[change.month] += delta
+        covered = {month for month, n in authorities.items() if n > 0}
+        # months whose claims start or stop counting (a cover without claims changes nothing)
+        flipped = {month for month in covered ^ folder.covered if claims[month] > 0}
+        folder.covered.clear()
+        folder.covered.update(covered)
         for change in gone_changes:
             at = bisect_left(keys, change.sort_key)
             while active[at] is not change:
@@ -181,9 +194,12 @@ def sweep(
             active.insert(at, change)
             keys.insert(at, change.sort_key)
         earliest = min(c.effective for c in [*new, *gone_changes])
+        # A month that starts or stops being covered changes whether its claims count: the
+        # fold goes back to that month's start.
+        earliest = min([earliest, *(date(y, m, 1) for y, m in flipped)])
         last_day = folder.last[0] if folder.last else None
         closed_before, open_before = len(folder.closed), folder.open()
-        if not gone_changes and (last_day is None or earliest > last_day):
+        if not gone_changes and not flipped and (last_day is None or earliest > last_day):
             folder.extend(new)  # appends: all after the last day folded
             old_tail: list[Row] = open_before
         else:

@@ -15,8 +15,9 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from pydantic import BeforeValidator, Field, model_validator
 
 from events.base import Aggregate
+from events.checked import Checked
 from events.claims import Claimed, Incident, Retraction, check_supersedes, superseded_target
-from events.timeline import Change, ChangeKind, Checked, fold
+from events.timeline import Change, ChangeKind, fold
 from events.values import (
     MAX_COUNT,
     Contributor,
@@ -32,6 +33,10 @@ if TYPE_CHECKING:
     from events.timeline import Interval
 
 ContingentID = NewType("ContingentID", UUID)
+# The UN monthly import's source title before reports said they were authoritative.
+UN_MONTHLY_TITLE = (
+    "UN: Contribution of Uniformed Personnel to UN by Mission, Country and Personnel Type"
+)
 PositiveCount = Annotated[int, BeforeValidator(not_a_flag), Field(ge=1, le=MAX_COUNT)]
 
 
@@ -114,6 +119,7 @@ class Contingent(Aggregate):
                 fields["personnel_type"],
                 fields.get("to_location"),
                 fields.get("approximate", False),
+                fields.get("authoritative", False),
             )
 
     class Deployed(ChangeEvent):
@@ -163,9 +169,13 @@ class Contingent(Aggregate):
         which is neither 0 nor absent). ``approximate``: the source rounded it ("about
         1,100"). ``inferred``: not stated by the source but inferred from it (a contributor
         missing from a monthly report has left). ``male``/``female``: as the source gives
-        them; they need not add up to ``strength`` (gender is not given for everyone)."""
+        them; they need not add up to ``strength`` (gender is not given for everyone).
+        ``authoritative``: the series of record (the UN's month-end figures): in a month it
+        covers, the contingent's other figures and changes are claims shown beside it, not
+        counted."""
 
         change_kind = "report"
+        class_version: ClassVar[int] = 2  # 2: ``authoritative``
 
         strength: Count | None
         personnel_type: PersonnelType | None = None
@@ -174,6 +184,13 @@ class Contingent(Aggregate):
         inferred: bool = False
         male: Count | None = None
         female: Count | None = None
+        authoritative: bool = False
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Reports stored before ``authoritative`` existed: the UN monthly import's are."""
+            title = (state.get("source") or {}).get("title") or ""
+            state["authoritative"] = title == UN_MONTHLY_TITLE
 
     class PresenceEstimated(Event, Claimed):
         """An estimate that the contributor had personnel at ``location`` during ``valid``

@@ -11,11 +11,20 @@ given by the source" (unassigned location, unspecified type). A cell's level is 
 report of a contributor present whose figures were not published). Unknown is never guessed as 0.
 
 Rules, in valid-time order (ties in the order recorded):
-- a *report* of (L, T) = n sets that cell to n. The cells it covers (more specific: L's types
-  when T is not given, T's locations when L is not given) are replaced by it. When it is more
-  specific than a cell already there (a figure for Gao while the contingent's figure is
-  unassigned), its personnel are drawn out of that less specific pool, which shrinks (not below 0);
-  a less specific cell whose level is unknown is replaced by it.
+- one authority per series: an *authoritative* report (the UN's month-end figure) makes every
+  other change of that calendar month a claim beside it, not counted (a press figure of the
+  national deployment never makes the UN series jump for a week); in a month with no
+  authoritative report the other changes count, as the only evidence there is. An
+  authoritative report of (L, T) = n replaces every cell of its scope and every cell of no
+  given type in its location scope: after a day of the UN's reports by type, the contingent is
+  exactly the UN's figures.
+- a *report* of (L, T) = n sets the level of its scope to n: the cells it covers (more
+  specific: L's types when T is not given, T's locations when L is not given) are replaced by
+  it, and only the difference between n and what they held is drawn from the rest: from the
+  less specific pools first (a figure for Gao while the contingent's figure is unassigned),
+  then from the other cells that may hold its personnel, in name order (none below 0); a less
+  specific cell whose level is unknown is replaced by it. A report below what its scope held
+  does not give people back: they are no longer counted.
 - a *deployment* adds to its cell.
 - a *withdrawal* of n takes from its own cell first, then from the less specific pools
   ((None, T), (L, None), (None, None)), then from the more specific cells it covers, in name
@@ -26,7 +35,6 @@ Rules, in valid-time order (ties in the order recorded):
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -51,10 +59,24 @@ class Change:
     personnel_type: str | None = None
     to_location: str | None = None
     approximate: bool = False
+    authoritative: bool = False  # the series of record (the UN's month-end figures)
 
     @property
     def sort_key(self) -> tuple[date, int]:
         return (self.effective, self.order)
+
+    @property
+    def month(self) -> Month:
+        return (self.effective.year, self.effective.month)
+
+
+Month = tuple[int, int]
+
+
+def covered_months(changes: Iterable[Change]) -> set[Month]:
+    """The months in which some change is authoritative: the others of those months are claims
+    beside it."""
+    return {c.month for c in changes if c.authoritative}
 
 
 @dataclass(frozen=True)
@@ -81,12 +103,12 @@ def scope(location: str | None, personnel_type: str | None) -> str:
     return f"{what} at {location}" if location else what
 
 
-def _covers(outer: Cell, inner: Cell) -> bool:
+def covers(outer: Cell, inner: Cell) -> bool:
     """True when every person counted in ``inner`` is also in scope ``outer``."""
     return (outer[0] is None or outer[0] == inner[0]) and (outer[1] is None or outer[1] == inner[1])
 
 
-def _overlaps(a: Cell, b: Cell) -> bool:
+def overlaps(a: Cell, b: Cell) -> bool:
     """True when some person could be counted in both scopes."""
     return (a[0] is None or b[0] is None or a[0] == b[0]) and (
         a[1] is None or b[1] is None or a[1] == b[1]
@@ -103,15 +125,26 @@ class State:
     # strict: a shortfall raises (commands). Not strict: the level becomes unknown, for
     # states of partial knowledge, where the record as then known may contradict itself.
     strict: bool = True
+    # Months with an authoritative report among the changes folded: shared by reference with
+    # whoever drives the fold, which goes back before a month whose cover changes.
+    covered: set[Month] = field(default_factory=set)
 
     def copy(self) -> State:
-        return State(self.contributor, dict(self.cells), dict(self.last_event), self.strict)
+        return State(
+            self.contributor, dict(self.cells), dict(self.last_event), self.strict, self.covered
+        )
+
+    def counts(self, change: Change) -> bool:
+        """False for a claim in a month the series of record covers."""
+        return change.authoritative or change.month not in self.covered
 
     def set(self, cell: Cell, level: Level, event_id: str) -> None:
         self.cells[cell] = level
         self.last_event[cell] = event_id
 
     def apply(self, change: Change) -> None:
+        if not self.counts(change):
+            return
         cell: Cell = (change.location, change.personnel_type)
         if change.kind == "report":
             self._report(cell, change)
@@ -124,24 +157,35 @@ class State:
             self._add((change.to_location, change.personnel_type), change.count or 0, change)
 
     def _report(self, cell: Cell, change: Change) -> None:
-        if cell[0] is None or cell[1] is None:  # a fully specific cell covers only itself
-            for other in [c for c in self.cells if c != cell and _covers(cell, c)]:
-                del self.cells[other]  # its personnel are counted in the new figure
-                del self.last_event[other]
+        if change.authoritative:
+            location = cell[0]
+            for other in [
+                c
+                for c in self.cells
+                if c != cell and (covers(cell, c) or (c[1] is None and location in (None, c[0])))
+            ]:
+                del self.cells[other], self.last_event[other]
+            self.set(cell, Level(change.count, change.approximate), change.event_id)
+            return
+        covered = [c for c in self.cells if c != cell and covers(cell, c)]
+        held = sum(self.cells[c].strength or 0 for c in [cell, *covered] if c in self.cells)
+        for other in covered:  # its personnel are counted in the new figure
+            del self.cells[other], self.last_event[other]
         if change.count is not None:
-            new = change.count - (self.level(cell) or 0)
-            for pool in self._pools(cell):
-                level = self.cells[pool]
+            new = change.count - held  # only the difference comes from the rest
+            pools = self._pools(cell)
+            for source in self._overlapping(cell):
+                level = self.cells[source]
                 if level.strength is None:
-                    # "Present, figure unknown" was a placeholder: a published figure for
-                    # part of it replaces it (a contributor's figures appear again).
-                    del self.cells[pool]
-                    del self.last_event[pool]
+                    if source in pools:
+                        # "Present, figure unknown" was a placeholder: a published figure for
+                        # part of it replaces it (a contributor's figures appear again).
+                        del self.cells[source], self.last_event[source]
                     continue
                 if new <= 0:
                     continue
                 drawn = min(new, level.strength)
-                self.set(pool, Level(level.strength - drawn, level.approximate), change.event_id)
+                self.set(source, Level(level.strength - drawn, level.approximate), change.event_id)
                 new -= drawn
         self.set(cell, Level(change.count, change.approximate), change.event_id)
 
@@ -155,7 +199,7 @@ class State:
         candidates: list[Cell] = [(None, personnel_type), (location, None), (None, None)]
         seen: list[Cell] = []
         for pool in candidates:
-            if pool != cell and pool not in seen and _covers(pool, cell) and pool in self.cells:
+            if pool != cell and pool not in seen and covers(pool, cell) and pool in self.cells:
                 seen.append(pool)
         return seen
 
@@ -171,7 +215,7 @@ class State:
 
     def _take(self, cell: Cell, count: int | None, change: Change) -> None:
         if count is None:  # everything in scope leaves
-            for other in [cell, *(c for c in self.cells if c != cell and _covers(cell, c))]:
+            for other in [cell, *(c for c in self.cells if c != cell and covers(cell, c))]:
                 self.set(other, Level(0), change.event_id)
             return
         sources = [c for c in [cell, *self._overlapping(cell)] if c in self.cells]
@@ -202,7 +246,7 @@ class State:
         first, then the rest in name order."""
         pools = self._pools(cell)
         rest = sorted(
-            (c for c in self.cells if c != cell and c not in pools and _overlaps(cell, c)),
+            (c for c in self.cells if c != cell and c not in pools and overlaps(cell, c)),
             key=lambda c: (c[0] or "", c[1] or ""),
         )
         return pools + rest
@@ -222,7 +266,7 @@ def fold(
             offending change is not ``new`` itself, the message says it happens later.
     """
     ordered = sorted([*changes, *([new] if new else [])], key=lambda c: c.sort_key)
-    state = State(contributor, strict=strict)
+    state = State(contributor, strict=strict, covered=covered_months(ordered))
     open_rows: dict[Cell, tuple[date, Level, str]] = {}
     rows: list[Interval] = []
     for index, change in enumerate(ordered):
@@ -240,85 +284,6 @@ def fold(
     for cell, (start, level, event_id) in open_rows.items():
         rows.append(interval(cell, start, None, level, event_id))
     return sorted(rows, key=lambda r: (r.valid_from, r.location or "", r.personnel_type or ""))
-
-
-class Checked:
-    """A contingent's changes in force, in valid-time order, with the state after every
-    ``EVERY``-th one saved: a change after all the others is checked against the end state;
-    a back-dated one, or a supersession, from the last saved state before it, rather than by
-    folding the whole history again."""
-
-    EVERY = 64
-
-    def __init__(self, contributor: str) -> None:
-        self.contributor = contributor
-        self.changes: list[Change] = []
-        self.keys: list[tuple[date, int]] = []
-        self.saved: list[State] = [State(contributor)]  # saved[j]: after changes[: j * EVERY]
-        self.end: State | None = State(contributor)  # after every change (None: to redo)
-
-    def _index(self, change: Change) -> int:
-        at = bisect_left(self.keys, change.sort_key)
-        while self.changes[at] is not change:
-            at += 1
-        return at
-
-    def check(self, new: Change | None, removed: Change | None = None) -> None:
-        """Raise if adding ``new`` and/or taking ``removed`` away leaves some change short.
-
-        Raises:
-            InsufficientStrengthError: said of ``new``, or of the later change it breaks.
-        """
-        if removed is None and new is not None and (not self.keys or new.sort_key > self.keys[-1]):
-            self.end_state().copy().apply(new)  # the usual case: only the new one can fall short
-            return
-        starts = []
-        if new is not None:
-            starts.append(bisect_right(self.keys, new.sort_key))
-        if removed is not None:
-            starts.append(self._index(removed))
-        j = min(min(starts) // self.EVERY, len(self.saved) - 1)
-        state = self.saved[j].copy()
-        tail = [c for c in self.changes[j * self.EVERY :] if c is not removed]
-        if new is not None:
-            insort(tail, new, key=lambda c: c.sort_key)
-        for change in tail:
-            try:
-                state.apply(change)
-            except InsufficientStrengthError as error:
-                if change is not new:
-                    raise error.happening_later() from None
-                raise
-
-    def add(self, change: Change) -> None:
-        at = bisect_right(self.keys, change.sort_key)
-        self.changes.insert(at, change)
-        self.keys.insert(at, change.sort_key)
-        if at + 1 == len(self.changes) and self.end is not None:
-            self.end.apply(change)
-            if len(self.changes) == len(self.saved) * self.EVERY:
-                self.saved.append(self.end.copy())
-        else:
-            del self.saved[at // self.EVERY + 1 :]
-            self.end = None
-
-    def remove(self, change: Change) -> None:
-        at = self._index(change)
-        del self.changes[at], self.keys[at]
-        del self.saved[at // self.EVERY + 1 :]
-        self.end = None
-
-    def end_state(self) -> State:
-        """The state after every change (saving states on the way when it is redone)."""
-        if self.end is None:
-            start = (len(self.saved) - 1) * self.EVERY
-            state = self.saved[-1].copy()
-            for index in range(start, len(self.changes)):
-                state.apply(self.changes[index])
-                if (index + 1) % self.EVERY == 0:
-                    self.saved.append(state.copy())
-            self.end = state
-        return self.end
 
 
 def interval(cell: Cell, start: date, end: date | None, level: Level, event_id: str) -> Interval:
@@ -342,60 +307,3 @@ def close_day(
             open_rows[cell] = (on, level, state.last_event[cell])
         else:  # replaced by a less specific figure: its row ends, no 0 is claimed for it
             del open_rows[cell]
-
-
-@dataclass(frozen=True)
-class Gap:
-    """A report against what the earlier changes implied for its scope just before it.
-    ``implied`` None: unknown; ``present`` False: nothing at all was recorded for the scope;
-    ``since``: the day the implied level was last set."""
-
-    contributor: str
-    event_id: str
-    effective: date
-    location: str | None
-    personnel_type: str | None
-    implied: int | None
-    present: bool
-    reported: int | None
-    since: date | None
-
-    @property
-    def difference(self) -> int | None:
-        """Reported minus implied: what the record does not explain (None when unknowable)."""
-        if self.reported is None or self.implied is None or not self.present:
-            return None
-        return self.reported - self.implied
-
-
-def reconcile(contributor: str, changes: Iterable[Change]) -> list[Gap]:
-    """Replay ``changes`` and, at each report, compare its level with what came before."""
-    state = State(contributor)
-    set_on: dict[Cell, date] = {}
-    gaps = []
-    for change in sorted(changes, key=lambda c: c.sort_key):
-        if change.kind == "report":
-            cell: Cell = (change.location, change.personnel_type)
-            covered = [c for c in state.cells if _covers(cell, c)]
-            levels = [state.cells[c].strength for c in covered]
-            implied = None if any(n is None for n in levels) else sum(n or 0 for n in levels)
-            since = max((set_on[c] for c in covered if c in set_on), default=None)
-            gaps.append(
-                Gap(
-                    contributor,
-                    change.event_id,
-                    change.effective,
-                    change.location,
-                    change.personnel_type,
-                    implied,
-                    bool(covered),
-                    change.count,
-                    since,
-                )
-            )
-        before = dict(state.cells)
-        state.apply(change)
-        for c, level in state.cells.items():
-            if before.get(c) != level:
-                set_on[c] = change.effective
-    return gaps

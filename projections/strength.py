@@ -51,8 +51,9 @@ class StrengthProjection(StrengthQueries, StrengthDerivation, Projection):
     name = "strength"
     # 2: a new report of the same level starts a new row; 3: knowledge, recorded;
     # 4: rows derived once per catch-up, and only for the recorded times not yet derived;
-    # 5: an R*Tree over the three time axes finds the rows in force on a date
-    version = 5
+    # 5: an R*Tree over the three time axes finds the rows in force on a date;
+    # 6: one authority per series (claims beside the UN's month), overlapping scopes
+    version = 6
 
     def __init__(self, path: Any) -> None:
         super().__init__(path)
@@ -123,6 +124,7 @@ class StrengthProjection(StrengthQueries, StrengthDerivation, Projection):
                 "personnel_type": change.personnel_type,
                 "to_location": change.to_location,
                 "approximate": int(change.approximate),
+                "authoritative": int(change.authoritative),
                 "known": known,
                 "recorded": recorded,
                 "superseded_known": None,

@@ -119,6 +119,14 @@ class StrengthDerivation:
             or (effective_before is not None and effective_before >= row["effective"])
         ):
             return False  # not after all before it: the sweep decides
+        same_month = self.db.execute(
+            "SELECT COUNT(*) FROM strength_changes WHERE mission = ? AND contributor = ? "
+            "AND event_id <> ? AND substr(effective, 1, 7) = ? AND authoritative <> ? "
+            "AND superseded_recorded IS NULL",
+            [*args, row["event_id"], row["effective"][:7], row["authoritative"]],
+        ).fetchone()[0]
+        if same_month:
+            return False  # a claim beside the series of record, or the record over claims
         t, k = row["recorded"], date.fromisoformat(row["known"])
         state = State(contributor, strict=False)
         open_rows: dict[Cell, tuple[date, Level, str]] = {}

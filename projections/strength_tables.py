@@ -41,6 +41,7 @@ CHANGE_COLUMNS = (
     "personnel_type",
     "to_location",
     "approximate",
+    "authoritative",
     "known",
     "recorded",
     "superseded_known",
@@ -155,6 +156,7 @@ def change_of(r: dict[str, Any]) -> Change:
         r["personnel_type"],
         r["to_location"],
         bool(r["approximate"]),
+        bool(r["authoritative"]),
     )
 
 
@@ -190,6 +192,7 @@ def create_tables(db: Any) -> None:
             "personnel_type": str,
             "to_location": str,
             "approximate": int,
+            "authoritative": int,
             "known": str,
             "recorded": str,
             "superseded_known": str,

@@ -40,6 +40,8 @@ def histories(draw: st.DrawFn) -> list[tuple[Change, Known]]:
             location,
             personnel_type,
             "Ménaka" if kind == "move" else None,
+            # some unlocated reports are the series of record: claims of their month step aside
+            authoritative=kind == "report" and location is None and draw(st.booleans()),
         )
         known = valid + timedelta(
             days=draw(st.integers(min_value=-5, max_value=30))

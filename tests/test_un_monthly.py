@@ -164,3 +164,31 @@ def test_gender_is_kept_as_given(un_store: Tracker, file_rows: list[dict[str, st
     assert f'"male": {int(odd["Troops_Male"])}' in stored
     assert f'"female": {int(odd["Troops_Female"])}' in stored
     assert f'"strength": {int(odd["Troops_Total"])}' in stored
+
+
+def test_a_contributor_listed_with_no_published_figures_is_unknown_not_gone(
+    tmp_path: Path,
+) -> None:
+    """Issue 15: Moldova has figures in December 2013 and only NA in January 2014 (in four
+    missions). Unpublished is unknown: never "at 0 (left)" (the departure rule used to write a
+    0 for each type that vanished, over the unknown)."""
+    later = SHARED / "un_contributions_by_mission_country_2014-01_2014-08.csv"
+    header, *december = [
+        line
+        for line in UN_FILE.read_text(encoding="utf-8").splitlines()
+        if line.startswith(("Date,", "2013-12-31,Moldova"))
+    ]
+    january = [
+        line.replace("'", "")  # the later file's trailing apostrophes
+        for line in later.read_text(encoding="utf-8").splitlines()
+        if line.replace("'", "").startswith("2014-01-31,Moldova")
+    ]
+    tracker = Tracker(tmp_path / "tracker.db")
+    tracker.import_un_monthly("\n".join([header, *december, *january]).encode(), "moldova.csv")
+    for mission in ("UNMIK", "UNMIL", "UNMISS", "UNOCI"):
+        (row,) = tracker.strength(mission, date(2014, 1, 31), ["contributor"]).rows
+        assert row.contributor == "MDA"
+        assert row.strength is None, f"{mission}: {row.strength}"  # unknown
+        (before,) = tracker.strength(mission, date(2013, 12, 31), ["contributor"]).rows
+        assert (before.strength or 0) > 0
+    tracker.close()

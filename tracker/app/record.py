@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from events.errors import InvalidInputError
-from events.timeline import Gap, reconcile
+from events.reconcile import Gap, reconcile
 from tracker.answers.forecast import Difference
 from tracker.answers.ledger import LedgerRow, ledger
 from tracker.app.core import TrackerCore

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from datetime import date
 
-    from events.timeline import Gap
+    from events.reconcile import Gap
     from projections import StrengthRow
     from projections.audit import Presence
     from tracker.answers.forecast import Difference, Forecast
@@ -195,6 +195,9 @@ def reconcile_records(gaps: list[Gap]) -> list[dict[str, Any]]:
             "implied_since": g.since.isoformat() if g.since else None,
             "reported": g.reported,
             "difference": g.difference,
+            # False: a claim in a month the UN reported, shown beside the UN's figure of that
+            # month (``implied``, on ``implied_since``), not counted in strength
+            "counted": g.counted,
         }
         for g in gaps
     ]
@@ -202,14 +205,34 @@ def reconcile_records(gaps: list[Gap]) -> list[dict[str, Any]]:
 
 def reconcile_text(mission: str, gaps: list[Gap], gaps_only: bool) -> str:
     shown = [g for g in gaps if not gaps_only or g.difference]
+    counted = [g for g in gaps if g.counted]
+    claims = len(gaps) - len(counted)
     lines = [
-        f"{mission}: {len(gaps)} report(s); {sum(1 for g in gaps if g.difference)} with an "
+        f"{mission}: {len(counted)} report(s); {sum(1 for g in counted if g.difference)} with an "
         "unexplained difference from what the earlier events implied"
+        + (
+            f"; {claims} claim(s) beside the UN's figure of their month, not counted"
+            if claims
+            else ""
+        )
     ]
     for g in shown:
         scope = " ".join(
             filter(None, [g.personnel_type, f"at {g.location}" if g.location else None])
         )
+        if not g.counted:
+            reported = "unknown" if g.reported is None else f"{g.reported:,}"
+            beside = (
+                f"the UN's figure of {g.since}: {g.implied:,}"
+                if g.present and g.implied is not None
+                else f"the UN reported this month ({g.since}) with no figure for this scope"
+            )
+            diff = f" (difference {g.difference:+,})" if g.difference is not None else ""
+            lines.append(
+                f"{g.effective}  {g.contributor} {scope or 'all personnel'}: claim {reported}, "
+                f"not counted; {beside}{diff}  [{g.event_id}]"
+            )
+            continue
         if not g.present:
             before = "nothing recorded before"
         elif g.implied is None:

@@ -173,7 +173,12 @@ def _record_month(
         quote = f"{name}, line {row.line}: {row.name}, {mission.acronym}, {key}"
         source = _source(url, day, quote)
         if row.unknown:
-            unknown: dict[str, Any] = {"valid": key, "strength": None, "source": source}
+            unknown: dict[str, Any] = {
+                "valid": key,
+                "strength": None,
+                "authoritative": True,
+                "source": source,
+            }
             record(contingent, Contingent.StrengthReported, unknown)
         for personnel_type, figure in row.figures.items():
             fields: dict[str, Any] = {
@@ -182,6 +187,7 @@ def _record_month(
                 "personnel_type": personnel_type,
                 "male": figure.male,
                 "female": figure.female,
+                "authoritative": True,
                 "source": source,
             }
             record(contingent, Contingent.StrengthReported, fields)
@@ -204,6 +210,8 @@ def _infer_departures(
             if code in present:
                 before = _reported_types(contingent, earlier)
                 after = _reported_types(contingent, later)
+                if after.get(None, 0) is None:
+                    continue  # listed, figures not published: unknown, never 0 (issue 15)
                 gone = [t for t, n in before.items() if t is not None and n and t not in after]
             for personnel_type in gone:
                 what = f"no {personnel_type.replace('_', ' ')}" if personnel_type else "not listed"
@@ -216,6 +224,7 @@ def _infer_departures(
                     "strength": 0,
                     "personnel_type": personnel_type,
                     "inferred": True,
+                    "authoritative": True,
                     "source": _source(url, date.fromisoformat(later), quote),
                 }
                 record(contingent, Contingent.StrengthReported, fields)
