@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DB := .demo/tracker.db
 
-.PHONY: demo test lint typecheck unit bench-replay docs clean
+.PHONY: demo test lint typecheck unit bench-replay docs seeds clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
@@ -41,6 +41,10 @@ test: lint typecheck unit
 
 docs: $(VENV)/.installed
 	$(BIN)/python -m tracker.cli.docs
+
+# Rebuild the generated seed files from ../shared/data (tests/test_seeds.py checks they are).
+seeds: $(VENV)/.installed
+	$(BIN)/python -m seeds.build ../shared/data
 
 bench-replay: $(VENV)/.installed
 	$(BIN)/python bench/replay.py 100000

@@ -48,14 +48,21 @@ class InsufficientStrengthError(TrackerError):
 
 
 class MissionNotFoundError(TrackerError):
-    """Raised when a mission has not been established in the store."""
+    """Raised when a mission is not in the store: the message names the ones it has."""
 
-    def __init__(self, mission: str) -> None:
-        self.mission = mission
-        super().__init__(
-            f"mission {mission!r} is not in the store - record it first with "
-            "'tracker record mission-established'"
-        )
+    def __init__(self, mission: str, known: tuple[str, ...] = ()) -> None:
+        self.mission, self.known = mission, known
+        if known:
+            shown = ", ".join(known[:12]) + (
+                f" and {len(known) - 12} more" if len(known) > 12 else ""
+            )
+            advice = f"the store has {shown} ('tracker missions' lists them)"
+        else:
+            advice = (
+                "the store has no mission yet: 'tracker seed' loads MINUSMA's record, or "
+                "'tracker import' a UN report"
+            )
+        super().__init__(f"mission {mission!r} is not in the store - {advice}")
 
 
 class MissionExistsError(TrackerError):

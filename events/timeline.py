@@ -14,7 +14,8 @@ Rules, in valid-time order (ties in the order recorded):
 - one authority per series: an *authoritative* report (the UN's month-end figure) makes every
   other change of that calendar month a claim beside it, not counted (a press figure of the
   national deployment never makes the UN series jump for a week); in a month with no
-  authoritative report the other changes count, as the only evidence there is. An
+  authoritative report the other changes count, as the only evidence there is (a claim
+  still may not take away more than there was). An
   authoritative report of (L, T) = n replaces every cell of its scope and every cell of no
   given type in its location scope: after a day of the UN's reports by type, the contingent is
   exactly the UN's figures.
@@ -31,6 +32,8 @@ Rules, in valid-time order (ties in the order recorded):
   order. Taking more than there is, is refused. A withdrawal with no count takes everything in
   its scope.
 - a *move* is a withdrawal from one location and a deployment to another.
+- the mission's *closure* ends every cell (0) the day after it closed; only a later report
+  (the UN's liquidation remnant) sets a level again. It is the mission's fact, never a claim.
 """
 
 from __future__ import annotations
@@ -43,7 +46,7 @@ from typing import Literal
 from events.errors import InsufficientStrengthError
 
 Cell = tuple[str | None, str | None]
-ChangeKind = Literal["report", "deploy", "withdraw", "move"]
+ChangeKind = Literal["report", "deploy", "withdraw", "move", "close"]
 
 
 @dataclass(frozen=True)
@@ -136,7 +139,7 @@ class State:
 
     def counts(self, change: Change) -> bool:
         """False for a claim in a month the series of record covers."""
-        return change.authoritative or change.month not in self.covered
+        return change.authoritative or change.kind == "close" or change.month not in self.covered
 
     def set(self, cell: Cell, level: Level, event_id: str) -> None:
         self.cells[cell] = level
@@ -144,6 +147,10 @@ class State:
 
     def apply(self, change: Change) -> None:
         if not self.counts(change):
+            # A claim beside the series of record: not counted, but it may still not take
+            # away more than there was (a withdrawal of 2,000 from 1,216 is refused).
+            if self.strict and change.kind in ("withdraw", "move") and change.count is not None:
+                self.copy()._take((change.location, change.personnel_type), change.count, change)
             return
         cell: Cell = (change.location, change.personnel_type)
         if change.kind == "report":
@@ -152,6 +159,10 @@ class State:
             self._add(cell, change.count or 0, change)
         elif change.kind == "withdraw":
             self._take(cell, change.count, change)
+        elif change.kind == "close":  # the mission closed: nobody is left, as far as known
+            for other in self.cells:
+                if self.cells[other].strength != 0:
+                    self.set(other, Level(0), change.event_id)
         else:
             self._take(cell, change.count, change)
             self._add((change.to_location, change.personnel_type), change.count or 0, change)

@@ -7,19 +7,23 @@ Table ``announcements``: ``event_id``; ``mission``, ``contributor``; ``kind``
 ``announced_on`` (the day it surely was made); ``target`` as given and ``target_end`` (the last
 day of the target's period); the terms ``count``, ``full``, ``increase``, ``location``,
 ``personnel_type``; ``summary``; the source (``source_title``, ``source_url``,
-``published_on``) and ``known``, the day it surely was published; ``superseded_by``,
-``superseded_how`` (corrected, retracted) and ``superseded_known`` (when that was published).
+``published_on``) and ``known``, the day it surely was published, and ``recorded``, when it
+entered the store; ``superseded_by``, ``superseded_how`` (corrected, retracted),
+``superseded_known`` and ``superseded_recorded`` (when that was published and recorded), so the
+ledger can be asked as known, and as recorded, at any time.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from events.claims import superseded_target
 from events.contingent import Contingent
 from projections.audit import summarise
 from projections.engine import Projection, handles, rows
+from projections.strength_tables import times_of
 
 
 @dataclass(frozen=True)
@@ -48,11 +52,13 @@ class Announcement:
     superseded_by: str | None
     superseded_how: str | None
     superseded_known: str | None
+    recorded: str = ""
+    superseded_recorded: str | None = None
 
 
 class AnnouncementProjection(Projection):
     name = "announcements"
-    version = 2  # 2: knowledge dates
+    version = 3  # 2: knowledge dates; 3: recorded times, and when supersessions were known
 
     def create_tables(self) -> None:
         self.db.table("announcements").create(
@@ -79,6 +85,8 @@ class AnnouncementProjection(Projection):
                 "superseded_by": str,
                 "superseded_how": str,
                 "superseded_known": str,
+                "recorded": str,
+                "superseded_recorded": str,
             },
             pk="event_id",
             if_not_exists=True,
@@ -117,6 +125,8 @@ class AnnouncementProjection(Projection):
                 "superseded_by": None,
                 "superseded_how": None,
                 "superseded_known": None,
+                "recorded": times_of(event)[1],
+                "superseded_recorded": None,
             }
         )
 
@@ -128,12 +138,31 @@ class AnnouncementProjection(Projection):
         target = superseded_target(event)
         if target:
             how = "retracted" if isinstance(event, Contingent.Retracted) else "corrected"
+            known, recorded = times_of(event)
             self.db.execute(
-                "UPDATE announcements SET superseded_by = ?, superseded_how = ? WHERE event_id = ?",
-                [event.event_id, how, target],
+                "UPDATE announcements SET superseded_by = ?, superseded_how = ?, "
+                "superseded_known = ?, superseded_recorded = ? WHERE event_id = ?",
+                [event.event_id, how, known, recorded, target],
             )
 
-    def announcements(self, mission: str) -> list[Announcement]:
-        """The mission's announcements, in the order they were recorded."""
-        sql = "SELECT * FROM announcements WHERE mission = ? ORDER BY announced_on, position"
-        return [Announcement(**row) for row in rows(self.db, sql, [mission])]
+    def announcements(
+        self, mission: str, known_at: date | None = None, recorded_at: str | None = None
+    ) -> list[Announcement]:
+        """The mission's announcements, in the order they were made, as known at ``known_at``
+        and recorded by ``recorded_at`` (by default: now): one not yet published or recorded
+        then is left out, and a supersession not yet published or recorded then is not seen."""
+        k, t = (known_at or date.max).isoformat(), recorded_at or "~"
+        sql = (
+            "SELECT * FROM announcements WHERE mission = ? AND known <= ? AND recorded <= ? "
+            "ORDER BY announced_on, position"
+        )
+        found = []
+        for row in rows(self.db, sql, [mission, k, t]):
+            seen = row["superseded_by"] is not None and (
+                row["superseded_known"] <= k and row["superseded_recorded"] <= t
+            )
+            if row["superseded_by"] is not None and not seen:
+                row.update(superseded_by=None, superseded_how=None)
+                row.update(superseded_known=None, superseded_recorded=None)
+            found.append(Announcement(**row))
+        return found

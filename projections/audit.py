@@ -333,3 +333,20 @@ class AuditProjection(Projection):
             limit=limit,
         )
         return [HistoryRow(**row) for row in found]
+
+    def missions(self) -> list[str]:
+        """Every mission the log names, in name order."""
+        sql = "SELECT DISTINCT mission FROM audit_events WHERE mission IS NOT NULL ORDER BY 1"
+        return [row[0] for row in self.db.execute(sql).fetchall()]
+
+    def first_of(self, mission: str, kind: str) -> dict[str, Any] | None:
+        """The first event of ``kind`` in ``mission`` still in force (not superseded)."""
+        found = list(
+            rows(
+                self.db,
+                "SELECT * FROM audit_events WHERE mission = ? AND kind = ? AND superseded_by IS "
+                "NULL ORDER BY valid_start, position LIMIT 1",
+                [mission, kind],
+            )
+        )
+        return found[0] if found else None

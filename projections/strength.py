@@ -23,6 +23,7 @@ Tables:
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 from events.claims import superseded_target
@@ -136,14 +137,51 @@ class StrengthProjection(StrengthQueries, StrengthDerivation, Projection):
         key = (mission, contributor)
         self._dirty[key] = min(self._dirty.get(key, recorded), recorded)
 
+    def _touch_mission(self, mission: str, recorded: str) -> None:
+        """Every contingent of ``mission`` (its closure changed): to derive again."""
+        for (contributor,) in self.db.execute(
+            "SELECT DISTINCT contributor FROM strength_changes WHERE mission = ?", [mission]
+        ).fetchall():
+            self._touch(mission, contributor, recorded)
+        for m, contributor in [key for key in self._pending_keys() if key[0] == mission]:
+            self._touch(m, contributor, recorded)
+
+    def _pending_keys(self) -> set[tuple[str, str]]:
+        return {(r["mission"], r["contributor"]) for r in self._pending.values()}
+
     def _mission_event(self, event: Mission.Event) -> None:
         target = superseded_target(event)
         if target:
+            for table in ("mission_totals", "mission_closures", "mission_reports"):
+                self.db.execute(
+                    f"UPDATE {table} SET superseded_known = ?, superseded_recorded = ? "
+                    "WHERE event_id = ?",
+                    [*times_of(event), target],
+                )
+            if self.db.execute(
+                "SELECT 1 FROM mission_closures WHERE event_id = ?", [target]
+            ).fetchone():
+                self._touch_mission(event.mission, times_of(event)[1])
+        if isinstance(event, Mission.ContributorsReported):
             self.db.execute(
-                "UPDATE mission_totals SET superseded_known = ?, superseded_recorded = ? "
-                "WHERE event_id = ?",
-                [*times_of(event), target],
+                "INSERT OR REPLACE INTO mission_reports (event_id, mission, effective, known, "
+                "recorded) VALUES (?, ?, ?, ?, ?)",
+                [
+                    event.event_id,
+                    event.mission,
+                    event.valid.effective.isoformat(),
+                    *times_of(event),
+                ],
             )
+        if isinstance(event, Mission.Closed):
+            known, recorded = times_of(event)
+            after = event.valid.effective + timedelta(days=1)  # closed on that day, gone after
+            self.db.execute(
+                "INSERT OR REPLACE INTO mission_closures (event_id, mission, effective, known, "
+                "recorded) VALUES (?, ?, ?, ?, ?)",
+                [event.event_id, event.mission, after.isoformat(), known, recorded],
+            )
+            self._touch_mission(event.mission, recorded)
         if isinstance(event, Mission.TotalReported):
             known, recorded = times_of(event)
             self.db.execute(

@@ -113,6 +113,15 @@ class StrengthDerivation:
             [*args, row["event_id"]],
         ).fetchone()
         known_before, superseded_before, effective_before = before
+        closures = self.db.execute(
+            "SELECT MAX(known), MAX(superseded_known), MAX(effective) FROM mission_closures "
+            "WHERE mission = ?",
+            [mission],
+        ).fetchone()
+        if closures[0] is not None:  # the closures count as changes before it too
+            known_before = max(filter(None, (known_before, closures[0])))
+            superseded_before = max(filter(None, (superseded_before, closures[1])), default=None)
+            effective_before = max(filter(None, (effective_before, closures[2])))
         if (
             (known_before is not None and known_before > row["known"])
             or (superseded_before is not None and superseded_before >= row["known"])
@@ -178,21 +187,30 @@ class StrengthDerivation:
         return True
 
     def changes_with_times(self, mission: str, contributor: str) -> list[tuple[Change, Known]]:
+        """A contingent's changes with their knowledge and recorded times, its mission's
+        closures among them (each ends the contingent, the day after)."""
         found = rows(
             self.db,
             "SELECT * FROM strength_changes WHERE mission = ? AND contributor = ?",
             [mission, contributor],
         )
+        closures = rows(self.db, "SELECT * FROM mission_closures WHERE mission = ?", [mission])
         return [
-            (
-                change_of(r),
-                Known(
-                    date.fromisoformat(r["known"]),
-                    r["recorded"],
-                    ((date.fromisoformat(r["superseded_known"]), r["superseded_recorded"]),)
-                    if r["superseded_known"]
-                    else (),
-                ),
-            )
-            for r in found
+            *((change_of(r), _known(r)) for r in found),
+            *(
+                (
+                    Change(r["event_id"], date.fromisoformat(r["effective"]), 0, "close", None),
+                    _known(r),
+                )
+                for r in closures
+            ),
         ]
+
+
+def _known(r: dict[str, Any]) -> Known:
+    superseded = (
+        ((date.fromisoformat(r["superseded_known"]), r["superseded_recorded"]),)
+        if r["superseded_known"]
+        else ()
+    )
+    return Known(date.fromisoformat(r["known"]), r["recorded"], superseded)

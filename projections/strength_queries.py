@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Literal
 
 from events.timeline import Change
@@ -37,13 +37,15 @@ class StrengthRow:
     """Strength of one group on a date. ``strength`` None: unknown (some part of the group is
     present with no published figure); ``known`` is the sum of the parts that are known and
     ``unknown_parts`` how many parts are not; ``approximate``: some part was rounded;
-    ``since``: the day the oldest of its figures was set (how current the answer is)."""
+    ``since``: the day the oldest of its figures was set (how current the answer is), and
+    ``event_id`` the event that set that figure (its source is in the audit trail)."""
 
     strength: int | None
     known: int
     unknown_parts: int
     approximate: bool
     since: date
+    event_id: str | None = None
     contributor: str | None = None
     location: str | None = None
     region: str | None = None
@@ -109,12 +111,16 @@ class StrengthQueries:
         where: dict[Dimension, str] | None = None,
         known_at: date | None = None,
         recorded_at: str | None = None,
+        among: tuple[str, ...] = (),
     ) -> list[StrengthRow]:
         """Strength of ``mission`` on ``on``, grouped by the ``by`` dimensions, counting only
-        the rows whose dimensions equal ``where``'s values; as known at ``known_at`` (what
-        had been published by then) and as recorded by ``recorded_at`` (ISO UTC time): by
-        default, as known and recorded now."""
+        the rows whose dimensions equal ``where``'s values (and whose contributor is one of
+        ``among``, when given); as known at ``known_at`` (what had been published by then)
+        and as recorded by ``recorded_at`` (ISO UTC time): by default, as known and recorded
+        now."""
         filters = "".join(f" AND {dimension} = ?" for dimension in where or {})
+        if among:
+            filters += f" AND contributor IN ({', '.join('?' for _ in among)})"
         times, params = time_filters(known_at, recorded_at)
         found_id = self.db.execute(
             "SELECT id FROM _strength_mission WHERE mission = ?", [mission]
@@ -131,8 +137,9 @@ class StrengthQueries:
             "COALESCE(MAX(approximate), 0) AS approximate, COUNT(*) AS parts, "
             # how current: the oldest figure that counts (a part at 0 is not a figure of the
             # group's strength, unless every part is 0)
-            "COALESCE(MIN(CASE WHEN strength IS NULL OR strength <> 0 THEN valid_from END), "
-            "MIN(valid_from)) AS since "
+            "COALESCE(MIN(CASE WHEN strength IS NULL OR strength <> 0 "
+            "THEN valid_from || ' ' || event_id END), MIN(valid_from || ' ' || event_id)) "
+            "AS since "
             f"FROM strength_intervals WHERE rowid IN (SELECT id FROM _strength_box WHERE {boxes}) "
             # +mission: not through the mission indexes, so the boxes drive the search
             "AND +mission = ? AND valid_from <= ? "
@@ -140,29 +147,97 @@ class StrengthQueries:
         )
         day = on.isoformat()
         found = []
-        values = [*box_values, mission, day, day, *params, *(where or {}).values()]
+        values = [*box_values, mission, day, day, *params, *(where or {}).values(), *among]
         for row in rows(self.db, sql, values):
             if not row.pop("parts"):
                 continue  # nothing in force: no row at all (not a row of 0)
             known, unknown = row.pop("known"), row.pop("unknown_parts")
+            since = row.pop("since")  # "YYYY-MM-DD event-id": the oldest figure, its event
             found.append(
                 StrengthRow(
                     strength=None if unknown else known,
                     known=known,
                     unknown_parts=unknown,
                     approximate=bool(row.pop("approximate")),
-                    since=date.fromisoformat(row.pop("since")),
+                    since=date.fromisoformat(since[:10]),
+                    event_id=since[11:],
                     **row,
                 )
             )
         return found
 
-    def change_days(self, mission: str, contributor: str, after: date) -> list[date]:
-        """The days after ``after`` on which a contingent's level changed."""
+    def change_days(
+        self,
+        mission: str,
+        contributor: str,
+        after: date,
+        known_at: date | None = None,
+        recorded_at: str | None = None,
+    ) -> list[date]:
+        """The days after ``after`` on which a contingent's level changed (as known at
+        ``known_at`` and recorded by ``recorded_at``: by default, now)."""
+        times, params = time_filters(known_at, recorded_at)
         sql = (
             "SELECT DISTINCT valid_from FROM strength_intervals WHERE mission = ? "
-            "AND contributor = ? AND valid_from > ? AND known_to IS NULL "
-            "AND recorded_to IS NULL ORDER BY 1"
+            f"AND contributor = ? AND valid_from > ?{times} ORDER BY 1"
         )
-        found = self.db.execute(sql, [mission, contributor, after.isoformat()]).fetchall()
-        return [date.fromisoformat(row[0]) for row in found]
+        found = self.db.execute(sql, [mission, contributor, after.isoformat(), *params])
+        return [date.fromisoformat(row[0]) for row in found.fetchall()]
+
+    def closed_on(
+        self, mission: str, known_at: date | None = None, recorded_at: str | None = None
+    ) -> tuple[date, str] | None:
+        """The day the mission closed and the closure's event id (as known at ``known_at``,
+        recorded by ``recorded_at``), or None while it is open."""
+        k, t = (known_at or date.max).isoformat(), recorded_at or "~"
+        found = self.db.execute(
+            "SELECT effective, event_id FROM mission_closures WHERE mission = ? AND known <= ? "
+            "AND recorded <= ? AND NOT (superseded_known IS NOT NULL AND superseded_known <= ? "
+            "AND superseded_recorded <= ?) ORDER BY effective LIMIT 1",
+            [mission, k, t, k, t],
+        ).fetchone()
+        if found is None:
+            return None
+        return date.fromisoformat(found[0]) - timedelta(days=1), found[1]
+
+    def reports(
+        self,
+        mission: str,
+        on: date,
+        known_at: date | None = None,
+        recorded_at: str | None = None,
+    ) -> tuple[date | None, bool, date | None]:
+        """The mission's reports of record around ``on`` (as known and recorded then): the
+        latest on or before it, whether ``on``'s month has one, and the last of all."""
+        k, t = (known_at or date.max).isoformat(), recorded_at or "~"
+        in_force = (
+            "mission = ? AND known <= ? AND recorded <= ? AND NOT (superseded_known IS NOT NULL "
+            "AND superseded_known <= ? AND superseded_recorded <= ?)"
+        )
+        args = [mission, k, t, k, t]
+        latest, month, last = self.db.execute(
+            f"SELECT (SELECT MAX(effective) FROM mission_reports WHERE {in_force} "
+            "AND effective <= ?), "
+            f"(SELECT COUNT(*) FROM mission_reports WHERE {in_force} AND substr(effective, 1, 7) "
+            "= ?), "
+            f"(SELECT MAX(effective) FROM mission_reports WHERE {in_force})",
+            [*args, on.isoformat(), *args, on.isoformat()[:7], *args],
+        ).fetchone()
+        return (
+            date.fromisoformat(latest) if latest else None,
+            bool(month),
+            date.fromisoformat(last) if last else None,
+        )
+
+    def report_span(self, mission: str) -> tuple[date | None, date | None, int]:
+        """The mission's first and last report of record in force now, and how many."""
+        first, last, count = self.db.execute(
+            "SELECT MIN(effective), MAX(effective), COUNT(*) FROM mission_reports "
+            "WHERE mission = ? AND superseded_recorded IS NULL",
+            [mission],
+        ).fetchone()
+        return (
+            date.fromisoformat(first) if first else None,
+            date.fromisoformat(last) if last else None,
+            count,
+        )

@@ -221,6 +221,37 @@ def create_tables(db: Any) -> None:
         if_not_exists=True,
     )
     db.table("mission_totals").create_index(["mission", "effective"], if_not_exists=True)
+    # The dates of the mission's reports of record (the UN's month-end reports, which list the
+    # contributors): a month without one is a gap in the record, to be shown as such.
+    db.table("mission_reports").create(
+        {
+            "event_id": str,
+            "mission": str,
+            "effective": str,
+            "known": str,
+            "recorded": str,
+            "superseded_known": str,
+            "superseded_recorded": str,
+        },
+        pk="event_id",
+        if_not_exists=True,
+    )
+    db.table("mission_reports").create_index(["mission", "effective"], if_not_exists=True)
+    # A mission's closure ends every contingent of it (the day after): kept once per mission,
+    # it joins each contingent's changes when its rows are derived.
+    db.table("mission_closures").create(
+        {
+            "event_id": str,
+            "mission": str,
+            "effective": str,
+            "known": str,
+            "recorded": str,
+            "superseded_known": str,
+            "superseded_recorded": str,
+        },
+        pk="event_id",
+        if_not_exists=True,
+    )
     db.table("strength_intervals").create(
         {
             "mission": str,

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import contextlib
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -13,6 +16,64 @@ from tracker import Tracker
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
+# The shared real data, beside the checkout (CI lays it there); never copied into the project.
+SHARED = ROOT.parent / "shared" / "data"
+UN_CSV_2013 = SHARED / "un-monthly" / "un_contributions_by_mission_country_2009-11_2013-12.csv"
+
+
+def minusma_csv_2013() -> bytes:
+    """The header and MINUSMA rows (Jul-Dec 2013) of the UN's CSV file, as bytes (CRLF kept);
+    skips the test when the shared data is not beside the checkout (never in CI)."""
+    if not UN_CSV_2013.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must have the shared data beside the checkout: {UN_CSV_2013}")
+        pytest.skip(f"the shared UN data is not beside the project ({UN_CSV_2013})")
+    lines = UN_CSV_2013.read_bytes().split(b"\r\n")
+    return b"\r\n".join([lines[0], *(line for line in lines[1:] if b",MINUSMA," in line)]) + b"\r\n"
+
+
+@pytest.fixture(scope="session")
+def un_pdf_files(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """Every UN monthly PDF read and checked once for the whole session, in 2 processes (the
+    machine has 2 cores), the longest first: file name -> its ``Report``, or the one-line
+    refusal of a report with no mission column (19 of them). The undated 2019-10 report with
+    its month, as the seed build reads it."""
+    pdfs = SHARED / "un-monthly-pdf" / "pdf"
+    if not pdfs.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must have the shared data beside the checkout: {SHARED}")
+        pytest.skip(f"the shared UN PDFs are not beside the project ({SHARED})")
+    from concurrent.futures import ProcessPoolExecutor
+
+    from events.errors import InvalidInputError
+    from seeds.build import UNDATED
+    from tracker.importers.un_pdf import read
+
+    paths = sorted(pdfs.glob("UN_country_contributions_*.pdf"), key=lambda p: -p.stat().st_size)
+    started = time.perf_counter()
+    found: dict[str, Any] = {}
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        futures = {p.name: pool.submit(read, p, date=UNDATED.get(p.name)) for p in paths}
+        for name, future in futures.items():
+            error = future.exception()
+            if error is not None and not isinstance(error, InvalidInputError):
+                raise error
+            found[name] = str(error) if error else future.result()
+    took = time.perf_counter() - started
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
+        print(f"\nun_pdf: read the {len(paths)} UN PDFs in {took:.1f} s with 2 workers")
+    return dict(sorted(found.items()))
+
+
+@pytest.fixture(scope="session")
+def un_pdf_reports(un_pdf_files: dict[str, Any]) -> list[Any]:
+    """The reports with a mission breakdown, as the seed build reads them."""
+    from tracker.importers.un_pdf import Report
+
+    return [report for report in un_pdf_files.values() if isinstance(report, Report)]
+
+
 # .ci/run starts PostgreSQL and sets this; locally, without it, the PostgreSQL cases skip.
 PG_URL = os.environ.get("TRACKER_TEST_DATABASE_URL")
 

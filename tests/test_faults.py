@@ -29,7 +29,7 @@ RECORD = [
     "--mission",
     "MINUSMA",
     "--contributor",
-    "SWE",
+    "TCD",
     "--count",
     "1",
     "--valid",
@@ -59,6 +59,13 @@ def head(db: Path) -> tuple[int, str]:
         return result.events, result.head
     finally:
         tracker.close()
+
+
+# strength MINUSMA --on 2013-12-31 --format csv of the seeds: the UN's figure, and its evidence
+CSV_2013 = (
+    "strength,figure_of,approximate,event_id,un_report,no_un_report_for\n"
+    "6439,2013-12-31,False,MINUSMA/BDI/7,2013-12-31,\n"
+)
 
 
 def un_rows(lines: int) -> bytes:
@@ -126,7 +133,7 @@ def test_a_read_only_store_answers_queries_and_refuses_writes(seeded: Path) -> N
         _make_writable(seeded)
     FAULTS.append("read-only store")
     assert query.exit_code == 0, query.output
-    assert query.output == "strength\n6439\n"
+    assert query.output == CSV_2013
     assert write.exit_code == 1
     assert write.output == (
         "Error: the store or its views cannot be written (attempt to write a readonly "
@@ -193,8 +200,8 @@ def test_a_really_full_filesystem(tmp_path: Path) -> None:
         pytest.skip(f"mounting a small tmpfs needs privileges this run lacks: {done.stderr!r}")
     try:
         db = mount / "t.db"
-        tracker = Tracker(db)
-        tracker.load_seeds(SEEDS)
+        tracker = Tracker(db)  # the mission only: the seeds alone are larger than 3 MB
+        tracker.import_jsonl((SEEDS / "minusma-mission.jsonl").read_bytes(), "mission.jsonl")
         tracker.close()
         before = head(db)
         data = tmp_path / "un.csv"
@@ -221,7 +228,7 @@ def test_a_missing_view_file_is_rebuilt_from_the_log(seeded: Path) -> None:
     )
     FAULTS.append("missing view file")
     assert result.exit_code == 0, result.output
-    assert result.output == "strength\n6439\n"
+    assert result.output == CSV_2013
     assert view.is_file()
 
 
@@ -241,7 +248,7 @@ def test_a_corrupt_view_file_is_set_aside_and_rebuilt(seeded: Path, damage: str)
     )
     FAULTS.append(f"corrupt view file ({damage})")
     assert result.exit_code == 0, result.output
-    assert result.stdout == "strength\n6439\n"
+    assert result.stdout == CSV_2013
     assert "the strength view was rebuilt from the event log: its file could not be read" in (
         result.stderr
     )
@@ -262,7 +269,7 @@ def test_a_view_that_cannot_be_caught_up_after_a_write_says_the_events_were_kept
     monkeypatch.undo()
     FAULTS.append("disk full during the views' catch-up")
     assert result.exit_code == 1
-    assert result.stdout.startswith("Recorded MINUSMA/SWE/")
+    assert result.stdout.startswith("Recorded MINUSMA/TCD/")
     assert result.stderr == (
         "Error: the events were recorded, but the views could not be brought up to date "
         "(database or disk is full); they catch up on the next command\n"

@@ -25,7 +25,7 @@ def test_the_chain_covers_every_event_and_verify_recomputes_it(seeded_db: str) -
     assert tracker.head() == (result.events, result.head)
     # recomputed here, independently of the recorder: the head is the last of the links
     previous = GENESIS
-    for notification in tracker.recorder.select_notifications(start=1, limit=10_000):
+    for notification in tracker.recorder.select_notifications(start=1, limit=100_000):
         previous = link(
             previous,
             notification.id,
@@ -47,7 +47,7 @@ def test_new_events_extend_the_chain_and_a_stamp_carries_its_link(seeded_db: str
                 {
                     "type": "withdrawn",
                     "mission": "MINUSMA",
-                    "contributor": "SWE",
+                    "contributor": "TCD",
                     "valid": "2023-06-01",
                     "count": 1,
                     "source": {"title": "Test", "published_on": "2023-06-02"},

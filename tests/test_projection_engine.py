@@ -4,6 +4,7 @@ and positions that are never shared."""
 from __future__ import annotations
 
 import calendar
+import json
 import os
 import signal
 import subprocess
@@ -20,7 +21,7 @@ from click.testing import CliRunner
 from events.contingent import Contingent
 from projections import Projection
 from projections.engine import handles
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import ROOT, SEEDS, minusma_csv_2013
 from tests.test_un_monthly_input import HEADER
 from tracker import Tracker
 from tracker.cli import cli
@@ -94,8 +95,8 @@ def test_a_user_projection_replays_the_seeded_log(seeded: Tracker, tmp_path: Pat
         (r["day"], r["contributor"], r["personnel_type"]): (r["male"], r["female"], r["total"])
         for r in projection.db.table("by_gender").rows
     }
-    # The seed file's own figures (the UN's, Jul-Dec 2013): every typed figure, gender as given.
-    lines = (SEEDS / "un-monthly-minusma-2013.csv").read_text().splitlines()[1:]
+    # The UN's own figures of Jul-Dec 2013 (its CSV file): every typed figure, gender as given.
+    lines = minusma_csv_2013().decode().splitlines()[1:]
     expected = {}
     for line in lines:
         cells = line.split(",")
@@ -113,9 +114,8 @@ def test_a_user_projection_replays_the_seeded_log(seeded: Tracker, tmp_path: Pat
                     int(total),
                 )
     assert {k: v for k, v in got.items() if k[0].startswith("2013")} == expected
-    assert {k[0] for k in got} - {k[0] for k in expected} == {
-        "2022-05-19"
-    }  # Benin, typed, from the press
+    # and every later month of the record, and Benin's typed figures from the press
+    assert {"2022-05-19", "2022-11-30", "2024-11-30"} <= {k[0] for k in got}
 
 
 def test_registered_projection_is_kept_caught_up_and_listed(
@@ -331,7 +331,7 @@ def test_a_changed_version_is_rebuilt_on_next_use_and_says_so(
         ],
     )
     assert result.exit_code == 0
-    assert result.stdout == '[{"strength": 6439}]\n'
+    assert json.loads(result.stdout)[0]["strength"] == 6439
     assert result.stderr == (
         f"Note: the strength view was rebuilt from the event log: version {StrengthProjection.version - 1} "
         f"-> {StrengthProjection.version}\n"

@@ -1,8 +1,13 @@
-"""The seeds: real MINUSMA history, each record sourced, loaded through the importers."""
+"""The seeds: MINUSMA's whole UN record (2013-07..2024-11, every month the UN published a
+breakdown) and its sourced history, loaded through the importers, checked against the UN's
+own figures month by month."""
 
 from __future__ import annotations
 
+import csv
 import json
+import os
+from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -10,149 +15,217 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, SHARED, postgres_store
 from tracker import Tracker
 from tracker.cli import cli
 
+REFERENCE = SHARED / "un-monthly-pdf" / "un_pdf_reference_all_missions_2015-01_2024-11.csv"
+UN_CSV = [
+    SHARED / "un-monthly" / "un_contributions_by_mission_country_2009-11_2013-12.csv",
+    SHARED / "un-monthly" / "un_contributions_by_mission_country_2014-01_2014-08.csv",
+]
+IPI_TOTALS = SHARED / "minusma" / "ipi_minusma_mission_totals_2013-07_2017-03.csv"
+TYPES = {
+    "Troops": "troops",
+    "Troops (incl. Staff Officers)": "troops",
+    "Staff Officer": "staff_officers",
+    "Experts on Mission": "military_experts",
+    "Individual Police": "individual_police",
+    "Formed Police Units": "formed_police_units",
+}
+needs_shared = pytest.mark.skipif(
+    not REFERENCE.exists() and not os.environ.get("CI"),
+    reason=f"the shared data is not beside the project ({SHARED})",
+)
 
-@pytest.fixture
-def seeded(store: str) -> Iterator[Tracker]:
-    tracker = Tracker(store)
-    tracker.load_seeds(SEEDS)
-    tracker.catch_up()
-    yield tracker
-    tracker.close()
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def seeded(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Tracker]:
+    """The seeds, loaded once per backend for the module."""
+    folder = tmp_path_factory.mktemp("seeded")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        stores: Iterator[str] = (
+            postgres_store(folder, monkeypatch) if request.param == "postgres" else iter([])
+        )
+        db = next(stores) if request.param == "postgres" else str(folder / "tracker.db")
+        tracker = Tracker(db)
+        tracker.load_seeds(SEEDS)
+        tracker.catch_up()
+        yield tracker
+        tracker.close()
+        for _ in stores:  # drops the schema
+            pass
 
 
-def test_every_seed_event_has_a_source(seeded: Tracker) -> None:
+def un_figures() -> dict[str, dict[tuple[str, str], int]]:
+    """The UN's MINUSMA figures by month end, contributor and personnel type: the CSV months
+    (2013-07..2014-08) and the reference parse of the PDFs (2015-01..2024-11)."""
+    months: dict[str, dict[tuple[str, str], int]] = defaultdict(dict)
+    for path in UN_CSV:
+        with path.open(newline="", encoding="utf-8") as f:
+            for row in csv.DictReader(f):
+                row = {k.strip("'"): v.strip("'") for k, v in row.items()}
+                if row["Mission"] != "MINUSMA":
+                    continue
+                for column, code in (
+                    ("Troops", "troops"),
+                    ("Experts_on_Mission", "military_experts"),
+                    ("Individual_Police", "individual_police"),
+                    ("Formed_Police_Units", "formed_police_units"),
+                ):
+                    if row[f"{column}_Total"] != "NA":
+                        figures = months[row["Date"]]
+                        figures[(row["Contributor_ISO-3"], code)] = int(row[f"{column}_Total"])
+    with REFERENCE.open(newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            if row["mission"] == "MINUSMA":
+                key = (row["contributor_iso3"], TYPES[row["personnel_type"]])
+                months[row["date"]][key] = int(row["total"])
+    return months
+
+
+@needs_shared
+def test_every_month_end_of_the_record_equals_the_uns_figures(seeded: Tracker) -> None:
+    """By contributor x personnel type, every figure of every month the UN published (109
+    months, about 10,500 figures), exactly; nothing where the UN has nothing."""
+    months = un_figures()
+    assert len(months) == 109
+    checked = 0
+    for day, expected in sorted(months.items()):
+        answer = seeded.strength(
+            "MINUSMA", date.fromisoformat(day), ["contributor", "personnel_type"]
+        )
+        got = {(r.contributor, r.personnel_type): r.strength for r in answer.rows if r.strength}
+        assert got == {k: v for k, v in expected.items() if v}, day
+        assert answer.gap is None
+        assert answer.un_report == date.fromisoformat(day)
+        checked += len(got)
+    assert checked > 10_000
+
+
+def test_the_uns_figures_of_november_2022_and_the_press_beside_them(seeded: Tracker) -> None:
+    answer = seeded.strength("MINUSMA", date(2022, 11, 30), ["contributor"])
+    by = {r.contributor: r.strength for r in answer.rows}
+    assert answer.total == 14_084  # the UN's rows of that month
+    assert (by["CIV"], by["BGD"], by["TGO"], by["DEU"]) == (887, 1663, 995, 609)
+    # "about 1,100 Germans" (2022-11-22) is a claim beside the UN's figure, not a jump
+    week = seeded.strength("MINUSMA", date(2022, 11, 25), ["contributor"], contributors=["DEU"])
+    assert (
+        week.rows[0].strength
+        == seeded.strength("MINUSMA", date(2022, 10, 31), ["contributor"], contributors=["DEU"])
+        .rows[0]
+        .strength
+    )
+    claims = [g for g in seeded.reconcile("MINUSMA", "Germany") if not g.counted]
+    (november,) = [g for g in claims if g.effective == date(2022, 11, 22)]
+    assert (november.reported, november.implied, november.since) == (1100, 609, date(2022, 11, 30))
+
+
+def test_a_gap_in_the_record_is_shown_with_the_age_of_the_last_report(seeded: Tracker) -> None:
+    answer = seeded.strength("MINUSMA", date(2018, 6, 30))
+    assert (answer.gap, answer.un_report) == ("2018-06", date(2018, 2, 28))
+    assert answer.total == seeded.strength("MINUSMA", date(2018, 2, 28)).total
+    out = (
+        CliRunner()
+        .invoke(cli, ["--db", str(seeded.config.db), "strength", "MINUSMA", "--on", "2018-06-30"])
+        .output
+    )
+    if not seeded.config.postgres:
+        assert "no UN report for 2018-06; figures of 2018-02-28" in out
+
+
+def test_the_mission_ends_and_its_remnant_comes_from_the_uns_reports(seeded: Tracker) -> None:
+    assert seeded.strength("MINUSMA", date(2023, 12, 31)).total == 616  # the UN, on the day
+    remnant = seeded.strength("MINUSMA", date(2024, 6, 30), ["contributor"])
+    assert remnant.total == 369  # the UN's liquidation remnant that month
+    assert remnant.closed is not None
+    assert remnant.closed[0] == date(2023, 12, 31)
+    for day in (date(2024, 11, 30), date(2025, 6, 30)):
+        after = seeded.strength("MINUSMA", day, ["contributor"])
+        assert after.total == 0
+        assert after.contributors == 0
+        assert after.gap is None  # after the last report of a closed mission: not a gap
+
+
+def test_un_sums_equal_ipis_mission_totals_every_month_both_have(seeded: Tracker) -> None:
+    """Two independent UN-origin series: per contributor (the UN's rows), and IPI's totals."""
+    with IPI_TOTALS.open(newline="", encoding="utf-8") as f:
+        totals = {row["date"]: int(row["total"]) for row in csv.DictReader(f)}
+    compared = 0
+    for day, total in totals.items():
+        answer = seeded.strength("MINUSMA", date.fromisoformat(day))
+        if answer.gap is None:  # 2014-09..12, 2015-03, 2016-03 and 2017-03 are gaps
+            assert answer.total == total, day
+            compared += 1
+    assert compared == 37  # IPI's 44 months, less the 7 the UN broke down for no mission
+
+
+def test_every_seed_event_has_a_source_that_names_its_file(seeded: Tracker) -> None:
     rows = seeded.audit_view.db.execute(
-        "SELECT event_id, source_title, source_url, published_on FROM audit_events"
+        "SELECT event_id, kind, source_title, published_on, quote FROM audit_events "
+        "WHERE kind NOT IN ('Opened')"
     ).fetchall()
-    assert len(rows) > 300
-    assert all(title and url and published for _, title, url, published in rows)
+    assert len(rows) > 11_000
+    assert all(title and published for _, _, title, published, _ in rows)
+    un = [r for r in rows if r[2].startswith("UN: ") and r[1] == "StrengthReported"]
+    assert len(un) > 10_000
+    assert all(".pdf, page " in quote or ".csv, line" in quote or " listed in the " in quote
+               for *_, quote in un)  # fmt: skip
 
 
-def test_un_monthly_sums_equal_the_reported_mission_totals(seeded: Tracker) -> None:
-    # Two independent UN-origin series: per contributor, and IPI's mission totals.
-    for day in ("2013-07-31", "2013-08-31", "2013-09-30", "2013-10-31", "2013-11-30", "2013-12-31"):
-        answer = seeded.strength("MINUSMA", date.fromisoformat(day), ["contributor"])
-        assert answer.reported_total is not None
-        assert (answer.reported_total.as_of.isoformat(), answer.total) == (
-            day,
-            answer.reported_total.strength,
-        )
-
-
-def test_by_location_says_what_is_located_and_what_is_not(seeded: Tracker) -> None:
+def test_by_location_says_the_un_gives_no_place(seeded: Tracker) -> None:
     answer = seeded.strength("MINUSMA", date(2023, 6, 30), ["location"])
-    unassigned = sum(r.known for r in answer.rows if r.location is None)
-    located = {r.location: r.strength for r in answer.rows if r.location}
-    assert unassigned > 0
-    assert located["Kidal"] == 136  # Benin's FPU (May 2022)
-    assert sum(located.values()) + unassigned == answer.total
-    out = (
-        CliRunner()
-        .invoke(
-            cli,
-            [
-                "--db",
-                str(seeded.config.db),
-                "strength",
-                "MINUSMA",
-                "--on",
-                "2023-06-30",
-                "--by",
-                "location",
-            ],
+    assert [r.location for r in answer.rows] == [None]  # every figure is the UN's: no place
+    assert answer.total == 12_895
+    if not seeded.config.postgres:
+        out = (
+            CliRunner()
+            .invoke(
+                cli,
+                [
+                    "--db",
+                    str(seeded.config.db),
+                    "strength",
+                    "MINUSMA",
+                    "--on",
+                    "2023-06-30",
+                    "--by",
+                    "location",
+                ],
+            )
+            .output
         )
-        .output
-    )
-    assert (
-        f"located: {answer.total - unassigned:,}; unassigned (no location in the sources): {unassigned:,}"
-        in out
-    )
+        assert "located: 0; unassigned (no location in the sources): 12,895" in out
 
 
-def test_reconcile_shows_chads_rotation_gap(seeded: Tracker) -> None:
-    gaps = {
-        g.effective.isoformat(): g
-        for g in seeded.reconcile("MINUSMA", "Chad")
-        if g.location is None and g.personnel_type is None
-    }
-    assert (
-        gaps["2021-10-31"].implied,
-        gaps["2021-10-31"].reported,
-        gaps["2021-10-31"].difference,
-    ) == (1121, 39, -1082)
-    assert gaps["2021-12-18"].difference == 1361
-    out = (
-        CliRunner()
-        .invoke(
-            cli,
-            [
-                "--db",
-                str(seeded.config.db),
-                "reconcile",
-                "MINUSMA",
-                "--contributor",
-                "TCD",
-                "--gaps-only",
-                "--format",
-                "json",
-            ],
-        )
-        .output
-    )
-    assert {
-        "valid": "2021-10-31",
-        "contributor": "TCD",
-        "implied": 1121,
-        "reported": 39,
-        "difference": -1082,
-    }.items() <= json.loads(out)[-2].items()
+def test_announcement_ledger_statuses_with_the_whole_record(seeded: Tracker) -> None:
+    def statuses(on: date) -> dict[tuple[str, str], str]:
+        return {(r.contributor, r.valid): r.status for r in seeded.announcements("MINUSMA", on=on)}
+
+    june = statuses(date(2023, 6, 30))
+    assert june[("GBR", "2022-11-14")] == "partly done"  # by 2023-05: some left by then
+    assert june[("SWE", "2022-12-13")] == "fulfilled"
+    assert june[("EGY", "2022-07-15")] == "under way"
+    after = statuses(date(2024, 1, 31))
+    assert after[("GBR", "2022-11-14")] == "fulfilled"
+    assert after[("DEU", "2022-11-22")] == "fulfilled"
+    assert "overdue" not in after.values()  # the mission closed: nothing overdue for ever
+    # as of a date, what was announced after it is not there and revises nothing
+    early = statuses(date(2022, 6, 1))
+    assert ("DEU", "2022-11-22") not in early
+    assert ("GBR", "2022-11-14") not in early
 
 
-def test_announcement_ledger_statuses(seeded: Tracker) -> None:
-    ledger = {r.event_id: r for r in seeded.announcements("MINUSMA", on=date(2023, 6, 30))}
-    by = {(r.contributor, r.kind, r.valid): r for r in ledger.values()}
-    assert (
-        by[("GBR", "WithdrawalAnnounced", "2022-11-14")].status == "overdue"
-    )  # by May 2023; no record of it
-    assert by[("BEN", "WithdrawalAnnounced", "2022-05-19")].status in {"overdue", "pending"}
-    assert by[("EGY", "SuspensionAnnounced", "2022-07-15")].status == "under way"
-    later = {
-        (r.contributor, r.valid): r
-        for r in seeded.announcements("MINUSMA", "Germany", on=date(2024, 1, 31))
-    }
-    germany = later[("DEU", "2022-11-22")]
-    assert (germany.status, germany.fulfilled_on, germany.level_then, germany.level_now) == (
-        "fulfilled",
-        date(2023, 12, 12),
-        1100,
-        0,
-    )
-    assert [r.status for r in seeded.announcements("MINUSMA", "SWE", on=date(2023, 6, 30))] == [
-        "pending",
-        "pending",
-    ]
-    assert [r.status for r in seeded.announcements("MINUSMA", "SWE", on=date(2023, 7, 1))] == [
-        "overdue",
-        "overdue",
-    ]
-    assert all(
-        r.status == "overdue"
-        for r in seeded.announcements("MINUSMA", status=["overdue"], on=date(2024, 1, 1))
-    )
-
-
-def test_seeds_load_with_the_cli_in_a_few_seconds(tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "t.db"), "seed", str(SEEDS)])
-    assert result.exit_code == 0
+def test_seeds_load_with_the_cli_from_the_tracker_itself(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "t.db"), "seed"])
+    assert result.exit_code == 0, result.output
     assert [line.split(": ")[0] for line in result.output.splitlines()] == [
-        f"Loaded {SEEDS / name}"
+        f"Loaded {name}"
         for name in (
-            "un-monthly-minusma-2013.csv",
             "minusma-mission.jsonl",
+            "minusma-un-record-2013-2024.jsonl",
             "minusma-mission-totals-2013-2017.jsonl",
             "minusma-2021-2023.jsonl",
             "minusma-presence-geopko-2014-2024.jsonl",
@@ -167,20 +240,35 @@ def test_presence_estimates_say_where_and_never_change_strength(
     assert in_2023[("Aguelhok", "TCD")] == 950  # Geo-PKO's coded size: an estimate
     assert in_2023[("Gao", "DEU")] == 1100
     assert all(p.year == 2014 for p in seeded.presence("MINUSMA", 2014, "Chad"))
+    if seeded.config.postgres:
+        return
     # The same seeds without the estimates give the same strength, by location too.
     without = Tracker(tmp_path / "without.db")
     manifest = (SEEDS / "seeds.toml").read_text(encoding="utf-8")
     for block in manifest.split("[[file]]")[1:]:
         path = block.split('path = "')[1].split('"')[0]
-        if "presence" in path:
-            continue
-        data = (SEEDS / path).read_bytes()
-        if "un-monthly" in block:
-            without.import_un_monthly(data, path)
-        else:
-            without.import_events(data.decode().splitlines(), path)
-    for day in (date(2014, 12, 31), date(2023, 6, 30)):
+        if "presence" not in path:
+            without.import_jsonl((SEEDS / path).read_bytes(), path)
+    for day in (date(2014, 12, 31), date(2022, 7, 31), date(2023, 6, 30)):
         assert (
             seeded.strength("MINUSMA", day, ["location"]).rows
             == without.strength("MINUSMA", day, ["location"]).rows
         )
+    without.close()
+
+
+@needs_shared
+def test_the_committed_seeds_equal_a_fresh_build(un_pdf_reports: list, tmp_path: Path) -> None:
+    """``make seeds`` writes the seed files from ../shared/data with the project's own code;
+    what is committed is exactly that (the PDFs read once for the session)."""
+    from seeds.build import build
+
+    written = build(SHARED, tmp_path, un_pdf_reports)
+    assert written
+    for path in written:
+        assert path.read_bytes() == (SEEDS / path.name).read_bytes(), (
+            f"{path.name} differs from a fresh build: run make seeds"
+        )
+    assert json.loads((SEEDS / written[0].name).read_text().splitlines()[0])["type"] == (
+        "contributors-reported"
+    )

@@ -38,46 +38,58 @@ def test_forecast_differs_by_the_uk_announced_on_the_day_known(seeded: Tracker) 
     code, after = run(seeded, *base, "--known-at", "2022-11-14")  # "known at K" includes K
     assert code == 0
     first, second = by_contributor(before), by_contributor(after)
+    # As known on those days the UN's latest report was September 2022's (GBR 255); the UK's
+    # full withdrawal, announced on the 14th, takes them to 0.
     assert {
         k: (first.get(k), second.get(k))
         for k in first.keys() | second.keys()
         if first.get(k) != second.get(k)
-    } == {"GBR": (2, 0)}
-    assert all(set(r) == {"contributor", "strength"} for r in json.loads(after))
+    } == {"GBR": (255, 0)}
+    assert all(list(r)[:2] == ["contributor", "strength"] for r in json.loads(after))
 
 
 def test_forecast_lists_the_announcements_that_make_the_difference(seeded: Tracker) -> None:
     answer = seeded.forecast("MINUSMA", date(2023, 7, 1), known_at=date(2022, 11, 30))
+    # Benin's police at Kidal (by 2022-11-05) are in no figure the UN gives (it gives no
+    # place): that announcement changes nothing the record holds.
     assert [(a.contributor, a.target) for a in answer.applied] == [
-        ("BEN", "2022-11-05"),
         ("GBR", "2023-05"),
         ("SWE", "2023-06-30"),
     ]
     (row,) = answer.rows
-    # The 136 Beninese police, the ~300 British and the ~250 Swedes go.
+    uk_sweden = seeded.strength(
+        "MINUSMA", date(2023, 7, 1), ["contributor"], known_at=date(2022, 11, 30),
+        contributors=["GBR", "SWE"],
+    )  # fmt: skip
     assert row.from_changes is not None
     assert row.forecast is not None
-    assert row.from_changes - row.forecast == 136 + 300 + 250
+    assert row.from_changes - row.forecast == uk_sweden.total == 484
 
 
 def test_strength_as_known_then_differs_from_as_known_later_and_diff_explains_it(
     seeded: Tracker,
 ) -> None:
-    # On 2021-10-31 Chad had 39 in MINUSMA (UN figures), published in December 2021 (Janes).
+    # On 2021-10-31 Chad had 39 in MINUSMA (a rotation gap): the UN's report of October 2021,
+    # published in November 2021 (known on its last day).
     then = seeded.strength(
-        "MINUSMA", date(2021, 10, 31), ["contributor"], known_at=date(2021, 11, 30)
+        "MINUSMA", date(2021, 10, 31), ["contributor"], known_at=date(2021, 11, 29)
     )
     later = seeded.strength(
-        "MINUSMA", date(2021, 10, 31), ["contributor"], known_at=date(2021, 12, 31)
+        "MINUSMA", date(2021, 10, 31), ["contributor"], known_at=date(2021, 11, 30)
     )
-    assert {r.contributor: r.strength for r in then.rows}["TCD"] == 1121  # still the 2013 figure
+    assert {r.contributor: r.strength for r in then.rows}["TCD"] == 1466  # September's
     assert {r.contributor: r.strength for r in later.rows}["TCD"] == 39
-    (difference,) = seeded.diff(
-        "MINUSMA", date(2021, 10, 31), known=(date(2021, 11, 30), date(2021, 12, 31))
+    differences = seeded.diff(
+        "MINUSMA", date(2021, 10, 31), known=(date(2021, 11, 29), date(2021, 11, 30))
     )
-    assert (difference.contributor, difference.before, difference.after) == ("TCD", 1121, 39)
-    assert [e.event_id for e in difference.events] == ["MINUSMA/TCD/14"]
-    assert difference.events[0].source_title == "Janes: Chad to deploy 1,000 troops to Mali"
+    (chad,) = [d for d in differences if d.contributor == "TCD"]
+    assert (chad.before, chad.after) == (1466, 39)
+    assert chad.events
+    assert all(e.event_id.startswith("MINUSMA/TCD/") for e in chad.events)
+    assert all(
+        e.source_title.startswith("UN: ") and e.source_title.endswith("October 2021")
+        for e in chad.events
+    )
     code, out = run(
         seeded,
         "diff",
@@ -85,12 +97,12 @@ def test_strength_as_known_then_differs_from_as_known_later_and_diff_explains_it
         "--on",
         "2021-10-31",
         "--known-at",
-        "2021-11-30",
+        "2021-11-29",
         "--vs",
-        "2021-12-31",
+        "2021-11-30",
     )
     assert code == 0
-    assert "TCD: 1,121 -> 39" in out
+    assert "TCD: 1,466 -> 39" in out
 
 
 def test_correction_and_retraction_on_both_time_axes(seeded: Tracker) -> None:
@@ -122,7 +134,10 @@ def test_correction_and_retraction_on_both_time_axes(seeded: Tracker) -> None:
 
     assert egy() == 1035
     assert egy(recorded_at=before_correction) == 1216  # what the store said then
-    assert egy(known_at=date(2022, 7, 30)) == 2  # the original (published "2022-07") not yet
+    # July 2022 has no UN report: the original (published "2022-07") is the month's evidence.
+    # On 2022-07-30 neither it nor the UN's June report (published in July) was known yet:
+    # May's figure
+    assert egy(known_at=date(2022, 7, 30)) == 1245
     assert egy(known_at=date(2022, 7, 31)) == 1216
     assert egy(known_at=date(2022, 8, 5)) == 1035  # the correction was published on 5 August
     history = {h.event_id: h for h in seeded.history("MINUSMA", "EGY")}
@@ -131,15 +146,11 @@ def test_correction_and_retraction_on_both_time_axes(seeded: Tracker) -> None:
         original.event_id,
     )
     assert history[correction].reason == "AFP's count of troops"
-    # Retracting the correction would leave Egypt's 2013 figure (2) under the 460 who left Gao
-    # in July 2023: refused, since the original stays superseded.
-    result = CliRunner().invoke(
-        cli, ["--db", str(seeded.config.db), "retract", correction, "--reason", "source withdrawn"]
-    )
-    assert (result.exit_code, result.output) == (
-        2,
-        "Error: with this change EGY would have 2 personnel at Gao on 2023-07-28, fewer than the 460 a later change takes away then\n",
-    )
+    # A retraction of a retraction, or of a correction that would leave a later change short,
+    # is refused; this one leaves every later change whole (the UN's months set the level
+    # again): accepted, and the original stays superseded.
+    assert run(seeded, "retract", correction, "--reason", "source withdrawn")[0] == 0
+    assert egy() == 1227  # neither the original nor its correction: the UN's June figure
     attack = next(h.event_id for h in seeded.history("MINUSMA", "EGY", ["incident"]))
     assert run(seeded, "retract", attack, "--reason", "misattributed")[0] == 0
     result = CliRunner().invoke(
@@ -162,7 +173,7 @@ def test_stamped_answer_can_be_derived_again(seeded: Tracker) -> None:
     )
     stamped = json.loads(out)
     assert code == 0
-    assert stamped["rows"] == [{"strength": 6439}]
+    assert [(r["strength"], r["figure_of"]) for r in stamped["rows"]] == [(6439, "2013-12-31")]
     assert stamped["stamp"]["projection"] == "strength"
     assert stamped["stamp"]["log_position"] == seeded.recorder.max_notification_id()
     query = stamped["stamp"]["query"]
@@ -173,5 +184,8 @@ def test_stamped_answer_can_be_derived_again(seeded: Tracker) -> None:
     code, csv_out = run(
         seeded, "strength", "MINUSMA", "--on", "2013-12-31", "--format", "csv", "--stamp"
     )
-    assert csv_out.splitlines()[0].startswith("# stamp: {")
-    assert csv_out.splitlines()[1:] == ["strength", "6439"]
+    header, row = csv_out.splitlines()
+    assert header.split(",")[0] == "strength"
+    assert header.endswith("log_position,chain_hash,view_version")
+    assert row.split(",")[0] == "6439"
+    assert row.split(",")[-3] == str(seeded.recorder.max_notification_id())

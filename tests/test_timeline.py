@@ -343,8 +343,11 @@ def test_a_claim_counts_again_when_the_un_report_of_its_month_is_withdrawn() -> 
     for c in (first, claim, report):
         checked.check(c)
         checked.add(c)
-    later = change("withdraw", "2022-11-25", 1000)
-    checked.check(later)  # the claim is not counted: 580 there, but the withdrawal is a claim too
+    # the claim of 1,100 is not counted: 580 there; a withdrawal in that month is a claim too,
+    # not counted, but it may not take more than there was
+    checked.check(change("withdraw", "2022-11-25", 500))
+    with pytest.raises(InsufficientStrengthError):
+        checked.check(change("withdraw", "2022-11-25", 1000))
     checked.remove(report)
     with pytest.raises(InsufficientStrengthError):
         checked.check(change("withdraw", "2022-11-25", 1101))

@@ -131,11 +131,11 @@ def test_unknown_contributor_is_shown_as_unknown_and_left_out_of_the_total(
 ) -> None:
     answer = un_store.strength("MINUSTAH", date(2010, 6, 30), ["contributor"])
     assert "USA" in answer.unknown
-    assert {"contributor": "USA", "strength": None} in strength_records(answer)
+    usa = [r for r in strength_records(answer) if r["contributor"] == "USA"]
+    assert [r["strength"] for r in usa] == [None]
     assert answer.total == sum(r.known for r in answer.rows)
-    assert strength_records(un_store.strength("MINUSTAH", date(2010, 6, 30))) == [
-        {"strength": None}
-    ]
+    (total,) = strength_records(un_store.strength("MINUSTAH", date(2010, 6, 30)))
+    assert total["strength"] is None
 
 
 def test_reimport_adds_nothing(un_store: Tracker) -> None:

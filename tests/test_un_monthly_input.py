@@ -68,7 +68,11 @@ MAR = [row("2013-03-31", "Benin", "BEN", "TESTMIS", troops="25")]
 
 
 def by_contributor(tracker: Tracker, day: str) -> list[dict[str, object]]:
-    return strength_records(tracker.strength("TESTMIS", date.fromisoformat(day), ["contributor"]))
+    """Each contributor's figure (the JSON contract's keys; the evidence is tested apart)."""
+    records = strength_records(
+        tracker.strength("TESTMIS", date.fromisoformat(day), ["contributor"])
+    )
+    return [{"contributor": r["contributor"], "strength": r["strength"]} for r in records]
 
 
 def test_departures_are_inferred_as_zero_on_the_next_report() -> None:

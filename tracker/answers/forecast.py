@@ -13,7 +13,7 @@ from events.values import region_of
 from tracker.answers.ledger import done, level
 
 if TYPE_CHECKING:
-    from projections import Dimension, HistoryRow, StrengthProjection
+    from projections import Dimension, HistoryRow, StrengthProjection, StrengthRow
     from projections.announcements import Announcement
 
 Cell = tuple[str, str | None, str | None]  # contributor, location, personnel type
@@ -22,11 +22,17 @@ CELL_BY: tuple[Dimension, ...] = ("contributor", "location", "personnel_type")
 
 @dataclass(frozen=True)
 class ForecastRow:
-    """One group: its ``--by`` keys, the strength from changes alone and the forecast."""
+    """One group: its ``--by`` keys, the strength from changes alone and the forecast; the
+    evidence of its figures (``figure_of``: the oldest day a part's figure was set, its
+    ``event_id``, ``approximate``) and the ``announcements`` applied to it."""
 
     keys: dict[str, Any]
     from_changes: int | None
     forecast: int | None
+    figure_of: date | None = None
+    event_id: str | None = None
+    approximate: bool = False
+    announcements: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -45,9 +51,9 @@ class Forecast:
 
 def _cells(
     view: StrengthProjection, mission: str, on: date, known_at: date | None, at: str | None
-) -> dict[Cell, int | None]:
+) -> dict[Cell, StrengthRow]:
     found = view.strength(mission, on, CELL_BY, known_at=known_at, recorded_at=at)
-    return {(r.contributor or "", r.location, r.personnel_type): r.strength for r in found}
+    return {(r.contributor or "", r.location, r.personnel_type): r for r in found}
 
 
 def _matches(cell: Cell, a: Announcement) -> bool:
@@ -59,8 +65,9 @@ def _matches(cell: Cell, a: Announcement) -> bool:
     )
 
 
-def _apply(cells: dict[Cell, int | None], a: Announcement) -> bool:
-    """Apply one announcement as if it happened; return whether any figure changed."""
+def _apply(cells: dict[Cell, int | None], a: Announcement, by: dict[Cell, list[str]]) -> bool:
+    """Apply one announcement as if it happened; return whether any figure changed (and note
+    it in ``by`` for each cell it changed)."""
     before = dict(cells)
     scope = [c for c in cells if _matches(c, a)]
     if a.kind == "WithdrawalAnnounced" and a.full:
@@ -78,17 +85,10 @@ def _apply(cells: dict[Cell, int | None], a: Announcement) -> bool:
         target: Cell = (a.contributor, a.location, a.personnel_type)
         current = cells.get(target, 0)
         cells[target] = None if current is None else current + a.count
+    for cell in cells:
+        if cells[cell] != before.get(cell, "absent"):
+            by.setdefault(cell, []).append(a.event_id)
     return cells != before
-
-
-def _in_force(a: Announcement, known_at: date | None) -> bool:
-    if known_at is None:
-        return a.superseded_by is None
-    known = date.fromisoformat(a.known) <= known_at
-    superseded = (
-        a.superseded_known is not None and date.fromisoformat(a.superseded_known) <= known_at
-    )
-    return known and not superseded
 
 
 def _carried_out(
@@ -123,9 +123,13 @@ def forecast(
     known_at: date | None,
     at: str | None,
 ) -> Forecast:
-    base = _cells(view, mission, on, known_at, at)
+    rows = _cells(view, mission, on, known_at, at)
+    base = {cell: row.strength for cell, row in rows.items()}
     cells = dict(base)
-    known = [a for a in announcements if a.kind != "SuspensionAnnounced" and _in_force(a, known_at)]
+    changed: dict[Cell, list[str]] = {}
+    # ``announcements`` as known at ``known_at`` and recorded by ``at`` (the view's answer):
+    # those retracted or corrected by then are out
+    known = [a for a in announcements if a.kind != "SuspensionAnnounced" and not a.superseded_by]
     pending = [
         a for a in known if not _revised(a, known) and not _carried_out(view, a, known_at, at, on)
     ]
@@ -134,34 +138,47 @@ def forecast(
         (a for a in pending if a.target_end and date.fromisoformat(a.target_end) <= on),
         key=lambda a: (a.target_end or "", a.position),
     ):
-        if _apply(cells, a):
+        if _apply(cells, a, changed):
             applied.append(a)
     undated = [a for a in pending if a.target_end is None]
-    return Forecast(mission, on, known_at, by, _group(base, cells, by), applied, undated)
+    grouped = _group(rows, base, cells, changed, by)
+    return Forecast(mission, on, known_at, by, grouped, applied, undated)
 
 
 def _group(
-    base: dict[Cell, int | None], cells: dict[Cell, int | None], by: tuple[Dimension, ...]
+    rows: dict[Cell, StrengthRow],
+    base: dict[Cell, int | None],
+    cells: dict[Cell, int | None],
+    changed: dict[Cell, list[str]],
+    by: tuple[Dimension, ...],
 ) -> list[ForecastRow]:
-    groups: dict[tuple[Any, ...], list[tuple[int | None, int | None]]] = defaultdict(list)
+    groups: dict[tuple[Any, ...], list[Cell]] = defaultdict(list)
     for cell in sorted(set(base) | set(cells), key=repr):
         values = {"contributor": cell[0], "location": cell[1], "personnel_type": cell[2]}
         values["region"] = region_of(cell[1])
-        groups[tuple(values[d] for d in by)].append((base.get(cell), cells.get(cell)))
+        groups[tuple(values[d] for d in by)].append(cell)
 
     def total(parts: list[int | None]) -> int | None:
         return None if any(p is None for p in parts) else sum(p or 0 for p in parts)
 
-    return [
-        ForecastRow(
-            dict(zip(by, key, strict=True)),
-            total([b for b, _ in parts]),
-            total([f for _, f in parts]),
+    found = []
+    for key, parts in sorted(
+        groups.items(), key=lambda kv: tuple("" if k is None else k for k in kv[0])
+    ):
+        evidence = [rows[c] for c in parts if c in rows]
+        oldest = min(evidence, key=lambda r: (r.since, r.event_id or ""), default=None)
+        found.append(
+            ForecastRow(
+                dict(zip(by, key, strict=True)),
+                total([base.get(c) for c in parts]),
+                total([cells.get(c) for c in parts]),
+                oldest.since if oldest else None,
+                oldest.event_id if oldest else None,
+                any(r.approximate for r in evidence),
+                tuple(dict.fromkeys(e for c in parts for e in changed.get(c, ()))),
+            )
         )
-        for key, parts in sorted(
-            groups.items(), key=lambda kv: tuple("" if k is None else k for k in kv[0])
-        )
-    ]
+    return found
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,17 @@ Status, as of a date:
 - fulfilled: the announced level was reached (a full withdrawal: 0; a partial one: the number
   gone; a deployment or increase: the number arrived), on the day given;
 - under way: some of it happened, and the target date has not passed (or there is none);
-- overdue: the target date has passed and it was not fulfilled (the record may simply lack
-  the event: the ledger says what the record shows, not more);
+- partly done: the target date has passed (or the mission closed) and some of it happened;
+- overdue: the target date has passed and nothing of it happened, the mission still open (the
+  record may simply lack the event: the ledger says what the record shows, not more);
+- overtaken by closure: the mission closed before it was carried out (a contingent the
+  closure ended, or a target never reached);
 - pending: nothing of it recorded yet, target not passed. A suspension is pending until its
   start and under way from then.
+
+As of a date D only what was announced by D counts (a later announcement neither appears nor
+revises an earlier one), as known at K and recorded by T when asked (``known_at``,
+``recorded_at``): every level is the strength view's answer on the same axes.
 """
 
 from __future__ import annotations
@@ -22,7 +29,16 @@ if TYPE_CHECKING:
     from projections import StrengthProjection
     from projections.announcements import Announcement
 
-STATUSES = ("pending", "under way", "fulfilled", "overdue", "revised", "retracted")
+STATUSES = (
+    "pending",
+    "under way",
+    "fulfilled",
+    "partly done",
+    "overdue",
+    "overtaken by closure",
+    "revised",
+    "retracted",
+)
 
 
 @dataclass(frozen=True)
@@ -103,29 +119,50 @@ def _revised_later(a: Announcement, later: list[Announcement]) -> bool:
     return False
 
 
+@dataclass(frozen=True)
+class Axes:
+    """The knowledge and recorded times a ledger is asked on (None: now)."""
+
+    known_at: date | None = None
+    recorded_at: str | None = None
+
+
 def _status(
-    view: StrengthProjection, a: Announcement, later: list[Announcement], on: date
+    view: StrengthProjection,
+    a: Announcement,
+    later: list[Announcement],
+    on: date,
+    axes: Axes,
+    closed: tuple[date, str] | None,
 ) -> LedgerRow:
     start = date.fromisoformat(a.announced_on)
     target_end = date.fromisoformat(a.target_end) if a.target_end else None
-    then, now = level(view, a, start), level(view, a, on)
+    k, t = axes.known_at, axes.recorded_at
+    then, now = level(view, a, start, k, t), level(view, a, on, k, t)
     fulfilled_on = None
-    for day in [start, *view.change_days(a.mission, a.contributor, start)]:
+    for day in [start, *view.change_days(a.mission, a.contributor, start, k, t)]:
         if day > on:
             break
-        if done(a, then, level(view, a, day)):
+        if done(a, then, level(view, a, day, k, t)):
             fulfilled_on = day
             break
+    closed_by = closed[0] if closed is not None and closed[0] < on else None
+    ended_by_closure = fulfilled_on is not None and closed is not None and fulfilled_on > closed[0]
     if a.superseded_by:
         status = "retracted" if a.superseded_how == "retracted" else "revised"
     elif _revised_later(a, later):
         status = "revised"
     elif a.kind == "SuspensionAnnounced":
         status = "under way" if target_end is None or target_end <= on else "pending"
+        if closed_by is not None and status == "pending":
+            status = "overtaken by closure"
     elif fulfilled_on is not None:
-        status = "fulfilled"
+        status = "overtaken by closure" if ended_by_closure else "fulfilled"
+    elif closed_by is not None:
+        moved = _moved(a, then, level(view, a, closed_by, k, t))
+        status = "partly done" if moved else "overtaken by closure"
     elif target_end is not None and target_end < on:
-        status = "overdue"
+        status = "partly done" if _moved(a, then, now) else "overdue"
     elif _moved(a, then, now):
         status = "under way"
     else:
@@ -149,10 +186,17 @@ def _status(
 
 
 def ledger(
-    view: StrengthProjection, announcements: list[Announcement], on: date
+    view: StrengthProjection,
+    announcements: list[Announcement],
+    on: date,
+    axes: Axes | None = None,
 ) -> list[LedgerRow]:
-    """The status of each announcement (oldest first) as of ``on``, against the strength view."""
+    """The status of each announcement made by ``on`` (oldest first) as of ``on``, against
+    the strength view, on the axes given (``announcements`` as known and recorded then)."""
+    axes = axes or Axes()
+    made = [a for a in announcements if date.fromisoformat(a.announced_on) <= on]
+    closed = view.closed_on(made[0].mission, axes.known_at, axes.recorded_at) if made else None
     return [
-        _status(view, a, [b for b in announcements if b.position > a.position], on)
-        for a in announcements
+        _status(view, a, [b for b in made if b.position > a.position], on, axes, closed)
+        for a in made
     ]

@@ -54,7 +54,9 @@ class CeilingCheck:
 @dataclass(frozen=True)
 class MandateAnswer:
     """The mandate in force on ``on`` and its ceilings against strength. ``unspecified``:
-    personnel whose type the sources do not give, so in no category."""
+    personnel whose type the sources do not give, so in no category. ``lapsed``: the last
+    mandate begun before ``on`` when none is in force that day (it ended, or its period ran
+    out with no renewal recorded)."""
 
     mission: str
     on: date
@@ -62,6 +64,14 @@ class MandateAnswer:
     checks: list[CeilingCheck]
     unspecified: int
     reported_total: ReportedTotal | None
+    lapsed: MandateInForce | None = None
+
+    @property
+    def lapsed_on(self) -> date | None:
+        """The last day of the lapsed mandate."""
+        if self.lapsed is None:
+            return None
+        return self.lapsed.ended_on or self.lapsed.until
 
 
 @dataclass(frozen=True)
@@ -97,3 +107,34 @@ class StrengthAnswer:
     recorded_at: str | None = None
     position: int = 0  # the log position the answer reflects
     version: int = 0  # of the strength projection that gave it
+    # The record around ``on``: the mission's latest report of record (the UN's month end) on
+    # or before it; ``gap``: the month asked ("2018-06") when it has no such report though
+    # the series goes on; ``closed``: the day the mission closed, and the closure's event id,
+    # when that was before ``on``.
+    un_report: date | None = None
+    gap: str | None = None
+    closed: tuple[date, str] | None = None
+
+    @property
+    def figure_of(self) -> date | None:
+        """The oldest figure the total rests on."""
+        return min((r.since for r in self.rows if r.strength != 0), default=None) or min(
+            (r.since for r in self.rows), default=None
+        )
+
+
+@dataclass(frozen=True)
+class MissionSummary:
+    """One mission in the store: its name and host, the days it was established and closed,
+    how many contributors its record names, and its first and last report of record (the UN's
+    month-end reports) and how many there are."""
+
+    mission: str
+    name: str | None
+    host: str | None
+    established: date | None
+    closed: date | None
+    contributors: int
+    first_report: date | None
+    last_report: date | None
+    reports: int

@@ -44,8 +44,9 @@ class TrackerCore(Application[UUID]):
         self.config = StoreConfig.resolve(db, views_dir)
         if not create and not self.config.exists():
             raise TrackerError(
-                f"no event store at {self.config.display()!r} - create one with 'tracker import' "
-                "or 'tracker record', or name another with --db"
+                f"no event store at {self.config.display()!r} - load MINUSMA's record with "
+                "'tracker seed', create one with 'tracker import' or 'tracker record', or name "
+                "another with --db"
             )
         env = self.config.event_store_env()
         if self.config.postgres and postgres_store_exists(env, self.config.display()):
@@ -107,5 +108,6 @@ class TrackerCore(Application[UUID]):
         """The mission's acronym, if the store has heard of it (one indexed read, no replay)."""
         code = mission_acronym(mission)
         if not self.recorder.select_events(mission_id(code), limit=1):
-            raise MissionNotFoundError(code)
+            self.audit_view.catch_up(self)
+            raise MissionNotFoundError(code, tuple(self.audit_view.missions()))
         return code

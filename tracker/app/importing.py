@@ -13,9 +13,13 @@ from tracker.app.core import TrackerCore
 from tracker.app.unit_of_work import UnitOfWork
 from tracker.importers import jsonl, seeds, un_monthly
 from tracker.importers.un_events import UNMonthlyImport, import_rows
+from tracker.importers.un_pdf import Report
+from tracker.importers.un_pdf_events import UNReportImport, record_reports
+from tracker.importers.un_reports import read_reports
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable, Sequence
+    from datetime import date
 
 
 class Importing(TrackerCore):
@@ -66,6 +70,7 @@ class Importing(TrackerCore):
         name: str = "<input>",
         source_url: str | None = None,
         *,
+        missions: set[str] | None = None,
         _batch: UnitOfWork | None = None,
     ) -> UNMonthlyImport:
         """Import the UN's monthly contributions by mission, country and personnel type (the
@@ -76,6 +81,9 @@ class Importing(TrackerCore):
             InvalidInputError: a bad line, named; nothing is written.
         """
         parsed = un_monthly.parse(data, name)
+        if missions is not None:  # of some missions only (the lines keep their numbers)
+            parsed.rows = [row for row in parsed.rows if row.mission in missions]
+            parsed.aggregates = {}  # sums across every mission: they cannot be checked
         if _batch is not None:
             return import_rows(_batch, parsed, name, source_url)
         with UnitOfWork(self, streaming=True) as batch:
@@ -83,23 +91,91 @@ class Importing(TrackerCore):
             batch.save()
         return result
 
-    def load_seeds(self, directory: str | Path) -> list[str]:
-        """Load the seed files listed in ``directory/seeds.toml``, in order; return one line
-        of report per file.
+    def import_un_pdf(
+        self, path: str | Path, on: date | None = None, *, _batch: UnitOfWork | None = None
+    ) -> UNReportImport:
+        """Import one of the UN's monthly contribution reports as published (the PDF), every
+        mission in it, all or nothing. ``on``: the month of a report that prints no date (the
+        date printed is always the one used). Months already in the store with the same
+        figures add nothing.
+
+        Raises:
+            InvalidInputError: not such a report, no mission column, rows that do not add up
+                to a total it prints, no date: one line naming the file (and page).
+        """
+        return self.import_un_pdfs([path], on, _batch=_batch)
+
+    def import_un_pdfs(
+        self,
+        paths: Sequence[str | Path],
+        on: date | None = None,
+        progress: Callable[[int, int], None] | None = None,
+        *,
+        missions: set[str] | None = None,
+        source_url: str | None = None,
+        _batch: UnitOfWork | None = None,
+    ) -> UNReportImport:
+        """``import_un_pdf`` of several reports (read in parallel, then written in one unit
+        of work, oldest first), of the ``missions`` given (None: every mission), their
+        events' source at ``source_url`` (where the files were published) when given.
+        ``progress(files read, files)`` as they are read."""
+        if not paths:
+            raise InvalidInputError("no report to import: give one or more PDF files")
+        reports = [r for r in read_reports(paths, on, progress) if r is not None]
+        return self.import_un_reports(
+            reports, missions=missions, source_url=source_url, _batch=_batch
+        )
+
+    def import_un_reports(
+        self,
+        reports: list[Report],
+        *,
+        missions: set[str] | None = None,
+        source_url: str | None = None,
+        _batch: UnitOfWork | None = None,
+    ) -> UNReportImport:
+        """Record reports already read and checked (``tracker.importers.un_pdf.read``), all
+        or nothing, oldest first."""
+        if _batch is not None:
+            return record_reports(_batch, reports, missions, source_url)
+        with UnitOfWork(self, streaming=True) as batch:
+            result = record_reports(batch, reports, missions, source_url)
+            batch.save()
+        return result
+
+    def load_seeds(
+        self,
+        directory: str | Path | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> list[str]:
+        """Load the seed files listed in ``directory/seeds.toml`` (default: the seeds that
+        come with the tracker), in order, all or nothing; return one line of report per file.
+        ``progress(files loaded, files)`` after each file.
 
         Raises:
             InvalidInputError: a seed file is missing or has a bad line (named).
         """
-        files = seeds.manifest(directory)
+        folder = Path(directory) if directory is not None else shipped_seeds()
+        files = seeds.manifest(folder)
         report: list[str] = []
         with UnitOfWork(self, streaming=True) as batch:  # all the files, or nothing
-            for entry in files:
-                data, shown = entry.read(), str(entry.path)
+            for done, entry in enumerate(files, start=1):
+                data = entry.read()
+                shown = entry.path.name if directory is None else str(entry.path)
                 if entry.format == "un-monthly":
                     result = self.import_un_monthly(data, shown, entry.source_url, _batch=batch)
                     report.append(f"{shown}: {result.count} events")
                 else:
                     count = self.import_jsonl(data, shown, _batch=batch).count
-                    report.append(f"{shown}: {count} events")
+                    report.append(f"{shown}: {count:,} events")
+                if progress:
+                    progress(done, len(files))
             batch.save()
         return report
+
+
+def shipped_seeds() -> Path:
+    """The seeds that come with the tracker (the ``seeds`` package beside it)."""
+    import seeds as shipped  # the project's own event files, packaged with it
+
+    return shipped.DIRECTORY

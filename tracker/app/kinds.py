@@ -14,6 +14,7 @@ MISSION_KINDS: dict[str, type[Mission.Event]] = {
     "mandate-ended": Mission.MandateEnded,
     "mission-closed": Mission.Closed,
     "total-reported": Mission.TotalReported,
+    "contributors-reported": Mission.ContributorsReported,
 }
 CONTINGENT_KINDS: dict[str, type[Contingent.Event]] = {
     "deployment-announced": Contingent.DeploymentAnnounced,

@@ -3,6 +3,7 @@ against what was implied, the announcement ledger, presence, search and history.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import date, datetime
 from typing import TYPE_CHECKING
@@ -10,7 +11,8 @@ from typing import TYPE_CHECKING
 from events.errors import InvalidInputError
 from events.reconcile import Gap, reconcile
 from tracker.answers.forecast import Difference
-from tracker.answers.ledger import LedgerRow, ledger
+from tracker.answers.ledger import Axes, LedgerRow, ledger
+from tracker.answers.records import MissionSummary
 from tracker.app.core import TrackerCore
 from tracker.app.times import recorded_instant
 from tracker.app.unit_of_work import contributor_code
@@ -88,14 +90,18 @@ class RecordQuestions(TrackerCore):
         contributor: str | None = None,
         status: Iterable[str] = (),
         on: date | None = None,
+        known_at: date | None = None,
+        recorded_at: datetime | str | None = None,
     ) -> list[LedgerRow]:
-        """Every announcement of ``mission`` with its source, target, and its status against
-        what the record shows happened, as of ``on`` (default: today)."""
+        """Every announcement of ``mission`` made by ``on`` (default: today) with its source,
+        target, and its status against what the record shows happened by then; as known at
+        ``known_at`` and as recorded at ``recorded_at`` when given."""
         acronym = self.known_mission(mission)
+        at = recorded_instant(recorded_at)
         self.strength_view.catch_up(self)
         self.announcement_view.catch_up(self)
-        announced = self.announcement_view.announcements(acronym)
-        rows = ledger(self.strength_view, announced, on or date.today())
+        announced = self.announcement_view.announcements(acronym, known_at, at)
+        rows = ledger(self.strength_view, announced, on or date.today(), Axes(known_at, at))
         code = contributor_code(contributor) if contributor else None
         wanted = set(status)
         return [
@@ -103,6 +109,33 @@ class RecordQuestions(TrackerCore):
             for r in rows
             if (code is None or r.contributor == code) and (not wanted or r.status in wanted)
         ]
+
+    def missions(self) -> list[MissionSummary]:
+        """Every mission in the store, with its dates, contributors and reports."""
+        self.audit_view.catch_up(self)
+        self.strength_view.catch_up(self)
+        found = []
+        for acronym in self.audit_view.missions():
+            established = self.audit_view.first_of(acronym, "Established")
+            closure = self.strength_view.closed_on(acronym)
+            first, last, count = self.strength_view.report_span(acronym)
+            payload = json.loads(established["payload"]) if established else {}
+            found.append(
+                MissionSummary(
+                    mission=acronym,
+                    name=payload.get("name"),
+                    host=payload.get("host"),
+                    established=date.fromisoformat(established["effective"])
+                    if established
+                    else None,
+                    closed=closure[0] if closure else None,
+                    contributors=len(self.strength_view.contributors(acronym)),
+                    first_report=first,
+                    last_report=last,
+                    reports=count,
+                )
+            )
+        return found
 
     def presence(
         self, mission: str, year: int | None = None, contributor: str | None = None

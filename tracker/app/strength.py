@@ -10,6 +10,7 @@ from tracker.answers.forecast import Forecast, forecast
 from tracker.answers.records import CATEGORY_TYPES, CeilingCheck, MandateAnswer, StrengthAnswer
 from tracker.app.core import TrackerCore
 from tracker.app.times import recorded_instant, series_dates
+from tracker.app.unit_of_work import contributor_code
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -27,25 +28,28 @@ class StrengthQuestions(TrackerCore):
         by: Iterable[Dimension] = (),
         known_at: date | None = None,
         recorded_at: datetime | str | None = None,
+        contributors: Iterable[str] = (),
     ) -> StrengthAnswer:
         """Strength of ``mission`` on ``on`` (valid time), grouped by ``by`` (contributor,
         location, region, personnel_type), from the strength view caught up first.
 
         Args:
             known_at: only what had been published by that day (its sources' dates).
+            contributors: only these (ISO codes or names).
             recorded_at: what this store said at that time (a datetime, or an ISO date or
                 time: a date means the end of that day, UTC).
         """
         acronym = self.known_mission(mission)
         dims = tuple(dict.fromkeys(by))
         at = recorded_instant(recorded_at)
+        among = tuple(dict.fromkeys(contributor_code(c) for c in contributors))
         self.strength_view.catch_up(self)
         view = self.strength_view
-        rows = view.strength(acronym, on, dims, known_at=known_at, recorded_at=at)
+        rows = view.strength(acronym, on, dims, None, known_at, at, among)
         by_contributor = (
             rows
             if dims == ("contributor",)  # the same question: asked once
-            else view.strength(acronym, on, ("contributor",), None, known_at, at)
+            else view.strength(acronym, on, ("contributor",), None, known_at, at, among)
         )
         unknown = [row.contributor or "" for row in by_contributor if row.strength is None]
         return StrengthAnswer(
@@ -62,7 +66,21 @@ class StrengthQuestions(TrackerCore):
             recorded_at=at,
             position=view.position(self.name),
             version=view.version,
+            **self._record_around(acronym, on, known_at, at),
         )
+
+    def _record_around(
+        self, acronym: str, on: date, known_at: date | None, at: str | None
+    ) -> dict[str, Any]:
+        """The answer's evidence of the record: the latest report of record on or before
+        ``on``, the month asked when it is a gap, and the closure before ``on``."""
+        view = self.strength_view
+        latest, month_reported, last = view.reports(acronym, on, known_at, at)
+        closure = view.closed_on(acronym, known_at, at)
+        closed = closure if closure is not None and closure[0] < on else None
+        over = closed is not None and last is not None and on > last
+        gap = on.isoformat()[:7] if latest and not month_reported and not over else None
+        return {"un_report": latest, "gap": gap, "closed": closed}
 
     def strength_series(
         self,
@@ -72,20 +90,40 @@ class StrengthQuestions(TrackerCore):
         every: str = "month",
         by: Iterable[Dimension] = (),
         known_at: date | None = None,
+        recorded_at: datetime | str | None = None,
     ) -> list[dict[str, Any]]:
         """Strength as a tidy time series: one plain row per date x group (``date``, the
-        ``by`` keys, ``strength``: None where unknown), on every month end (``every`` =
-        "month"), year end ("year") or day ("day") from ``start`` to ``end``. Loads straight
-        into pandas: ``pandas.DataFrame(rows)``."""
+        ``by`` keys, ``strength``: None where unknown, and the evidence of the figure:
+        ``figure_of``, ``approximate``, ``event_id``; ``un_report``, the mission's latest UN
+        report then, and ``no_un_report_for``, the month when it is a gap in the record), on
+        every month end (``every`` = "month"), year end ("year") or day ("day") from
+        ``start`` to ``end``, as known at ``known_at`` and recorded by ``recorded_at``. Loads
+        straight into pandas: ``pandas.DataFrame(rows)``."""
         acronym = self.known_mission(mission)
         dims = tuple(dict.fromkeys(by))
         days = series_dates(start, end, every)
+        at = recorded_instant(recorded_at)
         self.strength_view.catch_up(self)  # once; then one indexed lookup a date
         rows: list[dict[str, Any]] = []
         for day in days:
-            found = self.strength_view.strength(acronym, day, dims, known_at=known_at)
+            found = self.strength_view.strength(acronym, day, dims, None, known_at, at)
+            around = self._record_around(acronym, day, known_at, at)
+            report = around["un_report"]
+            evidence = {
+                "un_report": report.isoformat() if report else None,
+                "no_un_report_for": around["gap"],
+            }
             rows += [
-                {"date": day.isoformat(), **r.keys(dims), "strength": r.strength} for r in found
+                {
+                    "date": day.isoformat(),
+                    **r.keys(dims),
+                    "strength": r.strength,
+                    "figure_of": r.since.isoformat(),
+                    "approximate": r.approximate,
+                    "event_id": r.event_id,
+                    **evidence,
+                }
+                for r in found
             ]
         return rows
 
@@ -100,16 +138,17 @@ class StrengthQuestions(TrackerCore):
         """Strength on ``on`` if every pending announcement (as known at ``known_at``) happens
         on its target date, next to the strength from changes alone."""
         acronym = self.known_mission(mission)
+        at = recorded_instant(recorded_at)
         self.strength_view.catch_up(self)
         self.announcement_view.catch_up(self)
         return forecast(
             self.strength_view,
             acronym,
-            self.announcement_view.announcements(acronym),
+            self.announcement_view.announcements(acronym, known_at, at),
             on,
             tuple(dict.fromkeys(by)),
             known_at,
-            recorded_instant(recorded_at),
+            at,
         )
 
     def mandate(self, mission: str, on: date) -> MandateAnswer:
@@ -117,7 +156,12 @@ class StrengthQuestions(TrackerCore):
         acronym = self.known_mission(mission)
         self.strength_view.catch_up(self)
         self.mandate_view.catch_up(self)
-        mandate = self.mandate_view.in_force(acronym, on)
+        mandate, lapsed = self.mandate_view.in_force(acronym, on), None
+        if mandate is not None and (
+            (mandate.ended_on is not None and mandate.ended_on < on)
+            or (mandate.until is not None and mandate.until < on)
+        ):
+            mandate, lapsed = None, mandate  # ended, or ran out with no renewal recorded
         by_type = {
             row.personnel_type: row
             for row in self.strength_view.strength(acronym, on, ("personnel_type",))
@@ -130,4 +174,4 @@ class StrengthQuestions(TrackerCore):
             from_report = reported.categories.get(category) if reported else None
             checks.append(CeilingCheck(category, ceiling, actual, from_report))
         unspecified = by_type[None].known if None in by_type else 0
-        return MandateAnswer(acronym, on, mandate, checks, unspecified, reported)
+        return MandateAnswer(acronym, on, mandate, checks, unspecified, reported, lapsed)

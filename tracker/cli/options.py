@@ -3,6 +3,8 @@ stamps, sources, progress bars."""
 
 from __future__ import annotations
 
+import functools
+import io
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -18,7 +20,8 @@ from rich.progress import Progress as RichProgress
 from events.values import EARLIEST, LATEST
 from projections import DIMENSIONS
 from projections.engine import Progress
-from tracker.faces import render
+from tracker.faces import formats
+from tracker.faces.formats import FORMATS
 
 
 def contributor_option(f: Any) -> Any:
@@ -52,18 +55,12 @@ def emit(
     stamp: dict[str, Any] | None = None,
     fields: list[str] | None = None,
 ) -> None:
-    """Print plain records as JSON (one array; with a stamp, {"stamp": ..., "rows": [...]}) or
-    CSV (with a stamp, '# stamp: {...}' first)."""
-    if fmt == "json":
-        click.echo(
-            render.as_json(records)
-            if stamp is None
-            else render.as_json({"stamp": stamp, "rows": records})
-        )
-        return
-    if stamp is not None:
-        click.echo(f"# stamp: {render.as_json(stamp)}")
-    click.echo(render.as_csv(records, fields), nl=False)
+    """Print plain records as CSV, JSON (one array; with a stamp, {"stamp": ..., "rows":
+    [...]}) or NDJSON; in CSV and NDJSON a stamp is columns of every row, so the output loads
+    as it is (``pandas.read_csv``, ``read_json(lines=True)``)."""
+    out = io.StringIO()
+    formats.write_records(out, records, fmt, stamp, fields)
+    click.echo(out.getvalue(), nl=False)
 
 
 class Day(click.ParamType):  # type: ignore[type-arg]
@@ -105,15 +102,38 @@ def on_option(f: Any) -> Any:
     )(f)
 
 
-def format_option(f: Any) -> Any:
+def format_option(f: Any, default: str = "table", choices: tuple[str, ...] = FORMATS) -> Any:
+    """--format table|csv|json|ndjson, with sqlite-utils' short forms --csv, --json, --nl."""
+
+    @functools.wraps(f)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        shorts = [name for name in ("csv", "json", "nl") if kwargs.pop(f"as_{name}")]
+        if len(shorts) > 1 or (shorts and kwargs["fmt"] not in (None, default)):
+            raise click.UsageError("give one output format: --format, --csv, --json or --nl")
+        chosen = {"nl": "ndjson"}.get(shorts[0], shorts[0]) if shorts else kwargs["fmt"]
+        kwargs["fmt"] = chosen or default
+        return f(*args, **kwargs)
+
+    for name, what in (("nl", "NDJSON (one object a line)"), ("json", "JSON"), ("csv", "CSV")):
+        if ("ndjson" if name == "nl" else name) in choices:
+            wrapper = click.option(
+                f"--{name}", f"as_{name}", is_flag=True, help=f"Short for --format {what}."
+            )(wrapper)
+        else:  # keep the parameter the wrapper pops
+            wrapper = click.option(f"--{name}", f"as_{name}", is_flag=True, hidden=True)(wrapper)
     return click.option(
         "--format",
         "fmt",
-        type=click.Choice(["table", "csv", "json"]),
-        default="table",
-        show_default=True,
-        help="Output format.",
-    )(f)
+        type=click.Choice(list(choices)),
+        default=None,
+        show_default=default,
+        help=f"Output format (default: {default}).",
+    )(wrapper)
+
+
+def format_option_csv(f: Any) -> Any:
+    """--format as ``format_option``, CSV by default (an export's)."""
+    return format_option(f, default="csv")
 
 
 def by_option(f: Any) -> Any:
@@ -150,8 +170,8 @@ def stamp_option(f: Any) -> Any:
 
 
 @contextmanager
-def progress_bar(label: str) -> Iterator[Progress | None]:
-    """A bar with events per second on a terminal; nothing when not on one."""
+def progress_bar(label: str, unit: str = "events") -> Iterator[Progress | None]:
+    """A bar with ``unit`` per second on a terminal; nothing when not on one."""
     if not sys.stderr.isatty():
         yield None
         return
@@ -167,7 +187,8 @@ def progress_bar(label: str) -> Iterator[Progress | None]:
         start = time.monotonic()
 
         def update(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total, rate=rate(done, time.monotonic() - start))
+            took = time.monotonic() - start
+            bar.update(task, completed=done, total=total, rate=rate(done, took, unit))
 
         yield update
 
@@ -180,8 +201,9 @@ def timer() -> Iterator[Callable[[], float]]:
     end.append(time.monotonic())
 
 
-def rate(count: int, seconds: float) -> str:
-    return f"{count / max(seconds, 1e-6):,.0f} events/s"
+def rate(count: int, seconds: float, unit: str = "events") -> str:
+    per_second = count / max(seconds, 1e-6)
+    return f"{per_second:,.1f} {unit}/s" if per_second < 10 else f"{per_second:,.0f} {unit}/s"
 
 
 def source_options(f: Any) -> Any:

@@ -13,15 +13,17 @@ from typing import Any
 
 import click
 
-from tracker.cli.base import UserError, cli, open_tracker
+from tracker.cli.base import UserError, cli, console, open_tracker
 from tracker.cli.options import (
-    DAY,
     asked,
     by_option,
+    format_option_csv,
     from_to,
     on_option,
+    stamp_option,
+    time_axes,
 )
-from tracker.faces import render
+from tracker.faces import formats, render
 from tracker.faces.charts import announced_vs_actual_chart, strength_chart, strength_map
 from tracker.faces.web import datasette_command
 
@@ -37,21 +39,16 @@ from tracker.faces.web import datasette_command
     help="Dates: every day, month end or year end.",
 )
 @by_option
-@click.option("--known-at", type=DAY, help="As then known.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["csv", "json", "ndjson"]),
-    default="csv",
-    show_default=True,
-    help="Output format.",
-)
+@time_axes
+@format_option_csv
+@stamp_option
 @click.option(
     "-o",
     "--output",
     type=click.File("w", encoding="utf-8"),
     default="-",
-    help="A file to write (default: standard output).",
+    help="A file to write (default: standard output); its stamp goes beside it, in "
+    "FILE.stamp.json.",
 )
 @click.pass_context
 def export(
@@ -62,27 +59,34 @@ def export(
     every: str,
     by: tuple[str, ...],
     known_at: datetime | None,
+    recorded_at: str | None,
     fmt: str,
+    stamp: bool,
     output: typing.TextIO,
 ) -> None:
-    """Strength of MISSION as a tidy time series (one row per date and group), stamped with
-    the log position; CSV is safe to open in a spreadsheet (no cell runs as a formula)."""
+    """Strength of MISSION as a tidy time series (one row per date and group), with the
+    evidence of every figure (the day it was set, whether rounded, the event that set it, the
+    UN report it rests on or the gap); loads as it is in pandas (read_csv, read_json,
+    read_json(lines=True)). CSV is safe to open in a spreadsheet (no cell runs as a formula).
+    With -o the stamp (log position, chain hash, query) is written beside the file."""
     dims = tuple(typing.cast("Any", d.replace("-", "_")) for d in by)
     tracker = open_tracker(ctx)
     known = known_at.date() if known_at else None
-    rows = tracker.strength_series(mission, start.date(), end.date(), every, dims, known)
+    rows = tracker.strength_series(
+        mission, start.date(), end.date(), every, dims, known, recorded_at
+    )
     view = tracker.strength_view
-    query = asked("export", mission.upper(), start, dims, known, None)
+    query = asked("export", mission.upper(), start, dims, known, recorded_at)
     query.update(to=end.date().isoformat(), every=every)
     stamped = tracker.stamp(view.position(tracker.name), view.name, view.version, query)
-    if fmt == "json":
-        output.write(render.as_json({"stamp": stamped, "rows": rows}) + "\n")
-    elif fmt == "ndjson":
-        output.write(render.as_json({"stamp": stamped}) + "\n")
-        output.writelines(render.as_json(row) + "\n" for row in rows)
-    else:
-        output.write(f"# stamp: {render.as_json(stamped)}\n")
-        output.write(render.as_csv(rows, ["date", *dims, "strength"]))
+    fields = ["date", *dims, "strength", *render.EVIDENCE]
+    if fmt == "table":
+        render.records_table(rows, fields, console())
+        return
+    formats.write_records(output, rows, fmt, stamped if stamp else None, fields)
+    if output.name != "<stdout>":
+        with open(formats.sidecar(output.name), "w", encoding="utf-8") as side:
+            side.write(formats.as_json(stamped) + "\n")
 
 
 @cli.command()

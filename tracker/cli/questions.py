@@ -27,9 +27,32 @@ from tracker.faces import render
 
 
 @cli.command()
+@format_option
+@click.pass_context
+def missions(ctx: click.Context, fmt: str) -> None:
+    """The missions in the store: name, host country, established and closed, how many
+    contributors the record names, and the first and last UN report."""
+    rows = [asdict(m) for m in open_tracker(ctx).missions()]
+    if fmt == "table":
+        fields = ["mission", "name", "host", "established", "closed", "contributors"]
+        fields += ["first_report", "last_report", "reports"]
+        render.records_table(rows, fields, console())
+        if not rows:
+            click.echo("  the store has no mission yet: 'tracker seed' loads MINUSMA's record")
+        return
+    emit(rows, fmt)
+
+
+@cli.command()
 @click.argument("mission")
 @on_option
 @by_option
+@click.option(
+    "--contributor",
+    "contributors",
+    multiple=True,
+    help="Only this contributor (ISO 3166 alpha-3 or name); repeat for several.",
+)
 @time_axes
 @format_option
 @stamp_option
@@ -39,6 +62,7 @@ def strength(
     mission: str,
     on: datetime,
     by: tuple[str, ...],
+    contributors: tuple[str, ...],
     known_at: datetime | None,
     recorded_at: str | None,
     fmt: str,
@@ -46,18 +70,21 @@ def strength(
 ) -> None:
     """Strength of MISSION on a date, in total or by contributor, location, region and
     personnel type; as then known (--known-at) or as this store said (--recorded-at). Unknown
-    figures are shown as unknown (null in JSON), never as 0."""
+    figures are shown as unknown (null in JSON), never as 0. Every row carries the day its
+    figure was set, whether the source rounded it, and the event that set it."""
     dims = tuple(typing.cast("Any", d.replace("-", "_")) for d in by)
     known = known_at.date() if known_at else None
     tracker = open_tracker(ctx)
-    answer = tracker.strength(mission, on.date(), dims, known, recorded_at)
+    answer = tracker.strength(mission, on.date(), dims, known, recorded_at, contributors)
     records = render.strength_records(answer)
     if fmt == "table":
         render.strength_table(answer, console())
         return
     query = asked("strength", answer.mission, on, dims, known, answer.recorded_at)
+    if contributors:
+        query["contributors"] = list(contributors)
     stamped = tracker.stamp(answer.position, "strength", answer.version, query)
-    emit(records, fmt, stamped if stamp else None, [*dims, "strength"])
+    emit(records, fmt, stamped if stamp else None, [*dims, "strength", *render.EVIDENCE])
 
 
 @cli.command()
@@ -86,15 +113,14 @@ def forecast(
     tracker = open_tracker(ctx)
     answer = tracker.forecast(mission, on.date(), dims, known, recorded_at)
     if fmt == "table":
-        click.echo(render.forecast_text(answer))
+        render.forecast_table(answer, console())
         return
-    records = [{**row.keys, "strength": row.forecast} for row in answer.rows]
-    if not dims:
-        records = records or [{"strength": None}]
+    records = render.forecast_records(answer)
     query = asked("forecast", answer.mission, on, dims, known, recorded_at)
     view = tracker.strength_view
     stamped = tracker.stamp(view.position(tracker.name), view.name, view.version, query)
-    emit(records, fmt, stamped if stamp else None, [*dims, "strength"])
+    fields = [*dims, "strength", *render.FORECAST_EVIDENCE]
+    emit(records, fmt, stamped if stamp else None, fields)
 
 
 @cli.command()
@@ -190,6 +216,7 @@ def reconcile(
     type=DAY,
     help="Status as of this date (default: today).",
 )
+@time_axes
 @format_option
 @click.pass_context
 def announcements(
@@ -198,12 +225,16 @@ def announcements(
     contributor: str | None,
     status: tuple[str, ...],
     on: datetime | None,
+    known_at: datetime | None,
+    recorded_at: str | None,
     fmt: str,
 ) -> None:
-    """Every announcement of MISSION with its source, target and status against what the
-    record shows happened: pending, under way, fulfilled, overdue, revised, retracted."""
+    """Every announcement of MISSION made by a date, with its source, target and status
+    against what the record shows happened: pending, under way, fulfilled, partly done,
+    overdue, overtaken by closure, revised, retracted."""
     day = on.date() if on else date.today()
-    rows = open_tracker(ctx).announcements(mission, contributor, status, day)
+    known = known_at.date() if known_at else None
+    rows = open_tracker(ctx).announcements(mission, contributor, status, day, known, recorded_at)
     if fmt == "table":
         click.echo(render.ledger_text(mission.upper(), rows, day))
         return

@@ -3,19 +3,19 @@
 
 from __future__ import annotations
 
+import sys
 import types
 import typing
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 import click
 
-from events.values import ValidDate
+from events.values import EARLIEST, LATEST, ValidDate
 from tracker.app.kinds import CONTINGENT_KINDS, MISSION_KINDS, SHARED_KINDS
 from tracker.cli.base import UserError, cli, open_tracker
-from tracker.cli.options import (
-    source_of,
-    source_options,
-)
+from tracker.cli.options import progress_bar, source_of, source_options
 
 FIELD_HELP = {
     "valid": "When it happened or takes effect (valid time)",
@@ -50,40 +50,95 @@ BASE_FIELDS = {"originator_id", "originator_version", "timestamp", "originator_t
 SOURCE_OPTIONS = ("source_title", "source_url", "published_on", "quote")
 
 
+class Month(click.ParamType):  # type: ignore[type-arg]
+    """A month, YYYY-MM (a day of it is accepted too): the month a report is of."""
+
+    name = "YYYY-MM"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, date):
+            return value
+        text = str(value).strip()
+        try:
+            day = date.fromisoformat(text if len(text) > 7 else f"{text}-01")
+        except ValueError:
+            self.fail(f"{text[:40]!r} is not a month: give YYYY-MM", param, ctx)
+        if not EARLIEST <= day <= LATEST:
+            self.fail(f"{text!r}: give a month from {EARLIEST:%Y-%m} to {LATEST:%Y-%m}", param, ctx)
+        return day
+
+
 @cli.command(name="import")
-@click.argument("file", type=click.File("rb"))
+@click.argument(
+    "files", metavar="FILE...", nargs=-1, required=True, type=click.Path(dir_okay=False)
+)
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["jsonl", "un-monthly"]),
+    type=click.Choice(["jsonl", "un-monthly", "un-pdf"]),
     default="jsonl",
     show_default=True,
     help="jsonl: one event object per line, with a 'type' field. un-monthly: the UN's "
-    "monthly contributions by mission, country and personnel type (IPI's CSV form).",
+    "monthly contributions by mission, country and personnel type (IPI's CSV form). un-pdf: "
+    "the UN's monthly contribution reports as published (PDF), every mission.",
 )
-@click.option("--source-url", help="un-monthly: the address the file was published at.")
+@click.option("--source-url", help="un-monthly, un-pdf: the address the files were published at.")
+@click.option(
+    "--date",
+    "on",
+    type=Month(),
+    help="un-pdf: the month of a report that prints no date (one file only).",
+)
 @click.pass_context
-def import_(ctx: click.Context, file: typing.BinaryIO, fmt: str, source_url: str | None) -> None:
-    """Import the events in FILE, all or nothing: a bad line is named and nothing is written.
-    Importing the same UN monthly file again adds nothing."""
-    data = file.read()
+def import_(
+    ctx: click.Context, files: tuple[str, ...], fmt: str, source_url: str | None, on: date | None
+) -> None:
+    """Import FILE(s), all or nothing: a bad line (or page) is named and nothing is written.
+    Importing the same UN figures again adds nothing."""
+    if on is not None and (fmt != "un-pdf" or len(files) != 1):
+        raise UserError("--date is for one report of --format un-pdf that prints no date")
     tracker = open_tracker(ctx, create=True)
-    if fmt == "un-monthly":
-        report = tracker.import_un_monthly(data, file.name, source_url)
-        for line in report.lines(limit=10):
+    if fmt == "un-pdf":
+        with progress_bar("reading the UN's reports", "files") as progress:
+            report = tracker.import_un_pdfs(files, on, progress, source_url=source_url)
+        for line in report.lines():
             click.echo(line)
         return
-    result = tracker.import_jsonl(data, file.name)
-    kinds = ", ".join(f"{n} {k}" for k, n in sorted(result.kinds.items()))
-    click.echo(f"Imported {result.count} events from {file.name}: {kinds}")
+    for name in files:
+        data = read_file(name)
+        if fmt == "un-monthly":
+            for line in tracker.import_un_monthly(data, name, source_url).lines(limit=10):
+                click.echo(line)
+            continue
+        result = tracker.import_jsonl(data, name)
+        kinds = ", ".join(f"{n} {k}" for k, n in sorted(result.kinds.items()))
+        click.echo(f"Imported {result.count} events from {name}: {kinds}")
+
+
+def read_file(name: str) -> bytes:
+    """A file's bytes (``-``: standard input)."""
+    if name == "-":
+        data: bytes = sys.stdin.buffer.read()
+        return data
+    try:
+        return Path(name).read_bytes()
+    except OSError as error:
+        raise UserError(
+            f"{name}: cannot be read ({error.strerror or error}) - check the path"
+        ) from None
 
 
 @cli.command()
-@click.argument("directory", default="seeds", type=click.Path(file_okay=False, exists=True))
+@click.argument("directory", required=False, type=click.Path(file_okay=False, exists=True))
 @click.pass_context
-def seed(ctx: click.Context, directory: str) -> None:
-    """Load the seed files listed in DIRECTORY/seeds.toml (default: seeds), in order."""
-    for line in open_tracker(ctx, create=True).load_seeds(directory):
+def seed(ctx: click.Context, directory: str | None) -> None:
+    """Load the seed files listed in DIRECTORY/seeds.toml, in order, all or nothing (default:
+    the seeds that come with the tracker: MINUSMA's whole UN record 2013-2024, its mandates,
+    announcements and changes 2021-2023, and Geo-PKO's presence estimates)."""
+    tracker = open_tracker(ctx, create=True)
+    with progress_bar("loading the seeds") as progress:
+        report = tracker.load_seeds(directory, progress)
+    for line in report:
         click.echo(f"Loaded {line}")
 
 

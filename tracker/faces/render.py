@@ -1,164 +1,47 @@
-"""Rendering answers as a table (rich), CSV or JSON. Pure functions of typed rows."""
+"""The other answers as text and as plain records: history, reconcile, the announcement
+ledger, presence, projections, mandates, forecast, diff. (Strength: ``strength_text``; the
+formats: ``formats``.)"""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from datetime import date
-
-    from events.reconcile import Gap
-    from projections import StrengthRow
-    from projections.audit import Presence
-    from tracker.answers.forecast import Difference, Forecast
-    from tracker.answers.ledger import LedgerRow
-    from tracker.answers.records import MandateAnswer, ProjectionStatus
 
 from rich import box
 from rich.console import Console
 from rich.table import Table
 
 from events.values import country_name
+from tracker.faces.formats import as_csv, as_json
+from tracker.faces.strength_text import (
+    EVIDENCE,
+    UNASSIGNED,
+    figure_text,
+    label_of,
+    strength_notes,
+    strength_records,
+    strength_table,
+)
 
 if TYPE_CHECKING:
+    from datetime import date
+
+    from events.reconcile import Gap
     from projections import HistoryRow
-    from tracker.answers.records import StrengthAnswer
+    from projections.audit import Presence
+    from tracker.answers.forecast import Difference, Forecast
+    from tracker.answers.ledger import LedgerRow
+    from tracker.answers.records import MandateAnswer, ProjectionStatus
 
-UNASSIGNED = {
-    "location": "(unassigned)",
-    "region": "(unassigned)",
-    "personnel_type": "(unspecified)",
-}
-
-
-def strength_records(answer: StrengthAnswer) -> list[dict[str, Any]]:
-    """The JSON contract: one object per group, its ``--by`` keys plus ``strength`` (an int, or
-    null where unknown); no ``--by``: one object with the mission total (null if any part of
-    it is unknown, or if nothing at all is known on that date)."""
-    if not answer.by:
-        if not answer.rows:
-            return [{"strength": None}]
-        return [{"strength": answer.rows[0].strength}]
-    return [{**row.keys(answer.by), "strength": row.strength} for row in answer.rows]
-
-
-def as_json(records: Any) -> str:
-    return json.dumps(records, ensure_ascii=False)
-
-
-def as_csv(records: list[dict[str, Any]], fields: list[str] | None = None) -> str:
-    """CSV of plain records (header first); text a spreadsheet would run as a formula is
-    quoted, and an unknown figure is an empty cell."""
-    names = fields if fields is not None else list(records[0]) if records else []
-    if not names:
-        return ""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=names, lineterminator="\n")
-    writer.writeheader()
-    for record in records:
-        writer.writerow({k: "" if v is None else _safe_cell(v) for k, v in record.items()})
-    return out.getvalue()
-
-
-def _figure(strength: int | None, approximate: bool) -> str:
-    if strength is None:
-        return "unknown"
-    return f"~{strength:,}" if approximate else f"{strength:,}"
-
-
-def _since(day: date) -> str:
-    return day.isoformat()
-
-
-def _label(dimension: str, value: str | None) -> str:
-    if value is None:
-        return UNASSIGNED[dimension]
-    if dimension == "contributor":
-        return f"{value} {country_name(value)}"
-    return value.replace("_", " ") if dimension == "personnel_type" else value
-
-
-def strength_table(answer: StrengthAnswer, console: Console) -> None:
-    axes = "".join(
-        [
-            f" as known at {answer.known_at}" if answer.known_at else "",
-            f" as recorded at {answer.recorded_at}" if answer.recorded_at else "",
-        ]
-    )
-    console.print(f"{answer.mission} strength on {answer.on.isoformat()}{axes}", highlight=False)
-    table = Table(box=box.SIMPLE_HEAD)
-    for dimension in answer.by or ("",):
-        table.add_column(dimension.replace("_", " "))
-    table.add_column("strength", justify="right")
-    table.add_column("figure of", justify="right")
-    # Rows at 0 (contributors or parts that left) are summed up below, not listed one by one.
-    gone = [r for r in answer.rows if r.strength == 0]
-    if answer.by:
-        for row in answer.rows:
-            if row not in gone:
-                labels = [_label(d, getattr(row, d)) for d in answer.by]
-                table.add_row(*labels, _figure(row.strength, row.approximate), _since(row.since))
-        table.add_section()
-    total = _figure(answer.total, answer.approximate) if answer.rows else "no figure"
-    oldest = min((r.since for r in answer.rows if r.strength != 0), default=None)
-    table.add_row("total", *[""] * (len(answer.by) - 1), total, _since(oldest) if oldest else "")
-    console.print(table)
-    for note in strength_notes(answer, gone):
-        console.print(f"  {note}", highlight=False)
-
-
-def strength_notes(answer: StrengthAnswer, gone: list[StrengthRow]) -> list[str]:
-    """What the reader of the table must know to read the total right."""
-    notes = []
-    if answer.rows:
-        notes.append(f"total of the {answer.contributors} contributor(s) present on this date")
-    if gone and answer.by == ("contributor",):
-        notes.append(f"at 0 (left): {', '.join(r.contributor or '' for r in gone)}")
-    elif gone:
-        notes.append(f"{len(gone)} row(s) at 0 not listed (left); --format csv lists them")
-    stale = [r for r in answer.rows if (answer.on - r.since).days > 365 and r.strength]
-    if stale:
-        notes.append(
-            f"{len(stale)} row(s) rest on figures over a year older than {answer.on} (the last "
-            "known, not current): see 'figure of'"
-        )
-    if answer.approximate:
-        notes.append("~ some figures were rounded by their source")
-    if answer.unknown:
-        names = ", ".join(answer.unknown)
-        count = len(answer.unknown)
-        notes.append(
-            f"the total excludes {count} contributor(s) present with unknown strength: {names}"
-        )
-    place = next((d for d in answer.by if d in ("location", "region")), None)
-    if place is not None and answer.rows:
-        unassigned = sum(r.known for r in answer.rows if getattr(r, place) is None)
-        notes.append(
-            f"located: {answer.total - unassigned:,}; unassigned (no {place} in the sources): "
-            f"{unassigned:,}"
-        )
-    if not answer.rows:
-        notes.append("no strength figure is recorded for this date")
-    reported = answer.reported_total
-    if reported is not None:
-        parts = [f"{k.replace('_', ' ')} {v:,}" for k, v in reported.categories.items()]
-        figure = _figure(reported.strength, reported.approximate) if reported.strength else ""
-        what = ", ".join(filter(None, [figure, *parts]))
-        notes.append(
-            f"reported for the whole mission on {reported.as_of}: {what} ({reported.event_id})"
-        )
-    return notes
-
-
-def _safe_cell(value: Any) -> Any:
-    """Keep spreadsheet programs from running a field as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+__all__ = [
+    "EVIDENCE",
+    "UNASSIGNED",
+    "as_csv",
+    "as_json",
+    "strength_notes",
+    "strength_records",
+    "strength_table",
+]
 
 
 def history_text(title: str, rows: list[HistoryRow]) -> str:
@@ -308,14 +191,31 @@ def projections_table(statuses: list[ProjectionStatus], console: Console) -> Non
 
 
 def mandate_records(answer: MandateAnswer) -> list[dict[str, Any]]:
+    """One record per ceiling of the mandate in force; none in force: one record saying so
+    (``in_force`` false, the last mandate's resolution and the day it ended)."""
     mandate = answer.mandate
+    if mandate is None:
+        lapsed = answer.lapsed
+        return [
+            {
+                "category": None,
+                "ceiling": None,
+                "actual": None,
+                "reported": None,
+                "resolution": lapsed.resolution if lapsed else None,
+                "in_force": False,
+                "ended_on": answer.lapsed_on.isoformat() if answer.lapsed_on else None,
+            }
+        ]
     return [
         {
             "category": c.category,
             "ceiling": c.ceiling,
             "actual": c.actual,
             "reported": c.reported,
-            "resolution": mandate.resolution if mandate else None,
+            "resolution": mandate.resolution,
+            "in_force": True,
+            "ended_on": None,
         }
         for c in answer.checks
     ]
@@ -323,6 +223,13 @@ def mandate_records(answer: MandateAnswer) -> list[dict[str, Any]]:
 
 def mandate_text(answer: MandateAnswer) -> str:
     mandate = answer.mandate
+    if mandate is None and answer.lapsed is not None:
+        how = "ended" if answer.lapsed.ended_on else "ran to the end of its period"
+        return (
+            f"{answer.mission} on {answer.on}: no mandate in force - resolution "
+            f"{answer.lapsed.resolution}'s mandate {how} on {answer.lapsed_on}, and no later "
+            "one is recorded"
+        )
     if mandate is None:
         return f"{answer.mission} on {answer.on}: no mandate with ceilings is recorded"
     until = f" to {mandate.until}" if mandate.until else ""
@@ -348,26 +255,63 @@ def mandate_text(answer: MandateAnswer) -> str:
     return "\n".join(lines)
 
 
-def forecast_text(answer: Forecast) -> str:
+FORECAST_EVIDENCE = ("from_changes", "figure_of", "approximate", "event_id", "announcements")
+
+
+def forecast_records(answer: Forecast) -> list[dict[str, Any]]:
+    """As strength's records: the ``--by`` keys and ``strength`` (the forecast), then the
+    strength from changes alone, the evidence of the figures it starts from, and the
+    announcements applied to the group (ids, ``;``-separated)."""
+    records = [
+        {
+            **row.keys,
+            "strength": row.forecast,
+            "from_changes": row.from_changes,
+            "figure_of": row.figure_of.isoformat() if row.figure_of else None,
+            "approximate": row.approximate,
+            "event_id": row.event_id,
+            "announcements": ";".join(row.announcements) or None,
+        }
+        for row in answer.rows
+    ]
+    if not answer.by and not records:
+        records = [{"strength": None, **dict.fromkeys(FORECAST_EVIDENCE)}]
+    return records
+
+
+def forecast_table(answer: Forecast, console: Console) -> None:
     known = f" as known at {answer.known_at}" if answer.known_at else ""
-    lines = [f"{answer.mission} forecast for {answer.on}{known}"]
-    header = [*(d.replace("_", " ") for d in answer.by), "from changes", "forecast"]
-    lines.append("  " + " | ".join(header))
+    console.print(f"{answer.mission} forecast for {answer.on}{known}", highlight=False)
+    table = Table(box=box.SIMPLE_HEAD)
+    for dimension in answer.by or ("",):
+        table.add_column(dimension.replace("_", " "))
+    for name in ("from changes", "forecast", "figure of"):
+        table.add_column(name, justify="right")
+    table.add_column("announcements applied")
     for row in answer.rows:
-        keys = [_label(d, row.keys[d]) for d in answer.by]
-        numbers = [_figure(row.from_changes, False), _figure(row.forecast, False)]
-        if row.from_changes != row.forecast or not answer.by:
-            lines.append("  " + " | ".join([*keys, *numbers]))
+        if answer.by and row.from_changes == row.forecast:
+            continue  # groups no announcement changes are summed up below, not listed
+        keys = [label_of(d, row.keys[d]) for d in answer.by] or ["total"]
+        table.add_row(
+            *keys,
+            figure_text(row.from_changes, row.approximate),
+            figure_text(row.forecast, row.approximate),
+            row.figure_of.isoformat() if row.figure_of else "",
+            ", ".join(row.announcements),
+        )
+    console.print(table)
+    notes = []
     if answer.by:
-        lines.append("  (groups that no announcement changes are not listed)")
-    lines.append(f"announcements that make the difference: {len(answer.applied)}")
+        notes.append("groups that no announcement changes are not listed (--format csv lists them)")
+    notes.append(f"announcements that make the difference: {len(answer.applied)}")
     for a in answer.applied:
-        lines.append(f"  {a.valid:<11} {a.contributor}  {a.summary}  [{a.event_id}]")
-        lines.append(f"  {'':<11} source: {a.source_title} (published {a.published_on})")
+        notes.append(f"  {a.valid:<11} {a.contributor}  {a.summary}  [{a.event_id}]")
+        notes.append(f"  {'':<11} source: {a.source_title} (published {a.published_on})")
     if answer.undated:
         names = ", ".join(f"{a.contributor} {a.event_id}" for a in answer.undated)
-        lines.append(f"pending with no target date (not applied): {names}")
-    return "\n".join(lines)
+        notes.append(f"pending with no target date (not applied): {names}")
+    for note in notes:
+        console.print(f"  {note}", highlight=False)
 
 
 def diff_records(differences: list[Difference]) -> list[dict[str, Any]]:
@@ -388,7 +332,8 @@ def diff_text(mission: str, on: date, differences: list[Difference]) -> str:
     for d in differences:
         where = f" at {d.location}" if d.location else ""
         lines.append(
-            f"{d.contributor}{where}: {_figure(d.before, False)} -> {_figure(d.after, False)}"
+            f"{d.contributor}{where}: {figure_text(d.before, False)} -> "
+            f"{figure_text(d.after, False)}"
         )
         for e in d.events:
             lines.append(f"    {e.valid or '-':<11} {e.event_id}  {e.kind}: {e.summary}")
@@ -396,3 +341,22 @@ def diff_text(mission: str, on: date, differences: list[Difference]) -> str:
         if not d.events:
             lines.append("    (no event of that contributor in between: a change elsewhere)")
     return "\n".join(lines)
+
+
+def records_table(records: list[dict[str, Any]], fields: list[str], console: Console) -> None:
+    """Plain records as a terminal table (unknown: "unknown"; a missing key: blank)."""
+    table = Table(box=box.SIMPLE_HEAD)
+    for name in fields:
+        table.add_column(name.replace("_", " "))
+    for record in records:
+        cells = []
+        for name in fields:
+            value = record.get(name)
+            if name == "strength":
+                cells.append(figure_text(value, bool(record.get("approximate"))))
+            elif name in ("contributor", "location", "region", "personnel_type"):
+                cells.append(label_of(name, value))
+            else:
+                cells.append("" if value is None else str(value))
+        table.add_row(*cells)
+    console.print(table)

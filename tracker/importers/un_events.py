@@ -1,4 +1,7 @@
-"""Turning checked UN monthly rows into events, against what the store already holds."""
+"""Turning the UN's checked monthly figures (from the CSV form or the PDF reports) into
+events, against what the store already holds: one authoritative level per mission x
+contributor x personnel type at the month end, the contributors each report lists, and a level
+of 0 for a contributor (or a type of one) listed in one report and not in the next."""
 
 from __future__ import annotations
 
@@ -31,6 +34,44 @@ class UnitOfWork(Protocol):
 
 
 TITLE = "UN: Contribution of Uniformed Personnel to UN by Mission, Country and Personnel Type"
+# Until April 2017 the UN counted staff officers inside troops (its own split starts 2017-05).
+STAFF_INSIDE_TROOPS_UNTIL = date(2017, 4, 30)
+STAFF_NOTE = "troops include staff officers, as the UN counted them until 2017-04"
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One contributor's personnel in one mission at a month end, as a UN report gives it:
+    ``figures`` by personnel type (none: listed, figures not published: unknown). ``where``:
+    the place in the file for quotes ("line 12", "page 7"); ``at``: for errors
+    ("file.csv:12", "file.pdf, page 7")."""
+
+    where: str
+    at: str
+    date: date
+    mission: str
+    contributor: str
+    name: str
+    figures: dict[str, un_monthly.Figure]
+
+    @property
+    def unknown(self) -> bool:
+        return not self.figures
+
+
+@dataclass
+class Written:
+    """What recording a set of UN figures wrote."""
+
+    events: dict[str, int] = field(default_factory=dict)
+    months_written: int = 0
+    months_already_there: int = 0
+    missions: int = 0
+    inferred_zeros: int = 0
+
+    @property
+    def count(self) -> int:
+        return sum(self.events.values())
 
 
 @dataclass
@@ -93,11 +134,11 @@ class UNMonthlyImport:
         return out
 
 
-def _source(url: str | None, day: date, quote: str) -> dict[str, Any]:
+def _source(url: str | None, day: date, quote: str, title: str = TITLE) -> dict[str, Any]:
     """Month-end figures are published in the weeks after: the following month, to the month
     (the day is not in the data)."""
     published = (day + timedelta(days=1)).isoformat()[:7]
-    return {"title": TITLE, "url": url, "published_on": published, "quote": quote}
+    return {"title": title, "url": url, "published_on": published, "quote": quote}
 
 
 def _reported_types(contingent: Contingent, day: str) -> dict[str | None, int | None]:
@@ -112,7 +153,7 @@ def _reported_types(contingent: Contingent, day: str) -> dict[str | None, int | 
 def import_rows(
     batch: UnitOfWork, parsed: un_monthly.Parsed, name: str, url: str | None
 ) -> UNMonthlyImport:
-    """Record the events of ``parsed`` in ``batch`` (saving is the caller's).
+    """Record the events of a checked UN CSV file in ``batch`` (saving is the caller's).
 
     Raises:
         InvalidInputError: a month already in the store with other figures.
@@ -127,10 +168,44 @@ def import_rows(
         unknown_rows=sum(1 for r in parsed.rows if r.unknown),
     )
     result.aggregates_checked, result.mismatches = un_monthly.check_aggregates(parsed)
-    months: dict[str, dict[date, list[un_monthly.Row]]] = defaultdict(lambda: defaultdict(list))
-    for row in parsed.rows:
+    rows = [
+        Contribution(
+            f"line {r.line}",
+            f"{name}:{r.line}",
+            r.date,
+            r.mission,
+            r.contributor,
+            r.name,
+            r.figures,
+        )
+        for r in parsed.rows
+    ]
+    written = record_contributions(batch, rows, name, url, TITLE)
+    result.events, result.missions = written.events, written.missions
+    result.months_written = written.months_written
+    result.months_already_there = written.months_already_there
+    result.inferred_zeros = written.inferred_zeros
+    return result
+
+
+def record_contributions(
+    batch: UnitOfWork,
+    rows: list[Contribution],
+    name: str,
+    url: str | None,
+    title: str,
+) -> Written:
+    """Record UN figures in ``batch``: per mission and month, the contributors listed and each
+    one's levels by type; months already in the store must come again the same (they add
+    nothing); departures inferred between consecutive reports of which one is new.
+
+    Raises:
+        InvalidInputError: a month already in the store with other figures.
+    """
+    months: dict[str, dict[date, list[Contribution]]] = defaultdict(lambda: defaultdict(list))
+    for row in rows:
         months[row.mission][row.date].append(row)
-    result.missions = len(months)
+    result = Written(missions=len(months))
     counts: dict[str, int] = defaultdict(int)
 
     def record(aggregate: Contingent | Mission, event_class: Any, fields: dict[str, Any]) -> None:
@@ -141,16 +216,16 @@ def import_rows(
         mission = batch.open_mission(acronym)
         new_days: set[str] = set()
         for day in sorted(months[acronym]):
-            rows = sorted(months[acronym][day], key=lambda r: r.contributor)
+            found = sorted(months[acronym][day], key=lambda r: r.contributor)
             key = day.isoformat()
             if key in mission.reports:
-                _check_same(batch, mission, day, rows, name)
+                _check_same(batch, mission, day, found)
                 result.months_already_there += 1
                 continue
             new_days.add(key)
             result.months_written += 1
-            _record_month(batch, mission, day, rows, name, url, record)
-        result.inferred_zeros += _infer_departures(batch, mission, new_days, url, record)
+            _record_month(batch, mission, day, found, name, url, title, record)
+        result.inferred_zeros += _infer_departures(batch, mission, new_days, url, title, record)
     result.events = dict(counts)
     return result
 
@@ -159,28 +234,31 @@ def _record_month(
     batch: UnitOfWork,
     mission: Mission,
     day: date,
-    rows: list[un_monthly.Row],
+    rows: list[Contribution],
     name: str,
     url: str | None,
+    title: str,
     record: Record,
 ) -> None:
     key = day.isoformat()
-    lines = f"{name}, lines {rows[0].line}-{rows[-1].line}: {mission.acronym} on {key}"
     listed = {"valid": key, "contributors": [r.contributor for r in rows]}
-    record(mission, Mission.ContributorsReported, {**listed, "source": _source(url, day, lines)})
+    quote = f"{name}, {_span(rows)}: {mission.acronym} on {key}"
+    source = _source(url, day, quote, title)
+    record(mission, Mission.ContributorsReported, {**listed, "source": source})
+    note = f" ({STAFF_NOTE})" if day <= STAFF_INSIDE_TROOPS_UNTIL else ""
     for row in rows:
         contingent = batch.contingent(mission.acronym, row.contributor)
-        quote = f"{name}, line {row.line}: {row.name}, {mission.acronym}, {key}"
-        source = _source(url, day, quote)
+        said = f"{name}, {row.where}: {row.name}, {mission.acronym}, {key}"
         if row.unknown:
             unknown: dict[str, Any] = {
                 "valid": key,
                 "strength": None,
                 "authoritative": True,
-                "source": source,
+                "source": _source(url, day, f"{said}: listed, figures not published", title),
             }
             record(contingent, Contingent.StrengthReported, unknown)
         for personnel_type, figure in row.figures.items():
+            extra = note if personnel_type == "troops" else ""
             fields: dict[str, Any] = {
                 "valid": key,
                 "strength": figure.total,
@@ -188,17 +266,32 @@ def _record_month(
                 "male": figure.male,
                 "female": figure.female,
                 "authoritative": True,
-                "source": source,
+                "source": _source(url, day, f"{said}{extra}", title),
             }
             record(contingent, Contingent.StrengthReported, fields)
 
 
+def _span(rows: list[Contribution]) -> str:
+    """Where a month's rows are: "line 12", "lines 12-40", "pages 7-9"."""
+    kind = rows[0].where.split(" ", 1)[0]
+    numbers = sorted({int(r.where.rsplit(" ", 1)[1]) for r in rows})
+    if len(numbers) == 1:
+        return f"{kind} {numbers[0]}"
+    return f"{kind}s {numbers[0]}-{numbers[-1]}"
+
+
 def _infer_departures(
-    batch: UnitOfWork, mission: Mission, new_days: set[str], url: str | None, record: Record
+    batch: UnitOfWork,
+    mission: Mission,
+    new_days: set[str],
+    url: str | None,
+    title: str,
+    record: Record,
 ) -> int:
     """A contributor (or a personnel type of one) listed in one report and not in the next has
     left: record a level of 0 on the later date, marked inferred. Only pairs of consecutive
-    reports of which one is new in this import (the others were done before)."""
+    reports of which one is new in this import (the others were done before). A contributor
+    listed with unpublished figures is unknown, never 0."""
     inferred = 0
     for earlier, later in itertools.pairwise(sorted(mission.reports)):
         if earlier not in new_days and later not in new_days:
@@ -212,7 +305,11 @@ def _infer_departures(
                 after = _reported_types(contingent, later)
                 if after.get(None, 0) is None:
                     continue  # listed, figures not published: unknown, never 0 (issue 15)
-                gone = [t for t, n in before.items() if t is not None and n and t not in after]
+                # in name order: the changes of a day are a set (the same import, the same
+                # events, on every run)
+                gone = [
+                    *sorted(t for t, n in before.items() if t is not None and n and t not in after)
+                ]
             for personnel_type in gone:
                 what = f"no {personnel_type.replace('_', ' ')}" if personnel_type else "not listed"
                 quote = (
@@ -225,37 +322,37 @@ def _infer_departures(
                     "personnel_type": personnel_type,
                     "inferred": True,
                     "authoritative": True,
-                    "source": _source(url, date.fromisoformat(later), quote),
+                    "source": _source(url, date.fromisoformat(later), quote, title),
                 }
                 record(contingent, Contingent.StrengthReported, fields)
                 inferred += 1
     return inferred
 
 
-def _check_same(
-    batch: UnitOfWork, mission: Mission, day: date, rows: list[un_monthly.Row], name: str
-) -> None:
+def _check_same(batch: UnitOfWork, mission: Mission, day: date, rows: list[Contribution]) -> None:
     """A month already in the store must come again with the same contributors and figures."""
     key = day.isoformat()
     stored = set(mission.reports[key])
     for row in rows:
         if row.contributor not in stored:
             raise InvalidInputError(
-                f"{name}:{row.line}: {mission.acronym} {key} is already in the store without "
+                f"{row.at}: {mission.acronym} {key} is already in the store without "
                 f"{row.contributor} - a revised month is a correction, not a re-import"
             )
         have = _reported_types(batch.contingent(mission.acronym, row.contributor), key)
         expected: dict[str | None, int | None] = (
-            {None: None} if row.unknown else {t: f.total for t, f in row.figures.items()}
+            {None: None}
+            if row.unknown
+            else {t: f.total for t, f in row.figures.items() if f.total != 0}
         )
         if {t: n for t, n in have.items() if n != 0} != expected:
             raise InvalidInputError(
-                f"{name}:{row.line}: {mission.acronym} {key} {row.contributor} is already in "
+                f"{row.at}: {mission.acronym} {key} {row.contributor} is already in "
                 f"the store with other figures - a revised month is a correction, not a re-import"
             )
     if len(stored) != len(rows):
         missing = ", ".join(sorted(stored - {r.contributor for r in rows}))
         raise InvalidInputError(
-            f"{name}:{rows[0].line}: {mission.acronym} {key} is already in the store with "
+            f"{rows[0].at}: {mission.acronym} {key} is already in the store with "
             f"{missing} too - a revised month is a correction, not a re-import"
         )

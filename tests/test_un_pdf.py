@@ -1,0 +1,450 @@
+"""The UN monthly contribution PDF reader (tracker.importers.un_pdf).
+
+All 118 real reports (shared/data/un-monthly-pdf, read once, two worker processes) against the
+independent reference parse, figure by figure; then one small test per rule, on PDFs built
+here with matplotlib (made-up figures, never presented as real data) or on a real report's
+first page.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import pickle
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from events.errors import InvalidInputError
+from tracker.importers.un_pdf import NoMissionBreakdownError, Report, read
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "un-monthly-pdf"
+PDFS = DATA / "pdf"
+REFERENCE = DATA / "un_pdf_reference_all_missions_2015-01_2024-11.csv"
+TYPES = {
+    "Troops": "troops",
+    "Troops (incl. Staff Officers)": "troops",  # until 2017-04: staff officers inside
+    "Staff Officer": "staff_officers",
+    "Experts on Mission": "military_experts",
+    "Individual Police": "individual_police",
+    "Formed Police Units": "formed_police_units",
+}
+NO_MISSION_COLUMN = (
+    "this report gives figures by country and post only, with no mission column: "
+    "nothing to import per mission"
+)
+# Files whose name is not the month they are of (the date printed on them says which).
+COPIES = {
+    "UN_country_contributions_2015_03.pdf": "UN_country_contributions_2015_04.pdf",
+    "UN_country_contributions_2016_03.pdf": "UN_country_contributions_2016_04.pdf",
+    "UN_country_contributions_2017_03.pdf": "UN_country_contributions_2017_04.pdf",
+    "UN_country_contributions_2020_06.pdf": "UN_country_contributions_2022_06.pdf",
+}
+UNDATED = {"UN_country_contributions_2019_10.pdf": date(2019, 10, 31)}
+# (date, mission, ISO3, type) -> the figures the page shows, where the reference is wrong.
+# None found: every figure of the 99 reports with a mission breakdown agrees with it.
+REFERENCE_WRONG: dict[tuple[str, str, str, str], tuple[int, int, int] | None] = {}
+
+needs_data = pytest.mark.skipif(
+    not PDFS.is_dir() and not os.environ.get("CI"),
+    reason=f"the shared data is not beside the checkout ({DATA})",
+)
+Key = tuple[str, str, str, str]
+
+
+def month(name: str) -> tuple[int, int]:
+    year, number = name.removesuffix(".pdf").split("_")[-2:]
+    return int(year), int(number)
+
+
+def no_mission_column(name: str) -> bool:
+    """Layouts D (2018-03 .. 2019-08) and I (2023-09)."""
+    return (2018, 3) <= month(name) <= (2019, 8) or month(name) == (2023, 9)
+
+
+@pytest.fixture(scope="module")
+def reports(un_pdf_files: dict[str, Report | str]) -> dict[str, Report | str]:
+    """Every report read once for the session (tests/conftest.py: two workers, the reads go
+    through a process pool, which also shows ``read`` and its result pickle); a refusal as
+    its message."""
+    assert len(un_pdf_files) == 118
+    return un_pdf_files
+
+
+@pytest.fixture(scope="module")
+def reference() -> dict[Key, tuple[int, int, int]]:
+    figures: dict[Key, tuple[int, int, int]] = {}
+    with REFERENCE.open(newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            key = (row["date"], row["mission"], row["contributor_iso3"])
+            figures[(*key, TYPES[row["personnel_type"]])] = (
+                int(row["male"]),
+                int(row["female"]),
+                int(row["total"]),
+            )
+    return figures
+
+
+def checked(reports: dict[str, Report | str]) -> Iterator[tuple[str, Report]]:
+    for name, report in sorted(reports.items()):
+        if isinstance(report, Report):
+            yield name, report
+
+
+@needs_data
+def test_reports_without_a_mission_column_are_refused(reports: dict[str, Report | str]) -> None:
+    refused = {name: r for name, r in reports.items() if not isinstance(r, Report)}
+    assert sorted(refused) == sorted(name for name in reports if no_mission_column(name))
+    assert len(refused) == 19
+    for name, message in refused.items():
+        assert message == f"{name}: {NO_MISSION_COLUMN}"
+
+
+@needs_data
+def test_every_figure_agrees_with_the_reference(
+    reports: dict[str, Report | str], reference: dict[Key, tuple[int, int, int]]
+) -> None:
+    by_month: dict[str, dict[Key, tuple[int, int, int]]] = defaultdict(dict)
+    for key, figures in reference.items():
+        by_month[key[0]][key] = figures
+    for key, shown in REFERENCE_WRONG.items():  # what the page shows instead
+        if shown is None:
+            by_month[key[0]].pop(key)
+        else:
+            by_month[key[0]][key] = shown
+    seen = set()
+    for name, report in checked(reports):
+        day = report.date.isoformat()
+        mine = {
+            (day, r.mission, r.contributor, r.personnel_type): (r.male, r.female, r.total)
+            for r in report.rows
+        }
+        assert len(mine) == len(report.rows), f"{name}: a figure read twice"
+        theirs = by_month[day]
+        differ = {k: (mine.get(k), theirs.get(k)) for k in mine.keys() | theirs.keys()}
+        differ = {k: v for k, v in differ.items() if v[0] != v[1]}
+        assert not differ, f"{name}: {len(differ)} differ, e.g. {sorted(differ.items())[:5]}"
+        seen.add(day)
+    assert seen == set(by_month), "a month of the reference was not read"
+    assert len(seen) == 95
+
+
+@needs_data
+def test_the_date_is_the_one_printed(reports: dict[str, Report | str]) -> None:
+    for name, report in checked(reports):
+        year, number = month(COPIES.get(name, name))
+        assert (report.date.year, report.date.month) == (year, number), name
+        assert report.date.day >= 28
+        assert report.date_printed is (name not in UNDATED)
+        assert report.file == name
+        assert report.title
+    assert reports["UN_country_contributions_2020_06.pdf"].date == date(2022, 6, 30)  # type: ignore[union-attr]
+
+
+@needs_data
+def test_copies_read_as_the_reports_they_copy(reports: dict[str, Report | str]) -> None:
+    for copy, original in COPIES.items():
+        a, b = reports[copy], reports[original]
+        assert isinstance(a, Report)
+        assert isinstance(b, Report)
+        assert (a.date, a.layout, a.rows, a.checks) == (b.date, b.layout, b.rows, b.checks)
+
+
+@needs_data
+def test_every_printed_total_is_checked(reports: dict[str, Report | str]) -> None:
+    layouts = {}
+    for name, report in checked(reports):
+        layouts[name] = report.layout
+        if report.layout in "EJ":  # flat tables: they print no total
+            assert report.checks == 0, name
+        else:
+            assert report.checks >= 20, name
+    assert set(layouts.values()) == set("ABCEFGHJ")
+    assert sum(1 for layout in layouts.values() if layout == "H") == 44
+    assert pickle.loads(pickle.dumps(reports["UN_country_contributions_2021_02.pdf"]))
+
+
+@needs_data
+def test_a_report_printing_no_date_needs_one() -> None:
+    path = PDFS / "UN_country_contributions_2019_10.pdf"
+    with pytest.raises(InvalidInputError) as error:
+        read(path)
+    assert str(error.value) == (
+        "UN_country_contributions_2019_10.pdf: the report prints no date - pass the month it "
+        "is of with --date YYYY-MM (date=); nothing was imported"
+    )
+
+
+@needs_data
+def test_a_date_given_must_agree_with_the_printed_one() -> None:
+    with pytest.raises(
+        InvalidInputError,
+        match=r"^UN_country_contributions_2015_03\.pdf: the report is of 2015-04 \(the date it ",
+    ):
+        read(PDFS / "UN_country_contributions_2015_03.pdf", date=date(2015, 3, 31))
+
+
+@needs_data
+def test_a_report_with_no_mission_column_is_refused_at_once() -> None:
+    started = time.perf_counter()
+    with pytest.raises(NoMissionBreakdownError) as error:  # an InvalidInputError
+        read(str(PDFS / "UN_country_contributions_2018_03.pdf"))  # 19 pages
+    assert str(error.value) == f"UN_country_contributions_2018_03.pdf: {NO_MISSION_COLUMN}"
+    assert isinstance(error.value, InvalidInputError)
+    assert time.perf_counter() - started < 1  # its first page only: all 19 take over 1 s
+
+
+@needs_data
+def test_a_truncated_report_is_refused(tmp_path: Path) -> None:
+    data = (PDFS / "UN_country_contributions_2019_09.pdf").read_bytes()
+    path = tmp_path / "UN_country_contributions_2019_09.pdf"
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(InvalidInputError) as error:
+        read(path)
+    message = str(error.value)
+    assert message.startswith("UN_country_contributions_2019_09.pdf: not a readable PDF (")
+    assert message.endswith(
+        "- it may be truncated or damaged: download it again; nothing was imported"
+    )
+    assert "\n" not in message
+
+
+@needs_data
+def test_a_changed_figure_is_caught_by_the_printed_total(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One figure of a real report changed in the words pdfplumber extracts: Benin's BINUH
+    police, 1, read as 2; the BINUH total printed on page 1 (9) no longer adds up."""
+    import pdfplumber.page
+
+    extract = pdfplumber.page.Page.extract_words
+
+    def tampered(self: Any, **kwargs: Any) -> list[dict[str, Any]]:
+        words: list[dict[str, Any]] = extract(self, **kwargs)
+        if self.page_number == 1:
+            benin = next(w for w in words if w["text"] == "Benin")
+            line = [w for w in words if abs(w["top"] - benin["top"]) < 2 and w["x0"] > 500]
+            line[-1]["text"] = "2"  # its total
+        return words
+
+    monkeypatch.setattr(pdfplumber.page.Page, "extract_words", tampered)
+    with pytest.raises(InvalidInputError) as error:
+        read(PDFS / "UN_country_contributions_2022_09.pdf")
+    assert str(error.value) == (
+        "UN_country_contributions_2022_09.pdf, page 1: the BINUH total printed is 9, its rows "
+        "add up to 10 - the file may be damaged; nothing was imported"
+    )
+
+
+# Small PDFs in the reports' layouts, written with matplotlib: text at (x, top) in points.
+Text = tuple[float, float, str]
+Rule = tuple[float, float, float]  # x0, x1, y
+
+
+def write_pdf(path: Path, pages: list[tuple[list[Text], list[Rule]]]) -> Path:
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    from matplotlib import pyplot
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    with pyplot.rc_context({"pdf.fonttype": 42}), PdfPages(path) as pdf:  # text, not glyphs
+        for texts, rules in pages:
+            figure = pyplot.figure(figsize=(595 / 72, 842 / 72))
+            axes = figure.add_axes((0, 0, 1, 1))
+            axes.set_xlim(0, 595)
+            axes.set_ylim(842, 0)
+            axes.axis("off")
+            for x, top, text in texts:
+                axes.text(x, top, text, fontsize=8, ha="left", va="top")
+            for x0, x1, y in rules:
+                axes.plot([x0, x1], [y, y], linewidth=0.5, color="black")
+            pdf.savefig(figure)
+            pyplot.close(figure)
+    return path
+
+
+def layout_h(path: Path, rows: list[tuple[str, str, int, int, int]], **printed: Any) -> Path:
+    """A one-page report in today's layout (H): one mission, MINUSMA, with ``rows`` (country,
+    type, male, female, total), its printed total and grand total (``total=(m, f, t)``,
+    default: the rows' sums; ``grand=False``: none), dated ``as_of`` (None: no date line),
+    with a ``footer`` ("Page 1 of 1")."""
+    sums = tuple(sum(int(r[i]) for r in rows) for i in (2, 3, 4))
+    total = printed.get("total", sums)
+    texts: list[Text] = [
+        (30, 30, "Contribution of Uniformed Personnel to UN"),
+        (30, 45, "by Mission, Country, and Personnel Type"),
+        (30, 100, "Mission"),
+        (122, 100, "Country"),
+        (239, 100, "Personnel Type"),
+        (347, 100, "Male"),
+        (421, 100, "Female"),
+        (511, 100, "Total"),
+        (30, 120, "MINUSMA"),
+    ]
+    if printed.get("as_of", "30/11/2022"):
+        texts.append((250, 60, f"As of: {printed.get('as_of', '30/11/2022')}"))
+    rules: list[Rule] = [(28, 567, 115), (28, 567, 132)]
+    top = 140.0
+    for country, kind, male, female, figure in rows:
+        texts += [(122, top, country), (239, top, kind)]
+        texts += [(355, top, str(male)), (433, top, str(female)), (518, top, str(figure))]
+        rules.append((28, 567, top + 15))
+        top += 20
+    closing = [("Total MINUSMA", total)] + (
+        [("Grand Total", total)] if printed.get("grand", 1) else []
+    )
+    for label, figures in closing:
+        texts += [
+            (30, top, label),
+            *((x, top, str(v)) for x, v in zip((355, 433, 518), figures, strict=True)),
+        ]
+        rules.append((28, 567, top + 15))
+        top += 20
+    texts.append((290, 800, printed.get("footer", "Page 1 of 1")))
+    return write_pdf(path, [(texts, rules)])
+
+
+CHAD = ("Chad", "Troops", 1385, 40, 1425)
+NIGER = ("Niger", "Staff Officer", 10, 2, 12)
+
+
+def test_a_built_report_reads(tmp_path: Path) -> None:
+    report = read(layout_h(tmp_path / "made_up.pdf", [CHAD, NIGER]))
+    assert (report.file, report.layout, report.date, report.date_printed) == (
+        "made_up.pdf",
+        "H",
+        date(2022, 11, 30),
+        True,
+    )
+    assert report.title.startswith("Contribution of Uniformed Personnel to UN by Mission")
+    assert [(r.page, r.mission, r.contributor, r.name, r.personnel_type) for r in report.rows] == [
+        (1, "MINUSMA", "TCD", "Chad", "troops"),
+        (1, "MINUSMA", "NER", "Niger", "staff_officers"),
+    ]
+    assert (report.checks, report.pages) == (2, 1)
+
+
+def test_rows_that_do_not_add_up_to_the_printed_total_are_refused(tmp_path: Path) -> None:
+    path = layout_h(tmp_path / "made_up.pdf", [CHAD, NIGER], total=(1395, 42, 1447))
+    with pytest.raises(InvalidInputError) as error:
+        read(path)
+    assert str(error.value) == (
+        "made_up.pdf, page 1: the MINUSMA total printed is 1,447, its rows add up to 1,437 "
+        "- the file may be damaged; nothing was imported"
+    )
+
+
+def test_a_report_cut_short_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInputError) as error:
+        read(layout_h(tmp_path / "made_up.pdf", [CHAD], grand=False))
+    assert str(error.value) == (
+        "made_up.pdf: the report ends without its grand total - it may be truncated; "
+        "nothing was imported"
+    )
+    with pytest.raises(InvalidInputError) as error:
+        read(layout_h(tmp_path / "made_up.pdf", [CHAD], footer="Page 1 of 2"))
+    assert str(error.value) == (
+        "made_up.pdf, page 1: 'Page 1 of 2' is printed on page 1 of 1 - the file may be "
+        "incomplete; nothing was imported"
+    )
+
+
+def test_a_row_printed_twice_with_other_figures_is_refused(tmp_path: Path) -> None:
+    path = layout_h(tmp_path / "made_up.pdf", [CHAD, ("Chad", "Troops", 10, 0, 10)])
+    with pytest.raises(InvalidInputError, match=r"^made_up\.pdf, page 1: Chad \(TCD\) troops in "):
+        read(path)
+
+
+def test_male_and_female_not_adding_up_are_kept_as_printed(tmp_path: Path) -> None:
+    """The UN's 2020-08 split (e.g. 0 men, 1,265 women): the total is authoritative."""
+    report = read(layout_h(tmp_path / "made_up.pdf", [("Chad", "Troops", 0, 1265, 1425)]))
+    assert [(r.male, r.female, r.total) for r in report.rows] == [(0, 1265, 1425)]
+
+
+def test_a_report_without_its_date_needs_one_given(tmp_path: Path) -> None:
+    path = layout_h(tmp_path / "made_up.pdf", [CHAD], as_of=None)
+    with pytest.raises(InvalidInputError) as error:
+        read(path)
+    assert str(error.value) == (
+        "made_up.pdf: the report prints no date - pass the month it is of with --date YYYY-MM "
+        "(date=); nothing was imported"
+    )
+    report = read(path, date=date(2022, 11, 30))
+    assert (report.date, report.date_printed, len(report.rows)) == (date(2022, 11, 30), False, 1)
+
+
+def test_an_unknown_contributor_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInputError) as error:
+        read(layout_h(tmp_path / "made_up.pdf", [("Atlantis", "Troops", 1, 0, 1)]))
+    assert str(error.value) == (
+        "made_up.pdf, page 1: contributor 'Atlantis' is not a country this importer knows: add "
+        "the name to ALIASES in tracker/importers/un_pdf/names.py; nothing was imported"
+    )
+
+
+def layout_f(path: Path) -> Path:
+    """The 2019-10 wide layout (F), which prints no date: one country, one mission."""
+    heads = ["UNMEM M", "UNMEM F", "Troops M", "Troops F", "UNPOL M", "UNPOL F"]
+    heads += ["FPU M", "FPU F", "MSO M", "MSO F"]
+    xs = [214 + 50 * i for i in range(10)]
+    figures = ["0", "0", "211", "23", "0", "0", "0", "0", "6", "3"]
+    texts: list[Text] = [
+        (30, 30, "Summary of Contribution to UN Peacekeeping by Country and Post"),
+        (30, 73, "Country"),
+        (125, 73, "Mission"),
+        *((x, 73, h) for x, h in zip(xs, heads, strict=True)),
+        (33, 94, "Argentina"),
+        (126, 115, "UNFICYP"),
+    ]
+    for label, top in (("", 115.0), ("Total by Country", 141.0), ("Grand Total", 165.0)):
+        texts += [(x + 30 - 4 * len(f), top, f) for x, f in zip(xs, figures, strict=True)]
+        if label:
+            texts.append((125, top, label))
+    return write_pdf(path, [(texts, [])])
+
+
+def test_a_report_printing_no_date_needs_one_given(tmp_path: Path) -> None:
+    path = layout_f(tmp_path / "undated.pdf")
+    with pytest.raises(InvalidInputError) as error:
+        read(path)
+    assert str(error.value) == (
+        "undated.pdf: the report prints no date - pass the month it is of with --date YYYY-MM "
+        "(date=); nothing was imported"
+    )
+    report = read(path, date=date(2019, 10, 1))
+    assert (report.layout, report.date, report.date_printed, report.checks) == (
+        "F",
+        date(2019, 10, 31),
+        False,
+        10,
+    )
+    assert [(r.personnel_type, r.male, r.female, r.total) for r in report.rows] == [
+        ("troops", 211, 23, 234),
+        ("staff_officers", 6, 3, 9),
+    ]
+
+
+def test_a_pdf_that_is_no_report_is_refused(tmp_path: Path) -> None:
+    path = write_pdf(tmp_path / "minutes.pdf", [([(30, 30, "Minutes of the meeting")], [])])
+    with pytest.raises(InvalidInputError) as error:
+        read(path)
+    assert str(error.value).startswith(
+        "minutes.pdf: this is not a UN monthly contribution report in a layout this importer "
+        "knows (no layout claims it): check that it is one of the UN's"
+    )
+
+
+@pytest.mark.parametrize("content", [b"", b"%PDF-1.4\n", b"Month,Mission\n2022-11,MINUSMA\n"])
+def test_bytes_that_are_no_pdf_are_refused(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "UN_country_contributions_2022_11.pdf"
+    path.write_bytes(content)
+    with pytest.raises(InvalidInputError, match=r"^UN_country_contributions_2022_11\.pdf: not a "):
+        read(path)
+
+
+def test_a_missing_file_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInputError, match=r"^nowhere\.pdf: cannot be read \("):
+        read(tmp_path / "nowhere.pdf")

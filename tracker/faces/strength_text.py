@@ -1,0 +1,179 @@
+"""Strength answers as a person reads them (a table with its notes) and as a machine does
+(plain records with the evidence of every figure)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
+from events.values import country_name
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from projections import StrengthRow
+    from tracker.answers.records import StrengthAnswer
+
+UNASSIGNED = {
+    "location": "(unassigned)",
+    "region": "(unassigned)",
+    "personnel_type": "(unspecified)",
+}
+
+
+EVIDENCE = ("figure_of", "approximate", "event_id", "un_report", "no_un_report_for")
+
+
+def strength_records(answer: StrengthAnswer) -> list[dict[str, Any]]:
+    """The JSON contract: one object per group, its ``--by`` keys plus ``strength`` (an int, or
+    null where unknown); no ``--by``: one object with the mission total (null if any part of
+    it is unknown, or if nothing at all is known on that date). Beside them, the evidence of
+    every figure: ``figure_of`` (the day it was set; a total: its oldest figure),
+    ``approximate`` (rounded by its source), ``event_id`` (the event that set it: its source
+    is in the audit trail), ``un_report`` (the mission's latest UN report on or before the
+    date) and ``no_un_report_for`` (the month asked, when it is a gap in the UN's record)."""
+    around = {
+        "un_report": answer.un_report.isoformat() if answer.un_report else None,
+        "no_un_report_for": answer.gap,
+    }
+    if not answer.by:
+        if not answer.rows:
+            return [{"strength": None, **dict.fromkeys(EVIDENCE[:3]), **around}]
+        row = answer.rows[0]
+        return [
+            {
+                "strength": row.strength,
+                "figure_of": row.since.isoformat(),
+                "approximate": row.approximate,
+                "event_id": row.event_id,
+                **around,
+            }
+        ]
+    return [
+        {
+            **row.keys(answer.by),
+            "strength": row.strength,
+            "figure_of": row.since.isoformat(),
+            "approximate": row.approximate,
+            "event_id": row.event_id,
+            **around,
+        }
+        for row in answer.rows
+    ]
+
+
+def figure_text(strength: int | None, approximate: bool) -> str:
+    if strength is None:
+        return "unknown"
+    return f"~{strength:,}" if approximate else f"{strength:,}"
+
+
+def since_text(day: date) -> str:
+    return day.isoformat()
+
+
+def label_of(dimension: str, value: str | None) -> str:
+    if value is None:
+        return UNASSIGNED[dimension]
+    if dimension == "contributor":
+        return f"{value} {country_name(value)}"
+    return value.replace("_", " ") if dimension == "personnel_type" else value
+
+
+def strength_table(answer: StrengthAnswer, console: Console) -> None:
+    axes = "".join(
+        [
+            f" as known at {answer.known_at}" if answer.known_at else "",
+            f" as recorded at {answer.recorded_at}" if answer.recorded_at else "",
+        ]
+    )
+    console.print(f"{answer.mission} strength on {answer.on.isoformat()}{axes}", highlight=False)
+    table = Table(box=box.SIMPLE_HEAD)
+    for dimension in answer.by or ("",):
+        table.add_column(dimension.replace("_", " "))
+    table.add_column("strength", justify="right")
+    table.add_column("figure of", justify="right")
+    # Rows at 0 (contributors or parts that left) are summed up below, not listed one by one.
+    gone = [r for r in answer.rows if r.strength == 0]
+    if answer.by:
+        for row in answer.rows:
+            if row not in gone:
+                labels = [label_of(d, getattr(row, d)) for d in answer.by]
+                table.add_row(
+                    *labels, figure_text(row.strength, row.approximate), since_text(row.since)
+                )
+        table.add_section()
+    total = figure_text(answer.total, answer.approximate) if answer.rows else "no figure"
+    oldest = min((r.since for r in answer.rows if r.strength != 0), default=None)
+    table.add_row(
+        "total", *[""] * (len(answer.by) - 1), total, since_text(oldest) if oldest else ""
+    )
+    console.print(table)
+    for note in strength_notes(answer, gone):
+        console.print(f"  {note}", highlight=False)
+
+
+def strength_notes(answer: StrengthAnswer, gone: list[StrengthRow]) -> list[str]:
+    """What the reader of the table must know to read the total right."""
+    notes = []
+    if answer.rows:
+        notes.append(f"total of the {answer.contributors} contributor(s) present on this date")
+    if gone and answer.by == ("contributor",):
+        notes.append(f"at 0 (left): {', '.join(r.contributor or '' for r in gone)}")
+    elif gone:
+        notes.append(f"{len(gone)} row(s) at 0 not listed (left); --format csv lists them")
+    stale = [r for r in answer.rows if (answer.on - r.since).days > 365 and r.strength]
+    if stale:
+        notes.append(
+            f"{len(stale)} row(s) rest on figures over a year older than {answer.on} (the last "
+            "known, not current): see 'figure of'"
+        )
+    if answer.approximate:
+        notes.append("~ some figures were rounded by their source")
+    if answer.unknown:
+        names = ", ".join(answer.unknown)
+        count = len(answer.unknown)
+        notes.append(
+            f"the total excludes {count} contributor(s) present with unknown strength: {names}"
+        )
+    place = next((d for d in answer.by if d in ("location", "region")), None)
+    if place is not None and answer.rows:
+        unassigned = sum(r.known for r in answer.rows if getattr(r, place) is None)
+        notes.append(
+            f"located: {answer.total - unassigned:,}; unassigned (no {place} in the sources): "
+            f"{unassigned:,}"
+        )
+    if not answer.rows:
+        notes.append("no strength figure is recorded for this date")
+    if answer.gap:
+        since = f"figures of {answer.un_report}" if answer.un_report else "no earlier report"
+        later = any(answer.un_report and r.since > answer.un_report for r in answer.rows)
+        notes.append(
+            f"no UN report for {answer.gap}; {since}"
+            + (" and the claims since (the only evidence for the month)" if later else "")
+        )
+    if answer.closed:
+        day, event_id = answer.closed
+        remnant = f": the UN still reports {answer.total:,} (liquidation)" if answer.total else ""
+        notes.append(
+            f"the mission closed on {day} ({event_id}); contingents the closure ended are at "
+            f"0{remnant}"
+        )
+    reported = answer.reported_total
+    # a whole-mission figure older than the UN figures the answer rests on is not news
+    old_news = (
+        reported is not None
+        and answer.un_report is not None
+        and (reported.as_of < answer.un_report)
+    )
+    if reported is not None and not old_news:
+        parts = [f"{k.replace('_', ' ')} {v:,}" for k, v in reported.categories.items()]
+        figure = figure_text(reported.strength, reported.approximate) if reported.strength else ""
+        what = ", ".join(filter(None, [figure, *parts]))
+        notes.append(
+            f"reported for the whole mission on {reported.as_of}: {what} ({reported.event_id})"
+        )
+    return notes

@@ -1,0 +1,206 @@
+"""The dispatcher: opens a UN monthly contribution PDF once, finds the one layout that claims
+it, parses it, holds the rows against every printed total, and returns a ``Report``.
+
+Pages are read lazily and once each (``Page.load``): a file no layout claims, or one with no
+mission column, is refused after its first page. Every refusal is an ``InvalidInputError``
+whose one line names the file (and the page) and says what to do.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any, Protocol, overload
+
+import pdfplumber
+
+from events.errors import InvalidInputError
+
+from . import (
+    layout_a,
+    layout_b,
+    layout_c,
+    layout_d,
+    layout_e,
+    layout_f,
+    layout_g,
+    layout_h,
+    layout_i,
+    layout_j,
+)
+from .checker import check, merge
+from .model import Parsed, Report
+from .pages import LayoutError, NoMissionColumn, Page, month_end, numbered
+
+
+class Layout(Protocol):
+    LETTER: str
+    DATED: bool  # False: the layout prints no date (F), ``date=`` is needed
+
+    def detect(self, pages: Sequence[Page]) -> bool: ...
+
+    def parse(self, pages: Sequence[Page]) -> Parsed: ...
+
+
+LAYOUTS: tuple[Layout, ...] = (
+    layout_a,
+    layout_b,
+    layout_c,
+    layout_d,
+    layout_e,
+    layout_f,
+    layout_g,
+    layout_h,
+    layout_i,
+    layout_j,
+)
+
+
+NO_DATE = "the report prints no date - pass the month it is of with --date YYYY-MM (date=)"
+
+
+class NoMissionBreakdownError(InvalidInputError):
+    """Raised when a report gives figures by country and post only, with no mission column
+    (layouts D and I): nothing in it can be imported per mission."""
+
+
+class Unreadable(LayoutError):
+    """pdfminer could not read the bytes (not a PDF, truncated, damaged)."""
+
+
+class _Pages(Sequence[Page]):
+    """The document's pages, each read on first use and kept. Whatever pdfminer raises on
+    bad bytes becomes ``Unreadable`` here, and only here: the layouts' own errors stay theirs."""
+
+    def __init__(self, pdf: Any) -> None:
+        self._pdf = pdf
+        self._read: dict[int, Page] = {}
+        try:
+            self._count = len(pdf.pages)
+        except Exception as error:  # anything pdfminer raises on bad bytes
+            raise Unreadable(None, _reason(error)) from error
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> Page: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Page]: ...
+
+    def __getitem__(self, index: int | slice) -> Page | Sequence[Page]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(len(self))[index]]
+        index = range(len(self))[index]
+        if index not in self._read:
+            try:
+                raw = self._pdf.pages[index]
+                try:
+                    self._read[index] = Page.load(index + 1, raw)
+                finally:
+                    raw.close()
+            except Exception as error:  # anything pdfminer raises on bad bytes
+                raise Unreadable(index + 1, _reason(error)) from error
+        return self._read[index]
+
+    def __iter__(self) -> Iterator[Page]:
+        return (self[i] for i in range(len(self)))
+
+    def title(self) -> str:
+        try:
+            title = self._pdf.metadata.get("Title")
+        except Exception:  # a damaged info dictionary: no title, nothing worse
+            return ""
+        return title if isinstance(title, str) else ""
+
+
+def _reason(error: Exception) -> str:
+    detail = str(error).strip().splitlines()[0][:80] if str(error).strip() else ""
+    kind = type(error).__name__ + (f": {detail}" if detail else "")
+    return f"not a readable PDF ({kind}) - it may be truncated or damaged: download it again"
+
+
+def _open(path: Path) -> Any:
+    try:
+        return pdfplumber.open(path)
+    except OSError:
+        raise
+    except Exception as error:  # pdfminer's own (PDFSyntaxError, PSEOF, ...) and worse
+        raise Unreadable(None, _reason(error)) from error
+
+
+def identify(pages: Sequence[Page]) -> Layout:
+    """The one layout that claims the report (refused if none does)."""
+    claims = [layout for layout in LAYOUTS if layout.detect(pages)]
+    if len(claims) != 1:
+        letters = ", ".join(layout.LETTER for layout in claims)
+        raise LayoutError(
+            None,
+            "this is not a UN monthly contribution report in a layout this importer knows "
+            f"({'claimed by layouts ' + letters if claims else 'no layout claims it'}): "
+            "check that it is one of the UN's 'Contribution of Uniformed Personnel' PDFs",
+        )
+    return claims[0]
+
+
+def _message(file: str, error: LayoutError) -> str:
+    where = f"{file}, page {error.page}" if error.page else file
+    if isinstance(error, NoMissionColumn):
+        return f"{where}: {error}"
+    return f"{where}: {error}; nothing was imported"
+
+
+def read(path: str | Path, *, date: datetime.date | None = None) -> Report:
+    """Read and check one UN monthly contribution PDF.
+
+    ``date`` (any day of the month) is needed only for a report that prints no date (the
+    2019-10 one); for a dated report it must agree with the printed month.
+
+    Raises:
+        InvalidInputError: the file cannot be read, is not such a report, has no mission
+            column, does not add up to a total it prints, or has no date and none was given.
+    """
+    path = Path(path)
+    file = path.name
+    try:
+        with _open(path) as pdf:
+            pages = _Pages(pdf)
+            layout = identify(pages)
+            if date is None and not layout.DATED:
+                raise LayoutError(None, NO_DATE)
+            parsed = layout.parse(pages)
+            numbered(pages)
+            checks = check(parsed.rows, parsed.printed)
+            rows = merge(parsed.rows)
+            title = parsed.title or pages.title()
+    except NoMissionColumn as error:
+        raise NoMissionBreakdownError(_message(file, error)) from None
+    except LayoutError as error:
+        raise InvalidInputError(_message(file, error)) from None
+    except OSError as error:
+        raise InvalidInputError(
+            f"{file}: cannot be read ({error.strerror or error}) - check the path"
+        ) from None
+    if parsed.date is None:
+        if date is None:
+            raise InvalidInputError(f"{file}: {NO_DATE}; nothing was imported")
+        of = month_end(date.year, date.month)
+    else:
+        of = month_end(parsed.date.year, parsed.date.month)
+        if date is not None and month_end(date.year, date.month) != of:
+            raise InvalidInputError(
+                f"{file}: the report is of {of:%Y-%m} (the date it prints), not {date:%Y-%m} "
+                "as given - drop --date or check the file; nothing was imported"
+            )
+    return Report(
+        file=file,
+        title=title,
+        date=of,
+        date_printed=parsed.date is not None,
+        layout=layout.LETTER,
+        rows=rows,
+        checks=checks,
+        pages=len(pages),
+    )

@@ -1,0 +1,110 @@
+"""Turning the UN's checked monthly PDF reports into events: each report's figures, one
+contribution per mission x contributor, recorded as the CSV's are (``un_events``), with the
+report's own title, month and page in every event's source."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from tracker.importers import un_monthly
+from tracker.importers.un_events import Contribution, UnitOfWork, Written, record_contributions
+from tracker.importers.un_pdf import PdfRow, Report
+
+
+@dataclass
+class UNReportImport:
+    """What an import of UN monthly PDF reports did: per file, the report's own date, title
+    and layout and how many printed totals its rows were checked against; in all, the events
+    written by kind and the mission-months written or already in the store."""
+
+    reports: list[Report] = field(default_factory=list)
+    written: Written = field(default_factory=Written)
+
+    @property
+    def count(self) -> int:
+        return self.written.count
+
+    def lines(self) -> list[str]:
+        """The report an analyst reads after the import."""
+        out = []
+        for report in self.reports:
+            dated = "" if report.date_printed else " (no date printed: the date given)"
+            missions = len({r.mission for r in report.rows})
+            out.append(
+                f"Read {report.file}: the UN's report of {report.date}{dated}, "
+                f'"{report.title}" (layout {report.layout}, {report.pages} pages): '
+                f"{len(report.rows):,} figures in {missions} missions, {report.checks:,} "
+                "printed totals checked, all equal to the rows"
+            )
+        w = self.written
+        out.append(f"Imported {w.count:,} events")
+        out.append(
+            f"Mission-months: {w.months_written} written, {w.months_already_there} already in "
+            "the store"
+        )
+        if w.count == 0:
+            out.append("Nothing new: every month of these reports is already in the store")
+        out.append(
+            f"Inferred departures (listed one month, not the next): {w.inferred_zeros} levels of 0"
+        )
+        return out
+
+
+def report_title(report: Report) -> str:
+    """The events' source title: the UN as publisher, the report's own title and month."""
+    return f"UN: {report.title}, {report.date:%B %Y}"
+
+
+def contributions_of(report: Report, missions: set[str] | None = None) -> list[Contribution]:
+    """A checked report's figures as contributions (one per mission x contributor), of the
+    ``missions`` given (None: all)."""
+    grouped: dict[tuple[str, str], list[PdfRow]] = defaultdict(list)
+    for row in report.rows:
+        if missions is None or row.mission in missions:
+            grouped[(row.mission, row.contributor)].append(row)
+    found = []
+    for (mission, contributor), rows in sorted(grouped.items()):
+        page = min(r.page for r in rows)
+        figures = {
+            r.personnel_type: un_monthly.Figure(r.total, r.male, r.female)
+            for r in sorted(rows, key=lambda r: r.page)
+        }
+        found.append(
+            Contribution(
+                f"page {page}",
+                f"{report.file}, page {page}",
+                report.date,
+                mission,
+                contributor,
+                rows[0].name,
+                figures,
+            )
+        )
+    return found
+
+
+def record_reports(
+    batch: UnitOfWork,
+    reports: list[Report],
+    missions: set[str] | None = None,
+    url: str | None = None,
+) -> UNReportImport:
+    """Record checked reports in ``batch``, oldest first (saving is the caller's).
+
+    Raises:
+        InvalidInputError: a month already in the store with other figures.
+    """
+    result = UNReportImport(sorted(reports, key=lambda r: (r.date, r.file)))
+    total = Written()
+    for report in result.reports:
+        rows = contributions_of(report, missions)
+        written = record_contributions(batch, rows, report.file, url, report_title(report))
+        for kind, n in written.events.items():
+            total.events[kind] = total.events.get(kind, 0) + n
+        total.missions = max(total.missions, written.missions)
+        total.months_written += written.months_written
+        total.months_already_there += written.months_already_there
+        total.inferred_zeros += written.inferred_zeros
+    result.written = total
+    return result
