@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
@@ -53,6 +54,30 @@ class Retraction(Immutable):
     retracts: EventRef
     reason: Annotated[str, Field(min_length=1, max_length=2000)]
     source: Source | None = None
+
+
+def latest_today() -> datetime:
+    """Now where the date is latest on Earth (UTC+14): no source can be published later."""
+    return datetime.now(UTC) + timedelta(hours=14)
+
+
+def check_published(event: object) -> None:
+    """Refuse a source published after today: it would count in the plain answer and not as
+    known today, a future no one can know yet (issue 15). Checked when an event is recorded,
+    not when a stored one is read back.
+
+    Raises:
+        InvalidInputError
+    """
+    source = getattr(event, "source", None)
+    if not isinstance(source, Source):
+        return
+    today = latest_today().date()
+    if source.published_on.start > today:
+        raise InvalidInputError(
+            f"field 'source.published_on': {source.published_on} is after today ({today}): "
+            "give the date the source was published, not a future one"
+        )
 
 
 def superseded_target(event: object) -> str | None:

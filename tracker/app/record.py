@@ -22,6 +22,9 @@ if TYPE_CHECKING:
     from projections.audit import Presence
 
 
+MAX_LIMIT = 10_000  # events one search returns at most
+
+
 class RecordQuestions(TrackerCore):
     """The record itself: differences, reconciliation, announcements, sources."""
 
@@ -116,7 +119,10 @@ class RecordQuestions(TrackerCore):
 
     def search(self, text: str, mission: str | None = None, limit: int = 50) -> list[HistoryRow]:
         """Full-text search of the audit trail: ids, kinds, contributors, summaries, sources,
-        quotes and reasons (SQLite FTS5 syntax), best match first."""
+        quotes and reasons (SQLite FTS5 syntax), best match first; at most ``limit`` (1 to
+        10,000) events."""
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
+            raise InvalidInputError(f"--limit {limit!r}: give a number from 1 to {MAX_LIMIT:,}")
         acronym = self.known_mission(mission) if mission else None
         self.audit_view.catch_up(self)
         try:

@@ -3,8 +3,11 @@ exits 2, a store problem 1, never a traceback."""
 
 from __future__ import annotations
 
+import os
+import signal
 import sqlite3
 import sys
+from contextlib import suppress
 from typing import Any
 
 import click
@@ -56,6 +59,8 @@ class TrackerGroup(click.Group):
             return super().invoke(ctx)
         except TrackerError as error:
             raise UserError(str(error)) from None
+        except BrokenPipeError:  # the reader of our output went away: not the store's problem
+            _quietly_cut_off()
         except (PersistenceError, sqlite3.Error, OSError) as error:
             raise click.ClickException(store_problem(error)) from None
 
@@ -76,6 +81,16 @@ class TrackerGroup(click.Group):
             click.echo("Aborted.", err=True)
             sys.exit(1)
         sys.exit(result if isinstance(result, int) else 0)
+
+
+def _quietly_cut_off() -> None:
+    """The output's reader left early (``tracker history M | head -1``): stop quietly, as
+    other Unix tools do (killed by SIGPIPE: status 141). Whatever was recorded stays so.
+    Standard output is pointed at /dev/null so the interpreter's last flush cannot complain."""
+    with suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(128 + signal.SIGPIPE)
 
 
 def open_tracker(ctx: click.Context, *, create: bool = False) -> Tracker:
