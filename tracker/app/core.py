@@ -14,7 +14,7 @@ from projections import AuditProjection, Projection, StrengthProjection
 from projections.announcements import AnnouncementProjection
 from projections.mandates import MandateProjection
 from tracker.app.unit_of_work import mission_acronym
-from tracker.store.config import StoreConfig, postgres_store_exists
+from tracker.store.config import APP_NAME, StoreConfig, both_names, postgres_store_exists
 from tracker.store.registry import Registry, load_class
 
 
@@ -32,7 +32,7 @@ class TrackerCore(Application[UUID]):
         views_dir: where the views of a PostgreSQL store live (default: the current folder).
     """
 
-    name = "Tracker"
+    name = APP_NAME
 
     def __init__(
         self,
@@ -51,7 +51,7 @@ class TrackerCore(Application[UUID]):
         if self.config.postgres and postgres_store_exists(env, self.config.display()):
             # Others may be writing: skip the library's CREATE statements, whose catalogue and
             # table locks race with their inserts (deadlocks, "tuple concurrently updated").
-            env["CREATE_TABLE"] = "n"
+            env.update(both_names({"CREATE_TABLE": "n"}))
         super().__init__(env=env)
         self.strength_view = StrengthProjection(self.config.view_path("strength"))
         self.audit_view = AuditProjection(self.config.view_path("audit"))
