@@ -3,6 +3,7 @@ built-in views and the user's projections, kept in files beside the store."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from uuid import UUID
 
@@ -13,6 +14,7 @@ from events.mission import mission_id
 from projections import AuditProjection, Projection, StrengthProjection
 from projections.announcements import AnnouncementProjection
 from projections.mandates import MandateProjection
+from tracker.app.times import recorded_instant
 from tracker.app.unit_of_work import mission_acronym
 from tracker.store.config import APP_NAME, StoreConfig, both_names, postgres_store_exists
 from tracker.store.registry import Registry, load_class
@@ -102,6 +104,16 @@ class TrackerCore(Application[UUID]):
     def catch_up(self) -> int:
         """Bring every view up to the log's head; return how many events were applied."""
         return sum(view.catch_up(self) for view in self.views())
+
+    def recorded_bound(self, value: datetime | str | None) -> str | None:
+        """A recorded-time bound as the views store it (``recorded_instant``), once it is
+        final: a commit in flight that may still be stamped with an earlier time is waited
+        for, so an answer "as recorded at T" asked after T never changes (issue 15)."""
+        at = recorded_instant(value)
+        settle = getattr(self.recorder, "settle", None)
+        if at is not None and settle is not None:
+            settle(datetime.fromisoformat(at))
+        return at
 
     def known_mission(self, mission: str) -> str:
         """The mission's acronym, if the store has heard of it (one indexed read, no replay)."""

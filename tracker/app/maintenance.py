@@ -103,6 +103,27 @@ class Maintenance(TrackerCore):
         result: Verification = self._chain().verify(checked_hash(expect))
         return result
 
+    def adopt_unchained(self) -> tuple[list[int], Verification]:
+        """Put the events stored without a link after the chain's head into the chain (a
+        store made before the chain existed), then verify: their positions and the result.
+        Never done on its own: a store whose chain was removed after an event was edited
+        looks the same, and adopting would cover the edit.
+
+        Raises:
+            TrackerError: the linked part of the chain does not verify (nothing adopted).
+        """
+        before = self.verify()
+        if before.ok:
+            return [], before
+        assert before.mismatch is not None
+        if not before.mismatch.unlinked:
+            raise TrackerError(
+                f"verify failed before the unlinked events ({before.mismatch.describe()}): "
+                "nothing was adopted"
+            )
+        positions: list[int] = self._chain().adopt_unchained()
+        return positions, self.verify()
+
     def head(self) -> tuple[int, str]:
         """How many events are chained and the head hash, read (not recomputed)."""
         count, head = self._chain().head()

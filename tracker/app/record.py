@@ -12,7 +12,6 @@ from events.reconcile import Gap, reconcile
 from tracker.answers.forecast import Difference
 from tracker.answers.ledger import LedgerRow, ledger
 from tracker.app.core import TrackerCore
-from tracker.app.times import recorded_instant
 from tracker.app.unit_of_work import contributor_code
 
 if TYPE_CHECKING:
@@ -39,6 +38,11 @@ class RecordQuestions(TrackerCore):
         knowledge dates (``known``) or two store times (``recorded``), with the events that
         became known, or were recorded, in between."""
         acronym = self.known_mission(mission)
+        bounds_at = (
+            (self.recorded_bound(recorded[0]), self.recorded_bound(recorded[1]))
+            if recorded is not None
+            else None
+        )
         self.strength_view.catch_up(self)
         self.audit_view.catch_up(self)
         by: tuple[Dimension, ...] = ("contributor", "location")
@@ -48,8 +52,8 @@ class RecordQuestions(TrackerCore):
             before = view.strength(acronym, on, by, known_at=first)
             after = view.strength(acronym, on, by, known_at=second)
             axis, bounds = "known", (first.isoformat(), second.isoformat())
-        elif recorded is not None:
-            t1, t2 = recorded_instant(recorded[0]), recorded_instant(recorded[1])
+        elif bounds_at is not None:
+            t1, t2 = bounds_at
             before = view.strength(acronym, on, by, recorded_at=t1)
             after = view.strength(acronym, on, by, recorded_at=t2)
             axis, bounds = "recorded_at", (t1 or "", t2 or "")

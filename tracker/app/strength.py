@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from tracker.answers.forecast import Forecast, forecast
 from tracker.answers.records import CATEGORY_TYPES, CeilingCheck, MandateAnswer, StrengthAnswer
 from tracker.app.core import TrackerCore
-from tracker.app.times import recorded_instant, series_dates
+from tracker.app.times import series_dates
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -38,7 +38,7 @@ class StrengthQuestions(TrackerCore):
         """
         acronym = self.known_mission(mission)
         dims = tuple(dict.fromkeys(by))
-        at = recorded_instant(recorded_at)
+        at = self.recorded_bound(recorded_at)
         self.strength_view.catch_up(self)
         view = self.strength_view
         rows = view.strength(acronym, on, dims, known_at=known_at, recorded_at=at)
@@ -100,6 +100,7 @@ class StrengthQuestions(TrackerCore):
         """Strength on ``on`` if every pending announcement (as known at ``known_at``) happens
         on its target date, next to the strength from changes alone."""
         acronym = self.known_mission(mission)
+        at = self.recorded_bound(recorded_at)
         self.strength_view.catch_up(self)
         self.announcement_view.catch_up(self)
         return forecast(
@@ -109,7 +110,7 @@ class StrengthQuestions(TrackerCore):
             on,
             tuple(dict.fromkeys(by)),
             known_at,
-            recorded_instant(recorded_at),
+            at,
         )
 
     def mandate(self, mission: str, on: date) -> MandateAnswer:

@@ -1,17 +1,15 @@
 """The unit of work every write goes through: aggregates loaded once, each event checked by
-its aggregate as it is recorded, all saved together in one transaction (a large import writes
-its events out as it goes, into that same held transaction: all or nothing, memory flat)."""
+its aggregate as it is recorded, all saved together in one transaction, stamped with the
+commit's time (a large import stages its events as it goes, and the commit moves them into the
+log: all or nothing, memory flat)."""
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import ExitStack, suppress
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.domain import datetime_now_with_tzinfo
-from eventsourcing.persistence import IntegrityError, StoredEvent
+from eventsourcing.persistence import IntegrityError
 from pydantic import ValidationError
 
 from events.contingent import Contingent, contingent_id
@@ -19,11 +17,13 @@ from events.errors import InvalidInputError, MissionExistsError, MissionNotFound
 from events.mission import Mission, mission_id
 from events.values import country_code, find_place
 from tracker.app.kinds import CONTINGENT_KINDS, MISSION_KINDS, SHARED_KINDS, kind_name
+from tracker.store.stamping import PLACEHOLDER
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from eventsourcing.domain import BaseAggregate
+    from eventsourcing.persistence import StoredEvent
 
     from tracker.app.core import TrackerCore
 
@@ -48,41 +48,7 @@ RESERVED_FIELDS = {
 }
 
 
-SPILL_EVERY = 5000  # events held as objects before a large import writes them out
-
-
-class _Abort(Exception):
-    """Thrown into a held transaction to roll it back."""
-
-
-class HeldTransaction:
-    """One transaction held open on the event store while a large import goes on: events are
-    written as they are checked (memory stays flat) and committed, or rolled back, once."""
-
-    def __init__(self, tracker: TrackerCore) -> None:
-        recorder: Any = tracker.recorder
-        self.recorder = recorder
-        self.stack = ExitStack()
-        if tracker.config.postgres:
-            conn = self.stack.enter_context(recorder.datastore.get_connection())
-            self.stack.enter_context(conn.transaction())
-            self.cursor = self.stack.enter_context(conn.cursor())
-        else:
-            self.cursor = self.stack.enter_context(recorder.datastore.transaction(commit=True))
-
-    def write(self, stored: list[StoredEvent]) -> None:
-        if hasattr(self.recorder, "_fetch_ids_after_insert_events"):  # PostgreSQL
-            self.recorder._insert_stored_events(self.cursor, stored)
-            self.recorder._fetch_ids_after_insert_events(self.cursor, stored)
-        else:
-            self.recorder._insert_events(self.cursor, stored)
-
-    def commit(self) -> None:
-        self.stack.close()
-
-    def rollback(self) -> None:
-        with suppress(_Abort):
-            self.stack.__exit__(_Abort, _Abort(), None)
+SPILL_EVERY = 5000  # events held as objects before a large import stages them
 
 
 class UnitOfWork:
@@ -92,37 +58,33 @@ class UnitOfWork:
     def __init__(self, tracker: TrackerCore, *, streaming: bool = False) -> None:
         self.tracker = tracker
         self.aggregates: dict[UUID, BaseAggregate[UUID]] = {}
-        # Recorded time: one for the whole unit of work, which is saved in one transaction, so
-        # "what the store said at T" never sees half of an import.
-        self.now = datetime_now_with_tzinfo()
+        # Recorded time: a placeholder, replaced by the commit's time when the events are
+        # written, under the store's lock (tracker.store.stamping): one time for the whole
+        # unit of work, so "what the store said at T" never sees half of an import, and never
+        # changes once T has passed.
+        self.now = PLACEHOLDER
         self.streaming = streaming and not tracker.config.in_memory
-        self.held = 0  # events recorded and not yet written out
-        self.writer: HeldTransaction | None = None
+        self.held = 0  # events recorded and not yet staged
+        self.stage: Stage | None = None
 
     def __enter__(self) -> UnitOfWork:
         return self
 
     def __exit__(self, kind: object, *_: object) -> None:
-        if kind is not None and self.writer is not None:
-            self.writer.rollback()
-            self.writer = None
+        if kind is not None and self.stage is not None:
+            self.stage.discard()
+            self.stage = None
 
     def _spill(self) -> None:
-        """Write out the events held so far, into the transaction held open for them."""
+        """Stage the events held so far (a large import): written to the log at the commit."""
         events = [e for a in self.aggregates.values() for e in a.collect_events()]
         if not events:
             return
-        if self.writer is None:
-            self.writer = HeldTransaction(self.tracker)
-        try:
-            self.writer.write([self.tracker.mapper.to_stored_event(e) for e in events])
-        except (IntegrityError, sqlite3.IntegrityError):
-            self.writer.rollback()
-            self.writer = None
-            raise ConflictError(
-                "another writer changed the same contingent at the same time - nothing was "
-                "written; run the command again"
-            ) from None
+        if self.stage is None:
+            recorder: Any = self.tracker.recorder
+            self.stage = recorder.stage()
+            assert self.stage is not None
+        self.stage.add([self.tracker.mapper.to_stored_event(e) for e in events])
         self.held = 0
 
     def _get(self, aggregate_id: UUID) -> BaseAggregate[UUID] | None:
@@ -197,20 +159,35 @@ class UnitOfWork:
         return found
 
     def save(self) -> None:
-        if self.writer is not None:  # a large import: the rest, then commit
-            self._spill()
-            assert self.writer is not None
-            self.writer.commit()
-            self.writer = None
-            return
-        pending = [a for a in self.aggregates.values() if a.pending_events]
+        """Write every event recorded, in one transaction.
+
+        Raises:
+            ConflictError: another writer appended to one of the streams first; nothing
+                was written.
+        """
         try:
+            if self.stage is not None:  # a large import: the rest, then all of it at once
+                self._spill()
+                stage, self.stage = self.stage, None
+                stage.commit()
+                return
+            pending = [a for a in self.aggregates.values() if a.pending_events]
             self.tracker.save(*pending)
         except IntegrityError:
             raise ConflictError(
                 "another writer changed the same contingent at the same time - nothing was "
                 "written; run the command again"
             ) from None
+
+
+class Stage(Protocol):
+    """Where a large unit of work's events wait for its commit (the recorder's)."""
+
+    def add(self, stored_events: list[StoredEvent]) -> None: ...
+
+    def commit(self) -> None: ...
+
+    def discard(self) -> None: ...
 
 
 def mission_acronym(value: Any) -> str:

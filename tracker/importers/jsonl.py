@@ -24,12 +24,17 @@ class DuplicateKeyError(ValueError):
 
 
 def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in found:
-            raise DuplicateKeyError(key)
-        found[key] = value
+    found = dict(pairs)
+    if len(found) < len(pairs):  # a key given twice: which one
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise DuplicateKeyError(key)
+            seen.add(key)
     return found
+
+
+_DECODER = json.JSONDecoder(object_pairs_hook=_object)  # made once: json.loads makes one a call
 
 
 def decode(data: bytes, name: str) -> list[str]:
@@ -67,7 +72,7 @@ def records(lines: Iterable[str], name: str) -> Iterator[tuple[int, str, dict[st
                 f"most {MAX_LINE:,} - is this a JSON Lines file of events?"
             )
         try:
-            fields = json.loads(line, object_pairs_hook=_object)
+            fields = _DECODER.decode(line)
         except DuplicateKeyError as error:
             raise InvalidInputError(
                 f"{name}:{number}: key {error.key[:80]!r} appears twice in one object - keep "

@@ -115,7 +115,7 @@ class StoreConfig:
         on PostgreSQL). Left to the environment: the library's pool sizes and timeouts."""
         env = dict(FIXED_SETTINGS)
         if self.in_memory:
-            env["PERSISTENCE_MODULE"] = "eventsourcing.popo"
+            env["PERSISTENCE_MODULE"] = "tracker.store.memory:MemoryFactory"
         elif self.postgres:
             env.update(self._postgres_env())
         else:
@@ -124,7 +124,7 @@ class StoreConfig:
             # how long a writer waits for another one's transaction before giving up
             env["SQLITE_LOCK_TIMEOUT"] = str(lock_timeout())
             env["APPLICATION_RECORDER_TOPIC"] = (
-                "tracker.store.integrity:ChainedSQLiteApplicationRecorder"
+                "tracker.store.sqlite:ChainedSQLiteApplicationRecorder"
             )
         return both_names(env)
 
