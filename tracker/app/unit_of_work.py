@@ -5,7 +5,9 @@ log: all or nothing, memory flat)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol
+import random
+import time
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
@@ -17,10 +19,11 @@ from events.errors import InvalidInputError, MissionExistsError, MissionNotFound
 from events.mission import Mission, mission_id
 from events.values import country_code, find_place
 from tracker.app.kinds import CONTINGENT_KINDS, MISSION_KINDS, SHARED_KINDS, kind_name
+from tracker.app.known import KnownEvents
 from tracker.store.stamping import PLACEHOLDER
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
     from eventsourcing.domain import BaseAggregate
     from eventsourcing.persistence import StoredEvent
@@ -38,6 +41,24 @@ def explain(error: ValidationError) -> str:
 
 class ConflictError(TrackerError):
     """Raised when another writer appended to the same stream first (nothing was written)."""
+
+
+CONFLICT_ATTEMPTS = 60  # a command that lost a race with another writer is tried again
+T = TypeVar("T")
+
+
+def retrying(attempt: Callable[[], T]) -> T:
+    """``attempt()``, tried again on the fresh state while it loses races with other writers
+    (each try is a new unit of work, all or nothing), with a jittered, growing back-off so
+    racing writers fall out of step; after CONFLICT_ATTEMPTS the ConflictError stands."""
+    for tried in range(1, CONFLICT_ATTEMPTS + 1):
+        try:
+            return attempt()
+        except ConflictError:
+            if tried == CONFLICT_ATTEMPTS:
+                raise
+            time.sleep(random.uniform(0, 0.01 * 2 ** min(tried - 1, 6)))
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 RESERVED_FIELDS = {
@@ -66,6 +87,7 @@ class UnitOfWork:
         self.streaming = streaming and not tracker.config.in_memory
         self.held = 0  # events recorded and not yet staged
         self.stage: Stage | None = None
+        self.known = KnownEvents(tracker)
 
     def __enter__(self) -> UnitOfWork:
         return self
@@ -90,9 +112,11 @@ class UnitOfWork:
     def _get(self, aggregate_id: UUID) -> BaseAggregate[UUID] | None:
         if aggregate_id not in self.aggregates:
             try:
-                self.aggregates[aggregate_id] = self.tracker.repository.get(aggregate_id)
+                found: BaseAggregate[UUID] = self.tracker.repository.get(aggregate_id)
             except AggregateNotFoundError:
                 return None
+            self.aggregates[aggregate_id] = found
+            self.known.loaded(found)
         return self.aggregates[aggregate_id]
 
     def mission(self, acronym: str) -> Mission:
@@ -103,6 +127,22 @@ class UnitOfWork:
         return found
 
     def record(self, kind: str, fields: Mapping[str, Any]) -> Mission.Event | Contingent.Event:
+        """Record one event of ``kind``, checked by its aggregate."""
+        recorded = self._record(kind, fields, skip_known=False)
+        assert recorded is not None
+        return recorded
+
+    def record_unless_known(
+        self, kind: str, fields: Mapping[str, Any]
+    ) -> Mission.Event | Contingent.Event | None:
+        """As ``record``, unless the store already holds an identical event (same kind,
+        fields and source) not matched by an earlier one of this unit of work: then nothing
+        is recorded and the answer is None (``tracker.app.known``)."""
+        return self._record(kind, fields, skip_known=True)
+
+    def _record(
+        self, kind: str, fields: Mapping[str, Any], *, skip_known: bool
+    ) -> Mission.Event | Contingent.Event | None:
         kind = kind_name(kind)
         values = dict(fields)
         reserved = sorted(RESERVED_FIELDS.keys() & values.keys())
@@ -110,23 +150,12 @@ class UnitOfWork:
             raise InvalidInputError(f"field {reserved[0]!r}: {RESERVED_FIELDS[reserved[0]]}")
         values["timestamp"] = self.now
         try:
-            if kind == "mission-established":
-                return self._establish(values)
-            acronym = mission_acronym(values.pop("mission", None))
-            mission = self.mission(acronym)
-            contributor = values.pop("contributor", None)
-            if kind in CONTINGENT_KINDS or (kind in SHARED_KINDS and contributor):
-                contingent = self.contingent(acronym, contributor_code(contributor))
-                for name in ("location", "to_location"):
-                    check_location(values.get(name), mission, name)
-                event_class = CONTINGENT_KINDS.get(kind) or SHARED_KINDS[kind][0]
-                recorded: Mission.Event | Contingent.Event = contingent.record(event_class, values)
-            else:
-                if contributor:
-                    raise InvalidInputError(
-                        f"field 'contributor': a {kind} event has no contributor"
-                    )
-                recorded = mission.record(MISSION_KINDS.get(kind) or SHARED_KINDS[kind][1], values)
+            aggregate, event_class = self._target(kind, values)
+            if skip_known and self.known.take(aggregate, event_class, values):
+                return None
+            if event_class is Mission.Established and getattr(aggregate, "established", False):
+                raise MissionExistsError(getattr(aggregate, "acronym", ""))
+            recorded: Mission.Event | Contingent.Event = aggregate.record(event_class, values)
         except ValidationError as error:
             raise InvalidInputError(explain(error)) from None
         self.held += 1
@@ -134,12 +163,22 @@ class UnitOfWork:
             self._spill()
         return recorded
 
-    def _establish(self, values: dict[str, Any]) -> Mission.Event:
+    def _target(self, kind: str, values: dict[str, Any]) -> tuple[Any, Any]:
+        """The aggregate an event of ``kind`` goes to, and its class (``values`` loses the
+        mission and contributor, which the aggregate adds)."""
         acronym = mission_acronym(values.pop("mission", None))
-        mission = self.open_mission(acronym)
-        if mission.established:
-            raise MissionExistsError(acronym)
-        return mission.record(Mission.Established, values)
+        if kind == "mission-established":
+            return self.open_mission(acronym), Mission.Established
+        mission = self.mission(acronym)
+        contributor = values.pop("contributor", None)
+        if kind in CONTINGENT_KINDS or (kind in SHARED_KINDS and contributor):
+            contingent = self.contingent(acronym, contributor_code(contributor))
+            for name in ("location", "to_location"):
+                check_location(values.get(name), mission, name)
+            return contingent, CONTINGENT_KINDS.get(kind) or SHARED_KINDS[kind][0]
+        if contributor:
+            raise InvalidInputError(f"field 'contributor': a {kind} event has no contributor")
+        return mission, MISSION_KINDS.get(kind) or SHARED_KINDS[kind][1]
 
     def open_mission(self, acronym: str) -> Mission:
         """The mission, opened if the store has never heard of it."""

@@ -74,8 +74,11 @@ def import_(ctx: click.Context, file: typing.BinaryIO, fmt: str, source_url: str
             click.echo(line)
         return
     result = tracker.import_jsonl(data, file.name)
-    kinds = ", ".join(f"{n} {k}" for k, n in sorted(result.kinds.items()))
-    click.echo(f"Imported {result.count} events from {file.name}: {kinds}")
+    kinds = "".join(
+        f"{', ' if i else ': '}{n} {k}" for i, (k, n) in enumerate(sorted(result.kinds.items()))
+    )
+    skipped = f"; {result.skipped} events already in the store, skipped" if result.skipped else ""
+    click.echo(f"Imported {result.count} events from {file.name}{kinds}{skipped}")
 
 
 @cli.command()
