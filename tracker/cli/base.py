@@ -110,16 +110,18 @@ def open_tracker(ctx: click.Context, *, create: bool = False) -> Tracker:
 
 def _finish(tracker: Tracker, wrote: bool) -> None:
     """After a command: bring every view up to date if it wrote (so the files an analyst
-    opens are current), tell what happened behind it, close."""
+    opens are current), tell what happened behind it, close. The write is committed by then:
+    a view that cannot be caught up now (its file locked, the disk full) is said in a note,
+    and the command still succeeds; the view catches up on the next command."""
     if wrote and sys.exc_info()[0] is None:
         try:
             tracker.catch_up()
         except (PersistenceError, sqlite3.Error, OSError) as error:
-            tracker.close()
-            raise click.ClickException(
-                "the events were recorded, but the views could not be brought up to date "
-                f"({' '.join(str(error).split())}); they catch up on the next command"
-            ) from None
+            click.echo(
+                "Note: the events were recorded, but the views could not be brought up to "
+                f"date ({' '.join(str(error).split())}); they catch up on the next command",
+                err=True,
+            )
     for notice in tracker.notices():
         click.echo(f"Note: {notice}", err=True)
     tracker.close()
