@@ -3,8 +3,10 @@ built-in views and the user's projections, kept in files beside the store."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from eventsourcing.application import Application
@@ -17,7 +19,11 @@ from projections.mandates import MandateProjection
 from tracker.app.times import recorded_instant
 from tracker.app.unit_of_work import mission_acronym
 from tracker.store.config import APP_NAME, StoreConfig, both_names, postgres_store_exists
+from tracker.store.outputs import check_output, written_beside
 from tracker.store.registry import Registry, load_class
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 
 class TrackerCore(Application[UUID]):
@@ -114,6 +120,22 @@ class TrackerCore(Application[UUID]):
         if at is not None and settle is not None:
             settle(datetime.fromisoformat(at))
         return at
+
+    def check_output(self, path: str | Path, option: str = "the output") -> Path:
+        """``path`` as a file a command may write: never this store, its views or its list
+        of projections (nor their journals), however spelled (``tracker.store.outputs``).
+
+        Raises:
+            InvalidInputError: one line naming the file and what it is.
+        """
+        return check_output(path, self.config, option)
+
+    @contextmanager
+    def writing(self, path: str | Path, option: str = "the output") -> Iterator[Path]:
+        """Write a file through this: a temporary file beside ``path`` (checked first, as
+        ``check_output``), renamed into place when the block ends well, removed if not."""
+        with written_beside(self.check_output(path, option)) as partial:
+            yield partial
 
     def known_mission(self, mission: str) -> str:
         """The mission's acronym, if the store has heard of it (one indexed read, no replay)."""

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from events.errors import InvalidInputError, TrackerError
 from tracker.answers.records import ProjectionStatus
 from tracker.app.core import TrackerCore
+from tracker.store.config import StoreConfig
 from tracker.store.copy import CopyReport, copy_store
 from tracker.store.integrity import Verification, backup_sqlite, checked_hash
 from tracker.store.registry import load_class
@@ -50,7 +51,16 @@ class Maintenance(TrackerCore):
         """Replay the whole log into the projection class ``module:Class``, in ``into``
         (default: beside the store, named after the projection); return it and the count."""
         projection_class = load_class(spec)
-        path = Path(into) if into is not None else self.config.view_path(projection_class.name)
+        own = self.config.view_path(projection_class.name)
+        taken = {view.name: type(view) for view in self.views()}
+        if taken.get(projection_class.name, projection_class) is not projection_class:
+            raise InvalidInputError(
+                f"projection name {projection_class.name!r} is another projection's: its file "
+                f"{own} is not replayed over - give the class another name"
+            )
+        path = own
+        if into is not None and not (own is not None and _same(Path(into), own)):
+            path = self.check_output(into, "--into")  # (the rebuild writes it beside, too)
         projection = projection_class(path)
         return projection, projection.rebuild(self, progress)
 
@@ -81,6 +91,8 @@ class Maintenance(TrackerCore):
     def copy_to(self, target: str | Path, views_dir: str | Path | None = None) -> CopyReport:
         """Copy this store's every event, in order and with its recorded time, into the empty
         store ``target`` (a SQLite file or a PostgreSQL URL), and check the copy."""
+        if not StoreConfig.resolve(target).postgres:
+            self.check_output(target, "the copy")
         destination = type(self)(target, views_dir=views_dir)
         try:
             return copy_store(self.recorder, destination.recorder, destination.config.display())
@@ -159,4 +171,12 @@ class Maintenance(TrackerCore):
                 "backup copies a SQLite store: for PostgreSQL use pg_dump, or 'tracker "
                 "copy-store' into a SQLite file"
             )
-        return backup_sqlite(self.config.db, target)
+        return backup_sqlite(self.config.db, self.check_output(target, "the backup"))
+
+
+def _same(a: Path, b: Path) -> bool:
+    """Whether two paths name one file (both there), or one place (either missing)."""
+    try:
+        return a.samefile(b)
+    except OSError:
+        return a.resolve() == b.resolve()

@@ -16,13 +16,12 @@ import click
 from tracker.cli.base import UserError, cli, open_tracker
 from tracker.cli.options import (
     DAY,
-    asked,
     by_option,
     from_to,
     on_option,
 )
-from tracker.faces import render
 from tracker.faces.charts import announced_vs_actual_chart, strength_chart, strength_map
+from tracker.faces.exports import export_text, write_export
 from tracker.faces.web import datasette_command
 
 
@@ -49,9 +48,10 @@ from tracker.faces.web import datasette_command
 @click.option(
     "-o",
     "--output",
-    type=click.File("w", encoding="utf-8"),
+    type=click.Path(dir_okay=False, allow_dash=True),
     default="-",
-    help="A file to write (default: standard output).",
+    help="A file to write, beside and then renamed into place (default: standard output); "
+    "never the store or one of its views.",
 )
 @click.pass_context
 def export(
@@ -63,26 +63,20 @@ def export(
     by: tuple[str, ...],
     known_at: datetime | None,
     fmt: str,
-    output: typing.TextIO,
+    output: str,
 ) -> None:
     """Strength of MISSION as a tidy time series (one row per date and group), stamped with
     the log position; CSV is safe to open in a spreadsheet (no cell runs as a formula)."""
     dims = tuple(typing.cast("Any", d.replace("-", "_")) for d in by)
     tracker = open_tracker(ctx)
+    if output != "-":
+        tracker.check_output(output, "-o")  # before the work, not only after it
     known = known_at.date() if known_at else None
-    rows = tracker.strength_series(mission, start.date(), end.date(), every, dims, known)
-    view = tracker.strength_view
-    query = asked("export", mission.upper(), start, dims, known, None)
-    query.update(to=end.date().isoformat(), every=every)
-    stamped = tracker.stamp(view.position(tracker.name), view.name, view.version, query)
-    if fmt == "json":
-        output.write(render.as_json({"stamp": stamped, "rows": rows}) + "\n")
-    elif fmt == "ndjson":
-        output.write(render.as_json({"stamp": stamped}) + "\n")
-        output.writelines(render.as_json(row) + "\n" for row in rows)
+    text = export_text(tracker, mission, start.date(), end.date(), every, dims, known, fmt)
+    if output == "-":
+        click.echo(text, nl=False)
     else:
-        output.write(f"# stamp: {render.as_json(stamped)}\n")
-        output.write(render.as_csv(rows, ["date", *dims, "strength"]))
+        write_export(tracker, Path(output), text)
 
 
 @cli.command()
@@ -123,6 +117,7 @@ def chart(
     and the announcements marked on the time axis; or, with --announced-vs-actual
     --contributor ISO3, one contributor's announced path against what happened."""
     tracker = open_tracker(ctx)
+    tracker.check_output(output, "-o")  # before the drawing, not only after it
     if announced_vs_actual:
         if not contributor:
             raise UserError("--announced-vs-actual needs --contributor ISO3")
@@ -146,7 +141,9 @@ def chart(
 def map_command(ctx: click.Context, mission: str, on: datetime, output: str) -> None:
     """Map MISSION's strength by location on a date: markers sized by strength at each
     location's coordinates, labelled, with the part no source locates stated."""
-    path = strength_map(open_tracker(ctx), mission, on.date(), Path(output))
+    tracker = open_tracker(ctx)
+    tracker.check_output(output, "-o")
+    path = strength_map(tracker, mission, on.date(), Path(output))
     click.echo(f"Wrote {path}")
 
 
