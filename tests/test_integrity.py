@@ -210,8 +210,9 @@ def _edit_and_drop_the_chain(store: str, position: int) -> list[str]:
         ]
     return [
         "DROP TRIGGER stored_events_no_update",
-        f"UPDATE stored_events SET state = CAST(replace(CAST(state AS TEXT), '{was}', '{now}') "
-        f"AS BLOB) WHERE rowid = {position}",
+        # as the sqlite3 shell does it: replace() leaves the payload stored as text
+        f"UPDATE stored_events SET state = replace(state, '{was}', '{now}') "
+        f"WHERE rowid = {position}",
         "DROP TABLE event_chain",
     ]
 

@@ -141,7 +141,7 @@ def check(
     names: dict[str, str] = {}  # a stream's mission/contributor, to name a broken payload
     for position, originator_id, version, topic, raw_state, stored in rows:
         count += 1
-        stream, state = stream_text(str(originator_id)), _as_bytes(raw_state)
+        stream, state = stream_text(str(originator_id)), as_bytes(raw_state)
         try:
             expected = link(previous, position, stream, version, str(topic), state)
         except (TypeError, struct.error):  # a column changed to another type or range
@@ -168,7 +168,7 @@ def check(
     return Verification(count, previous.hex())
 
 
-def _as_bytes(value: Any) -> bytes:
+def as_bytes(value: Any) -> bytes:
     """A stored payload as bytes (someone editing the file may have stored it as text)."""
     if isinstance(value, bytes | bytearray | memoryview):
         return bytes(value)

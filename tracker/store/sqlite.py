@@ -20,6 +20,7 @@ from tracker.store.integrity import (
     GENESIS,
     IMMUTABLE,
     Verification,
+    as_bytes,
     links,
     stream_text,
     verify_sqlite,
@@ -130,7 +131,8 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
                 (position,),
             )
             rows = c.fetchall()
-            events = [StoredEvent(r[1], r[2], r[3], r[4]) for r in rows]
+            # (a payload edited by hand may have been stored as text: linked as its bytes)
+            events = [StoredEvent(r[1], r[2], r[3], as_bytes(r[4])) for r in rows]
             positions = [r[0] for r in rows]
             c.executemany(
                 f"INSERT INTO {CHAIN_TABLE} VALUES (?, ?)", links(previous, positions, events)
