@@ -82,8 +82,8 @@ def check_published(event: object) -> None:
     today = latest_today()
     if source.published_on.start > today:
         raise InvalidInputError(
-            f"field 'source.published_on': {source.published_on} is after today ({today}): "
-            "give the date the source was published, not a future one"
+            f"field 'source.published_on': {source.published_on} is after today ({today} "
+            "anywhere on Earth): give the date the source was published, not a future one"
         )
 
 

@@ -176,8 +176,8 @@ def test_a_source_published_after_today_is_refused(mission_db: Path) -> None:
     code, out, err = record_deployed(mission_db, later.isoformat())
     assert (code, out) == (2, "")
     assert err == (
-        f"Error: field 'source.published_on': {later} is after today ({today}): give the date "
-        "the source was published, not a future one\n"
+        f"Error: field 'source.published_on': {later} is after today ({today} anywhere on "
+        "Earth): give the date the source was published, not a future one\n"
     )
     code, _, err = record_deployed(mission_db, "2099-12")
     assert code == 2
