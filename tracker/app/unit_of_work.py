@@ -73,8 +73,9 @@ SPILL_EVERY = 5000  # events held as objects before a large import stages them
 
 
 class UnitOfWork:
-    """A unit of work: aggregates loaded once, events checked one by one, saved together (in
-    one transaction; a large import writes them out as it goes, in that same transaction)."""
+    """A unit of work: aggregates loaded once, events checked one by one, saved together in
+    one transaction stamped with the commit's time (a large import stages them as it goes,
+    and its commit moves them all into the log)."""
 
     def __init__(self, tracker: TrackerCore, *, streaming: bool = False) -> None:
         self.tracker = tracker
