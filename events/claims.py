@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
@@ -53,6 +56,35 @@ class Retraction(Immutable):
     retracts: EventRef
     reason: Annotated[str, Field(min_length=1, max_length=2000)]
     source: Source | None = None
+
+
+def latest_today() -> date:
+    """Today where the date is latest on Earth (UTC+14): no source can be published later."""
+    return _latest_date(int(time.time() // 60))
+
+
+@lru_cache(maxsize=1)
+def _latest_date(minute: int) -> date:  # once a minute, not once an event of an import
+    return (datetime.fromtimestamp(minute * 60, UTC) + timedelta(hours=14)).date()
+
+
+def check_published(event: object) -> None:
+    """Refuse a source published after today: it would count in the plain answer and not as
+    known today, a future no one can know yet (issue 15). Checked when an event is recorded,
+    not when a stored one is read back.
+
+    Raises:
+        InvalidInputError
+    """
+    source = getattr(event, "source", None)
+    if not isinstance(source, Source):
+        return
+    today = latest_today()
+    if source.published_on.start > today:
+        raise InvalidInputError(
+            f"field 'source.published_on': {source.published_on} is after today ({today} "
+            "anywhere on Earth): give the date the source was published, not a future one"
+        )
 
 
 def superseded_target(event: object) -> str | None:

@@ -16,7 +16,14 @@ from pydantic import BeforeValidator, Field, model_validator
 
 from events.base import Aggregate
 from events.checked import Checked
-from events.claims import Claimed, Incident, Retraction, check_supersedes, superseded_target
+from events.claims import (
+    Claimed,
+    Incident,
+    Retraction,
+    check_published,
+    check_supersedes,
+    superseded_target,
+)
 from events.timeline import Change, ChangeKind, fold
 from events.values import (
     MAX_COUNT,
@@ -250,6 +257,7 @@ class Contingent(Aggregate):
             contributor=self.contributor,
             **fields,
         )
+        check_published(event)
         check_supersedes(event, self.kinds, self.superseded)
         self.check_strength_holds(event)
         event.mutate(self)

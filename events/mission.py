@@ -10,7 +10,15 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from pydantic import Field, model_validator
 
 from events.base import Aggregate
-from events.claims import Claimed, Incident, Retraction, check_supersedes, superseded_target
+from events.claims import (
+    Claimed,
+    Incident,
+    Retraction,
+    check_published,
+    check_supersedes,
+    superseded_target,
+)
+from events.errors import InvalidInputError
 from events.values import Count, Country, MissionAcronym, ValidDate
 
 MissionID = NewType("MissionID", UUID)
@@ -137,10 +145,23 @@ class Mission(Aggregate):
             mission=self.acronym,
             **fields,
         )
+        check_published(event)
         check_supersedes(event, self.kinds, self.superseded)
+        self.check_mandate_period(event)
         event.mutate(self)
         self.pending_events.append(event)
         return event
+
+    @staticmethod
+    def check_mandate_period(event: Event) -> None:
+        """Refuse a mandate that ends before it begins (``until`` before ``valid``)."""
+        if not isinstance(event, Mission.MandateRenewed) or event.until is None:
+            return
+        if event.until.end < event.valid.start:
+            raise InvalidInputError(
+                f"field 'until': the mandate ends ({event.until}) before it begins "
+                f"({event.valid}) - give the end of the mandate period"
+            )
 
     def track(self, event: Event) -> None:
         self.kinds[event.event_id] = type(event).__name__

@@ -23,10 +23,10 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 from eventsourcing.utils import get_topic
 
 from events.errors import InvalidInputError
+from projections.files import LazyDatabase, Transaction, corrupt, moved
+from projections.files import rows as rows  # the views import it from here
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     import sqlite_utils
     from eventsourcing.application import Application
     from eventsourcing.persistence import Notification
@@ -75,6 +75,7 @@ class Projection(ABC):
     name: ClassVar[str]
     version: ClassVar[int] = 1
     rebuilt_because: str | None = None  # set when the view was thrown away to be rebuilt
+    _file: tuple[int, int] = (0, 0)  # (device, inode) of the file the connection has open
     _handlers: ClassVar[dict[type, str]] = {}
     _topics: ClassVar[frozenset[str] | None] = None  # None: every event goes to process()
 
@@ -105,7 +106,7 @@ class Projection(ABC):
             self.db = self._connect()
             self._prepare()
         except sqlite3.DatabaseError as error:
-            if not _corrupt(error) or self.path is None:
+            if not corrupt(error) or self.path is None:
                 raise
             self._set_aside(error)
 
@@ -139,6 +140,8 @@ class Projection(ABC):
         # A rollback journal, not WAL: a rebuilt file can then replace this one atomically,
         # with no -wal file left over to be replayed onto it.
         conn.execute("PRAGMA journal_mode=DELETE")
+        found = self.path.stat()
+        self._file = (found.st_dev, found.st_ino)  # which file this is (a rebuild replaces it)
         return cast("sqlite_utils.Database", LazyDatabase(conn))
 
     def _ready(self) -> bool:
@@ -260,8 +263,8 @@ class Projection(ABC):
             and _identity(found[0]) == (self._last_event(app.name))
         )
 
-    def transaction(self) -> _Transaction:
-        return _Transaction(self.db.conn)
+    def transaction(self) -> Transaction:
+        return Transaction(self.db.conn)
 
     def catch_up(
         self,
@@ -269,14 +272,37 @@ class Projection(ABC):
         batch_size: int = BATCH_SIZE,
         progress: Progress | None = None,
     ) -> int:
-        """Apply every event after the recorded position; return how many were applied."""
+        """Apply every event after the recorded position; return how many were applied. A
+        file that a rebuild (in this process or another) put in place of the one open here
+        is opened first: the old one is no longer there to be written."""
+        if self._replaced():
+            self._reopen()
         try:
             return self._catch_up(app, batch_size, progress)
         except sqlite3.DatabaseError as error:
-            if not _corrupt(error) or self.path is None:
+            if moved(error) and self.path is not None:  # replaced while catching up
+                self._reopen()
+                return self._catch_up(app, batch_size, progress)
+            if not corrupt(error) or self.path is None:
                 raise
             self._set_aside(error)
             return self._catch_up(app, batch_size, progress)
+
+    def _replaced(self) -> bool:
+        """Whether the view's file is no longer the one this connection has open."""
+        if self.path is None:
+            return False
+        try:
+            found = self.path.stat()
+        except FileNotFoundError:
+            return True
+        return (found.st_dev, found.st_ino) != self._file
+
+    def _reopen(self) -> None:
+        with suppress(sqlite3.Error):
+            self.db.close()
+        self.db = self._connect()
+        self._prepare()
 
     def _catch_up(self, app: Application[Any], batch_size: int, progress: Progress | None) -> int:
         if not self._belongs_to(app):
@@ -326,52 +352,24 @@ class Projection(ABC):
         fresh.close()
         with partial.open("rb+") as file:
             os.fsync(file.fileno())
-        self.close()
-        os.replace(partial, self.path)
-        for stale in ("-wal", "-shm", "-journal"):  # left by an older WAL-mode file
-            self.path.with_name(self.path.name + stale).unlink(missing_ok=True)
+        # The old file's write lock, held across the rename: no other process is half way
+        # through a transaction on it (its journal, named after the path, would then lie
+        # beside the new file), and after the rename SQLite refuses writes to the old one
+        # (SQLITE_READONLY_DBMOVED): they open the new file and go on (``catch_up``).
+        if self._replaced():
+            self._reopen()
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            os.replace(partial, self.path)
+            for stale in ("-wal", "-shm", "-journal"):  # left by an older WAL-mode file
+                self.path.with_name(self.path.name + stale).unlink(missing_ok=True)
+        finally:
+            with suppress(sqlite3.Error):
+                self.db.execute("ROLLBACK")
+            self.close()
         self.db = self._connect()
         self.rebuilt_because = None
         return applied
-
-
-class LazyDatabase:
-    """A view's connection, as a ``sqlite_utils.Database`` that is made only when something
-    beyond ``execute`` is asked of it (making or changing tables). Importing sqlite-utils
-    costs 0.1-0.4 s (it loads pandas when pandas is installed): a query does not pay it."""
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
-        self._full: sqlite_utils.Database | None = None
-
-    def execute(self, sql: str, parameters: Any = None) -> sqlite3.Cursor:
-        return self.conn.execute(sql, parameters or ())
-
-    def executemany(self, sql: str, parameters: Any) -> sqlite3.Cursor:
-        return self.conn.executemany(sql, parameters)
-
-    def close(self) -> None:
-        self.conn.close()
-
-    def _database(self) -> sqlite_utils.Database:
-        if self._full is None:
-            import sqlite_utils
-
-            self._full = sqlite_utils.Database(self.conn)
-        return self._full
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._database(), name)
-
-    def __getitem__(self, name: str) -> Any:
-        return self._database()[name]
-
-
-def _corrupt(error: sqlite3.DatabaseError) -> bool:
-    """Whether the file itself is broken (not locked, read-only or full: those are not
-    repaired by throwing the view away)."""
-    said = str(error).lower()
-    return "not a database" in said or "malformed" in said or "file is encrypted" in said
 
 
 def _with_subclasses(cls: type) -> list[type]:
@@ -387,25 +385,3 @@ def _identity(notification: Notification) -> str:
     recorded time), so the same ids in another store do not pass for it."""
     digest = hashlib.sha256(notification.state).hexdigest()[:16]
     return f"{notification.originator_id}/{notification.originator_version}/{digest}"
-
-
-class _Transaction:
-    """``BEGIN IMMEDIATE`` ... ``COMMIT``, or ``ROLLBACK`` on any error. sqlite-utils calls
-    inside nest as savepoints (``Database.atomic``), so nothing commits half a batch."""
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
-
-    def __enter__(self) -> sqlite3.Connection:
-        self.conn.execute("BEGIN IMMEDIATE")
-        return self.conn
-
-    def __exit__(self, exc_type: object, *_: object) -> None:
-        self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
-
-
-def rows(db: sqlite_utils.Database, sql: str, params: list[Any]) -> Iterator[dict[str, Any]]:
-    cursor = db.execute(sql, params)
-    names = [d[0] for d in cursor.description]
-    for values in cursor:
-        yield dict(zip(names, values, strict=True))

@@ -54,7 +54,8 @@ class StrengthProjection(StrengthQueries, StrengthDerivation, Projection):
     # 4: rows derived once per catch-up, and only for the recorded times not yet derived;
     # 5: an R*Tree over the three time axes finds the rows in force on a date;
     # 6: one authority per series (claims beside the UN's month), overlapping scopes
-    version = 6
+    # 7: recorded times in the R*Tree as minutes (seconds overflowed 32 bits in 2068)
+    version = 7
 
     def __init__(self, path: Any) -> None:
         super().__init__(path)

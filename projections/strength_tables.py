@@ -88,7 +88,9 @@ def times_of(event: Any) -> tuple[str, str]:
 
 OPEN = 2**31 - 1  # an open end in the R*Tree
 _DAY = "CAST(julianday({}) AS INTEGER)"
-_SECOND = "(CAST(strftime('%s', substr({}, 1, 19)) AS INTEGER) - 946684800)"
+# Recorded times as minutes since 2000: 32 bits hold 4,000 years of them (seconds ran out on
+# 2068-01-19, and every date to 2099-12-31 is accepted: issue 15).
+_MINUTE = "((CAST(strftime('%s', substr({}, 1, 19)) AS INTEGER) - 946684800) / 60)"
 _JULIAN_OFFSET = 1721424  # julianday(D) truncated = D.toordinal() + this
 
 
@@ -98,8 +100,8 @@ def box_values(row: str) -> str:
         f"{_DAY.format(row + '.valid_from')}, "
         f"COALESCE({_DAY.format(row + '.valid_to')}, {OPEN}), "
         f"{_DAY.format(row + '.known_from')}, COALESCE({_DAY.format(row + '.known_to')}, {OPEN}), "
-        f"{_SECOND.format(row + '.recorded_from')}, "
-        f"COALESCE({_SECOND.format(row + '.recorded_to')} + 1, {OPEN})"
+        f"{_MINUTE.format(row + '.recorded_from')}, "
+        f"COALESCE({_MINUTE.format(row + '.recorded_to')} + 1, {OPEN})"
     )
 
 
@@ -123,9 +125,9 @@ def box_filter(
         values.append(OPEN)
     else:
         moment = datetime.fromisoformat(recorded_at.rstrip("~")[:19])
-        second = int((moment - datetime(2000, 1, 1)).total_seconds())
+        minute = int((moment - datetime(2000, 1, 1)).total_seconds()) // 60
         sql += " AND r0 <= ? AND r1 >= ?"
-        values += [second + 1, second - 1]
+        values += [minute + 1, minute - 1]
     return sql, values
 
 
@@ -281,7 +283,7 @@ def create_tables(db: Any) -> None:
     # The rows' boxes on (mission, valid, known, recorded) in an R*Tree, kept by triggers:
     # "in force on D as known at K and recorded by T" is then a search of the boxes that
     # contain the point, not a scan of every row that began before D. Integers: days as
-    # Julian day numbers, recorded times as seconds since 2000 (a coarse filter: the exact
+    # Julian day numbers, recorded times as minutes since 2000 (a coarse filter: the exact
     # conditions are applied to what it finds); an open end is the largest int32.
     db.execute(
         "CREATE VIRTUAL TABLE IF NOT EXISTS _strength_box USING rtree_i32("

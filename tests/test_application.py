@@ -232,8 +232,8 @@ def test_forecast_does_not_count_twice_what_was_already_done(tracker: Tracker) -
 def test_a_large_import_writes_as_it_goes_and_is_still_all_or_nothing(
     store: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Past SPILL_EVERY events an import writes them into one held transaction (here every 40,
-    so the 900-odd seed events are written in many pieces): a bad line at the very end still
+    """Past SPILL_EVERY events an import stages them for its one commit (here every 40, so
+    the 900-odd seed events are staged in many pieces): a bad line at the very end still
     leaves nothing, and a good import gives the same store as one written at once."""
     import tracker.app.unit_of_work as application
     from tests.conftest import SEEDS

@@ -21,7 +21,7 @@ def test_the_chain_covers_every_event_and_verify_recomputes_it(seeded_db: str) -
     tracker = Tracker(seeded_db, create=False)
     result = tracker.verify()
     assert result.ok
-    assert result.events == tracker.recorder.max_notification_id() or result.events == 1010
+    assert result.events == tracker.recorder.max_notification_id()
     assert tracker.head() == (result.events, result.head)
     # recomputed here, independently of the recorder: the head is the last of the links
     previous = GENESIS
@@ -179,17 +179,155 @@ def test_deleted_events_and_events_written_around_the_tracker_are_found(tmp_path
     assert result.mismatch.position == 501
 
 
-def test_a_store_from_before_the_chain_is_chained_on_opening(tmp_path: Path) -> None:
-    db = tmp_path / "t.db"
-    tracker = Tracker(db)
-    tracker.load_seeds(SEEDS)
-    head = tracker.verify().head
-    tracker.close()
-    connection = sqlite3.connect(db)
-    connection.execute("DROP TABLE event_chain")  # as an older tracker left it
+def _attack(store: str, statements: list[str]) -> None:
+    """Run SQL on the store as someone holding the file (or the server's rights) would."""
+    if store.startswith("postgresql"):
+        import psycopg
+
+        url, schema = store.split("?schema=")
+        with psycopg.connect(url) as conn:
+            conn.execute(f"SET search_path TO {schema}")
+            for statement in statements:
+                conn.execute(statement)
+        return
+    connection = sqlite3.connect(store)
+    for statement in statements:
+        connection.execute(statement)
     connection.commit()
     connection.close()
-    assert Tracker(db, create=False).verify().head == head
+
+
+def _edit_and_drop_the_chain(store: str, position: int) -> list[str]:
+    """An event's publication moved a year (a change that still reads back as valid), and
+    the chain dropped."""
+    was, now = '"published_on":"2013', '"published_on":"2014'
+    if store.startswith("postgresql"):
+        return [
+            "ALTER TABLE tracker_events DISABLE TRIGGER USER",
+            "UPDATE tracker_events SET state = convert_to(replace(convert_from(state, 'UTF8'), "
+            f"'{was}', '{now}'), 'UTF8') WHERE notification_id = {position}",
+            "DROP TABLE tracker_events_chain",
+        ]
+    return [
+        "DROP TRIGGER stored_events_no_update",
+        # as the sqlite3 shell does it: replace() leaves the payload stored as text
+        f"UPDATE stored_events SET state = replace(state, '{was}', '{now}') "
+        f"WHERE rowid = {position}",
+        "DROP TABLE event_chain",
+    ]
+
+
+RECORD = [
+    "record",
+    "withdrawn",
+    "--mission",
+    "MINUSMA",
+    "--contributor",
+    "TCD",
+    "--valid",
+    "2023-06-01",
+    "--count",
+    "1",
+    "--source-title",
+    "Test",
+    "--published-on",
+    "2023-06-02",
+]
+
+
+def test_a_removed_chain_fails_verify_until_adopted_on_request(
+    seeded_db: str, runner: CliRunner
+) -> None:
+    """Drop the triggers, edit an event, drop the chain: the store was chained again silently
+    when next opened, and 'tracker verify' passed over the edit."""
+    events = Tracker(seeded_db, create=False).verify().events
+    _attack(seeded_db, _edit_and_drop_the_chain(seeded_db, 13))
+    result = runner.invoke(cli, ["--db", seeded_db, "verify"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        "Error: verify failed: event MINUSMA/1 at position 1: it has no "
+    )
+    assert result.stderr.count("\n") == 1
+    assert "'tracker verify --adopt-unchained'" in result.stderr
+    # and nothing is written on top of it: the chain would start in the middle of the log
+    result = runner.invoke(cli, ["--db", seeded_db, *RECORD])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: the event chain ends at position 0 but the log holds events after it: "
+        "nothing was written; run 'tracker verify'\n"
+        if seeded_db.startswith("postgresql")
+        else f"Error: the event chain ends at position 0 but the new events start at "
+        f"{events + 1}: nothing was written; run 'tracker verify'\n"
+    )
+    tracker = Tracker(seeded_db, create=False)
+    assert tracker.recorder.max_notification_id() == events
+    assert not tracker.verify().ok  # still: opening it does not chain it
+    tracker.close()
+    # linking the unlinked events is a command of its own, which says what it does
+    result = runner.invoke(cli, ["--db", seeded_db, "verify", "--adopt-unchained"])
+    assert result.exit_code == 0, result.output
+    head = Tracker(seeded_db, create=False).head()[1]
+    assert result.stdout == (
+        f"Adopted {events:,} events stored without a link (positions 1 to {events:,}) into the "
+        "chain: it covers them from now on, but cannot show whether they were changed before\n"
+        f"Verified {events:,} events; head {head}\n"
+    )
+    assert runner.invoke(cli, ["--db", seeded_db, *RECORD]).exit_code == 0
+    assert Tracker(seeded_db, create=False).verify().events == events + 1
+
+
+def test_a_chain_cut_short_fails_verify_and_adopting_links_only_the_rest(
+    seeded_db: str, runner: CliRunner
+) -> None:
+    events = Tracker(seeded_db, create=False).verify().events
+    kept = events - 10
+    postgres = seeded_db.startswith("postgresql")
+    chain = "tracker_events_chain" if postgres else "event_chain"
+    _attack(
+        seeded_db,
+        [
+            f"ALTER TABLE {chain} DISABLE TRIGGER USER"
+            if postgres
+            else "DROP TRIGGER event_chain_no_delete",
+            f"DELETE FROM {chain} WHERE position > {kept}",
+        ],
+    )
+    result = Tracker(seeded_db, create=False).verify()
+    assert result.mismatch is not None
+    assert (result.mismatch.position, result.mismatch.unlinked) == (kept + 1, True)
+    assert runner.invoke(cli, ["--db", seeded_db, *RECORD]).exit_code == 2
+    result = runner.invoke(cli, ["--db", seeded_db, "verify", "--adopt-unchained"])
+    assert result.exit_code == 0
+    assert result.stdout.startswith(
+        f"Adopted 10 events stored without a link (positions {kept + 1:,} to {events:,})"
+    )
+    assert Tracker(seeded_db, create=False).verify().ok
+
+
+def test_adopting_refuses_a_chain_that_does_not_verify(seeded_db: str, runner: CliRunner) -> None:
+    """An edited event with its link still there is not covered up by adopting the rest."""
+    postgres = seeded_db.startswith("postgresql")
+    edit, _drop = _edit_and_drop_the_chain(seeded_db, 13)[:2]
+    chain = "tracker_events_chain" if postgres else "event_chain"
+    _attack(
+        seeded_db,
+        [
+            edit,
+            _drop,
+            f"ALTER TABLE {chain} DISABLE TRIGGER USER"
+            if postgres
+            else "DROP TRIGGER event_chain_no_delete",
+            f"DELETE FROM {chain} WHERE position > 500",
+        ],
+    )
+    result = runner.invoke(cli, ["--db", seeded_db, "verify", "--adopt-unchained"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: verify failed before the unlinked events (event ")
+    assert result.stderr.endswith(
+        "at position 13: its content or an earlier event was changed after it was written): "
+        "nothing was adopted\n"
+    )
+    assert Tracker(seeded_db, create=False).head()[0] == 500
 
 
 def test_backup_while_a_writer_goes_on_then_restore_verifies(
@@ -206,7 +344,7 @@ def test_backup_while_a_writer_goes_on_then_restore_verifies(
         while not stop.is_set() and day < 28:
             writer.report_strength(
                 mission="MINUSMA",
-                contributor="SWE",
+                contributor="TCD",
                 valid=f"2023-07-{day:02d}",
                 strength=200 + day,
                 source={"title": "Test", "published_on": "2023-07-28"},

@@ -22,11 +22,13 @@ class Recorded:
 
 @dataclass(frozen=True)
 class ImportResult:
-    """What an import wrote: how many events, of which kinds, and their ids."""
+    """What an import wrote: how many events, of which kinds, and their ids; and how many of
+    its events the store held already (identical ones: skipped)."""
 
     count: int
     kinds: dict[str, int]
     event_ids: list[str] = field(repr=False)
+    skipped: int = 0
 
 
 CATEGORY_TYPES: dict[str, tuple[str, ...]] = {

@@ -3,7 +3,10 @@ built-in views and the user's projections, kept in files beside the store."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from eventsourcing.application import Application
@@ -13,9 +16,14 @@ from events.mission import mission_id
 from projections import AuditProjection, Projection, StrengthProjection
 from projections.announcements import AnnouncementProjection
 from projections.mandates import MandateProjection
+from tracker.app.times import recorded_instant
 from tracker.app.unit_of_work import mission_acronym
-from tracker.store.config import StoreConfig, postgres_store_exists
+from tracker.store.config import APP_NAME, StoreConfig, both_names, postgres_store_exists
+from tracker.store.outputs import check_output, written_beside
 from tracker.store.registry import Registry, load_class
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 
 class TrackerCore(Application[UUID]):
@@ -32,7 +40,7 @@ class TrackerCore(Application[UUID]):
         views_dir: where the views of a PostgreSQL store live (default: the current folder).
     """
 
-    name = "Tracker"
+    name = APP_NAME
 
     def __init__(
         self,
@@ -52,7 +60,7 @@ class TrackerCore(Application[UUID]):
         if self.config.postgres and postgres_store_exists(env, self.config.display()):
             # Others may be writing: skip the library's CREATE statements, whose catalogue and
             # table locks race with their inserts (deadlocks, "tuple concurrently updated").
-            env["CREATE_TABLE"] = "n"
+            env.update(both_names({"CREATE_TABLE": "n"}))
         super().__init__(env=env)
         self.strength_view = StrengthProjection(self.config.view_path("strength"))
         self.audit_view = AuditProjection(self.config.view_path("audit"))
@@ -103,6 +111,32 @@ class TrackerCore(Application[UUID]):
     def catch_up(self) -> int:
         """Bring every view up to the log's head; return how many events were applied."""
         return sum(view.catch_up(self) for view in self.views())
+
+    def recorded_bound(self, value: datetime | str | None) -> str | None:
+        """A recorded-time bound as the views store it (``recorded_instant``), once it is
+        final: a commit in flight that may still be stamped with an earlier time is waited
+        for, so an answer "as recorded at T" asked after T never changes (issue 15)."""
+        at = recorded_instant(value)
+        settle = getattr(self.recorder, "settle", None)
+        if at is not None and settle is not None:
+            settle(datetime.fromisoformat(at))
+        return at
+
+    def check_output(self, path: str | Path, option: str = "the output") -> Path:
+        """``path`` as a file a command may write: never this store, its views or its list
+        of projections (nor their journals), however spelled (``tracker.store.outputs``).
+
+        Raises:
+            InvalidInputError: one line naming the file and what it is.
+        """
+        return check_output(path, self.config, option)
+
+    @contextmanager
+    def writing(self, path: str | Path, option: str = "the output") -> Iterator[Path]:
+        """Write a file through this: a temporary file beside ``path`` (checked first, as
+        ``check_output``), renamed into place when the block ends well, removed if not."""
+        with written_beside(self.check_output(path, option)) as partial:
+            yield partial
 
     def known_mission(self, mission: str) -> str:
         """The mission's acronym, if the store has heard of it (one indexed read, no replay)."""

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from events.errors import InvalidInputError, TrackerError
 from tracker.answers.records import ImportResult
 from tracker.app.core import TrackerCore
-from tracker.app.unit_of_work import UnitOfWork
+from tracker.app.unit_of_work import UnitOfWork, retrying
 from tracker.importers import jsonl, seeds, un_monthly
 from tracker.importers.un_events import UNMonthlyImport, import_rows
 from tracker.importers.un_pdf import Report
@@ -29,30 +29,41 @@ class Importing(TrackerCore):
         self, lines: Iterable[str], name: str = "<input>", *, _batch: UnitOfWork | None = None
     ) -> ImportResult:
         """Import JSON Lines: one event object per line with a ``type`` field. All or nothing:
-        the first bad line raises, naming ``name`` and the line, and nothing is written.
+        the first bad line raises, naming ``name`` and the line, and nothing is written. An
+        event identical to one the store holds is skipped (``ImportResult.skipped``), so a
+        file imported twice adds nothing; a race lost to another writer is tried again.
 
         Raises:
             InvalidInputError: a line is not valid; the message starts with ``name:line:``.
         """
         if _batch is None:
-            with UnitOfWork(self, streaming=True) as batch:
-                result = self.import_events(lines, name, _batch=batch)
-                batch.save()
-                return result
+            every = lines if isinstance(lines, list) else list(lines)  # read again on a retry
+
+            def attempt() -> ImportResult:
+                with UnitOfWork(self, streaming=True) as batch:
+                    result = self.import_events(every, name, _batch=batch)
+                    batch.save()
+                    return result
+
+            return retrying(attempt)
         batch = _batch
         ids: list[str] = []
         kinds: Counter[str] = Counter()
+        skipped = batch.known.skipped
         for number, kind, fields in jsonl.records(lines, name):
             try:
-                event = batch.record(kind, fields)
+                event = batch.record_unless_known(kind, fields)
             except TrackerError as error:
                 error.args = (f"{name}:{number}: {error}",)  # same error, located
                 raise
+            if event is None:  # already in the store (a file imported before)
+                continue
             ids.append(event.event_id)
             kinds[type(event).__name__] += 1
-        if not ids:
+        skipped = batch.known.skipped - skipped
+        if not ids and not skipped:
             raise InvalidInputError(f"{name}: no events in it - nothing was written")
-        return ImportResult(len(ids), dict(kinds), ids)
+        return ImportResult(len(ids), dict(kinds), ids, skipped)
 
     def import_jsonl(
         self, data: bytes, name: str = "<input>", *, _batch: UnitOfWork | None = None
@@ -86,10 +97,14 @@ class Importing(TrackerCore):
             parsed.aggregates = {}  # sums across every mission: they cannot be checked
         if _batch is not None:
             return import_rows(_batch, parsed, name, source_url)
-        with UnitOfWork(self, streaming=True) as batch:
-            result = import_rows(batch, parsed, name, source_url)
-            batch.save()
-        return result
+
+        def attempt() -> UNMonthlyImport:
+            with UnitOfWork(self, streaming=True) as batch:
+                result = import_rows(batch, parsed, name, source_url)
+                batch.save()
+            return result
+
+        return retrying(attempt)
 
     def import_un_pdf(
         self, path: str | Path, on: date | None = None, *, _batch: UnitOfWork | None = None
@@ -138,10 +153,14 @@ class Importing(TrackerCore):
         or nothing, oldest first."""
         if _batch is not None:
             return record_reports(_batch, reports, missions, source_url)
-        with UnitOfWork(self, streaming=True) as batch:
-            result = record_reports(batch, reports, missions, source_url)
-            batch.save()
-        return result
+
+        def attempt() -> UNReportImport:
+            with UnitOfWork(self, streaming=True) as batch:
+                result = record_reports(batch, reports, missions, source_url)
+                batch.save()
+            return result
+
+        return retrying(attempt)
 
     def load_seeds(
         self,
@@ -156,22 +175,28 @@ class Importing(TrackerCore):
             InvalidInputError: a seed file is missing or has a bad line (named).
         """
         folder = Path(directory) if directory is not None else shipped_seeds()
-        files = seeds.manifest(folder)
-        report: list[str] = []
-        with UnitOfWork(self, streaming=True) as batch:  # all the files, or nothing
-            for done, entry in enumerate(files, start=1):
-                data = entry.read()
-                shown = entry.path.name if directory is None else str(entry.path)
-                if entry.format == "un-monthly":
-                    result = self.import_un_monthly(data, shown, entry.source_url, _batch=batch)
-                    report.append(f"{shown}: {result.count} events")
-                else:
-                    count = self.import_jsonl(data, shown, _batch=batch).count
-                    report.append(f"{shown}: {count:,} events")
-                if progress:
-                    progress(done, len(files))
-            batch.save()
-        return report
+        files = [(entry, entry.read()) for entry in seeds.manifest(folder)]
+
+        def attempt() -> list[str]:
+            report: list[str] = []
+            with UnitOfWork(self, streaming=True) as batch:  # all the files, or nothing
+                for number, (entry, data) in enumerate(files, start=1):
+                    shown = entry.path.name if directory is None else str(entry.path)
+                    if entry.format == "un-monthly":
+                        result = self.import_un_monthly(data, shown, entry.source_url, _batch=batch)
+                        report.append(f"{shown}: {result.count:,} events")
+                    else:
+                        done = self.import_jsonl(data, shown, _batch=batch)
+                        skipped = f" ({done.skipped:,} already in the store, skipped)"
+                        report.append(
+                            f"{shown}: {done.count:,} events{skipped * bool(done.skipped)}"
+                        )
+                    if progress:
+                        progress(number, len(files))
+                batch.save()
+            return report
+
+        return retrying(attempt)
 
 
 def shipped_seeds() -> Path:

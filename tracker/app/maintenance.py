@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from events.errors import InvalidInputError, TrackerError
 from tracker.answers.records import ProjectionStatus
 from tracker.app.core import TrackerCore
+from tracker.store.config import StoreConfig
 from tracker.store.copy import CopyReport, copy_store
 from tracker.store.integrity import Verification, backup_sqlite, checked_hash
 from tracker.store.registry import load_class
@@ -50,7 +51,16 @@ class Maintenance(TrackerCore):
         """Replay the whole log into the projection class ``module:Class``, in ``into``
         (default: beside the store, named after the projection); return it and the count."""
         projection_class = load_class(spec)
-        path = Path(into) if into is not None else self.config.view_path(projection_class.name)
+        own = self.config.view_path(projection_class.name)
+        taken = {view.name: type(view) for view in self.views()}
+        if taken.get(projection_class.name, projection_class) is not projection_class:
+            raise InvalidInputError(
+                f"projection name {projection_class.name!r} is another projection's: its file "
+                f"{own} is not replayed over - give the class another name"
+            )
+        path = own
+        if into is not None and not (own is not None and _same(Path(into), own)):
+            path = self.check_output(into, "--into")  # (the rebuild writes it beside, too)
         projection = projection_class(path)
         return projection, projection.rebuild(self, progress)
 
@@ -81,6 +91,8 @@ class Maintenance(TrackerCore):
     def copy_to(self, target: str | Path, views_dir: str | Path | None = None) -> CopyReport:
         """Copy this store's every event, in order and with its recorded time, into the empty
         store ``target`` (a SQLite file or a PostgreSQL URL), and check the copy."""
+        if not StoreConfig.resolve(target).postgres:
+            self.check_output(target, "the copy")
         destination = type(self)(target, views_dir=views_dir)
         try:
             return copy_store(self.recorder, destination.recorder, destination.config.display())
@@ -102,6 +114,27 @@ class Maintenance(TrackerCore):
         hash printed earlier (by ``verify`` or in a stamp) that the chain must pass through."""
         result: Verification = self._chain().verify(checked_hash(expect))
         return result
+
+    def adopt_unchained(self) -> tuple[list[int], Verification]:
+        """Put the events stored without a link after the chain's head into the chain (a
+        store made before the chain existed), then verify: their positions and the result.
+        Never done on its own: a store whose chain was removed after an event was edited
+        looks the same, and adopting would cover the edit.
+
+        Raises:
+            TrackerError: the linked part of the chain does not verify (nothing adopted).
+        """
+        before = self.verify()
+        if before.ok:
+            return [], before
+        assert before.mismatch is not None
+        if not before.mismatch.unlinked:
+            raise TrackerError(
+                f"verify failed before the unlinked events ({before.mismatch.describe()}): "
+                "nothing was adopted"
+            )
+        positions: list[int] = self._chain().adopt_unchained()
+        return positions, self.verify()
 
     def head(self) -> tuple[int, str]:
         """How many events are chained and the head hash, read (not recomputed)."""
@@ -138,4 +171,12 @@ class Maintenance(TrackerCore):
                 "backup copies a SQLite store: for PostgreSQL use pg_dump, or 'tracker "
                 "copy-store' into a SQLite file"
             )
-        return backup_sqlite(self.config.db, target)
+        return backup_sqlite(self.config.db, self.check_output(target, "the backup"))
+
+
+def _same(a: Path, b: Path) -> bool:
+    """Whether two paths name one file (both there), or one place (either missing)."""
+    try:
+        return a.samefile(b)
+    except OSError:
+        return a.resolve() == b.resolve()

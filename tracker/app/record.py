@@ -14,7 +14,6 @@ from tracker.answers.forecast import Difference
 from tracker.answers.ledger import Axes, LedgerRow, ledger
 from tracker.answers.records import MissionSummary
 from tracker.app.core import TrackerCore
-from tracker.app.times import recorded_instant
 from tracker.app.unit_of_work import contributor_code
 
 if TYPE_CHECKING:
@@ -22,6 +21,9 @@ if TYPE_CHECKING:
 
     from projections import Dimension, HistoryRow
     from projections.audit import Presence
+
+
+MAX_LIMIT = 10_000  # events one search returns at most
 
 
 class RecordQuestions(TrackerCore):
@@ -38,6 +40,11 @@ class RecordQuestions(TrackerCore):
         knowledge dates (``known``) or two store times (``recorded``), with the events that
         became known, or were recorded, in between."""
         acronym = self.known_mission(mission)
+        bounds_at = (
+            (self.recorded_bound(recorded[0]), self.recorded_bound(recorded[1]))
+            if recorded is not None
+            else None
+        )
         self.strength_view.catch_up(self)
         self.audit_view.catch_up(self)
         by: tuple[Dimension, ...] = ("contributor", "location")
@@ -47,8 +54,8 @@ class RecordQuestions(TrackerCore):
             before = view.strength(acronym, on, by, known_at=first)
             after = view.strength(acronym, on, by, known_at=second)
             axis, bounds = "known", (first.isoformat(), second.isoformat())
-        elif recorded is not None:
-            t1, t2 = recorded_instant(recorded[0]), recorded_instant(recorded[1])
+        elif bounds_at is not None:
+            t1, t2 = bounds_at
             before = view.strength(acronym, on, by, recorded_at=t1)
             after = view.strength(acronym, on, by, recorded_at=t2)
             axis, bounds = "recorded_at", (t1 or "", t2 or "")
@@ -97,7 +104,7 @@ class RecordQuestions(TrackerCore):
         target, and its status against what the record shows happened by then; as known at
         ``known_at`` and as recorded at ``recorded_at`` when given."""
         acronym = self.known_mission(mission)
-        at = recorded_instant(recorded_at)
+        at = self.recorded_bound(recorded_at)
         self.strength_view.catch_up(self)
         self.announcement_view.catch_up(self)
         announced = self.announcement_view.announcements(acronym, known_at, at)
@@ -149,7 +156,10 @@ class RecordQuestions(TrackerCore):
 
     def search(self, text: str, mission: str | None = None, limit: int = 50) -> list[HistoryRow]:
         """Full-text search of the audit trail: ids, kinds, contributors, summaries, sources,
-        quotes and reasons (SQLite FTS5 syntax), best match first."""
+        quotes and reasons (SQLite FTS5 syntax), best match first; at most ``limit`` (1 to
+        10,000) events."""
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
+            raise InvalidInputError(f"--limit {limit!r}: give a number from 1 to {MAX_LIMIT:,}")
         acronym = self.known_mission(mission) if mission else None
         self.audit_view.catch_up(self)
         try:

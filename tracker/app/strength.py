@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from tracker.answers.forecast import Forecast, forecast
 from tracker.answers.records import CATEGORY_TYPES, CeilingCheck, MandateAnswer, StrengthAnswer
 from tracker.app.core import TrackerCore
-from tracker.app.times import recorded_instant, series_dates
+from tracker.app.times import series_dates
 from tracker.app.unit_of_work import contributor_code
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ class StrengthQuestions(TrackerCore):
         """
         acronym = self.known_mission(mission)
         dims = tuple(dict.fromkeys(by))
-        at = recorded_instant(recorded_at)
+        at = self.recorded_bound(recorded_at)
         among = tuple(dict.fromkeys(contributor_code(c) for c in contributors))
         self.strength_view.catch_up(self)
         view = self.strength_view
@@ -102,7 +102,7 @@ class StrengthQuestions(TrackerCore):
         acronym = self.known_mission(mission)
         dims = tuple(dict.fromkeys(by))
         days = series_dates(start, end, every)
-        at = recorded_instant(recorded_at)
+        at = self.recorded_bound(recorded_at)
         self.strength_view.catch_up(self)  # once; then one indexed lookup a date
         rows: list[dict[str, Any]] = []
         for day in days:
@@ -138,7 +138,7 @@ class StrengthQuestions(TrackerCore):
         """Strength on ``on`` if every pending announcement (as known at ``known_at``) happens
         on its target date, next to the strength from changes alone."""
         acronym = self.known_mission(mission)
-        at = recorded_instant(recorded_at)
+        at = self.recorded_bound(recorded_at)
         self.strength_view.catch_up(self)
         self.announcement_view.catch_up(self)
         return forecast(

@@ -1,17 +1,17 @@
 """The unit of work every write goes through: aggregates loaded once, each event checked by
-its aggregate as it is recorded, all saved together in one transaction (a large import writes
-its events out as it goes, into that same held transaction: all or nothing, memory flat)."""
+its aggregate as it is recorded, all saved together in one transaction, stamped with the
+commit's time (a large import stages its events as it goes, and the commit moves them into the
+log: all or nothing, memory flat)."""
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import ExitStack, suppress
-from typing import TYPE_CHECKING, Any
+import random
+import time
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.domain import datetime_now_with_tzinfo
-from eventsourcing.persistence import IntegrityError, StoredEvent
+from eventsourcing.persistence import IntegrityError
 from pydantic import ValidationError
 
 from events.contingent import Contingent, contingent_id
@@ -19,11 +19,14 @@ from events.errors import InvalidInputError, MissionExistsError, MissionNotFound
 from events.mission import Mission, mission_id
 from events.values import country_code, find_place
 from tracker.app.kinds import CONTINGENT_KINDS, MISSION_KINDS, SHARED_KINDS, kind_name
+from tracker.app.known import KnownEvents
+from tracker.store.stamping import PLACEHOLDER
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
     from eventsourcing.domain import BaseAggregate
+    from eventsourcing.persistence import StoredEvent
 
     from tracker.app.core import TrackerCore
 
@@ -40,6 +43,24 @@ class ConflictError(TrackerError):
     """Raised when another writer appended to the same stream first (nothing was written)."""
 
 
+CONFLICT_ATTEMPTS = 60  # a command that lost a race with another writer is tried again
+T = TypeVar("T")
+
+
+def retrying(attempt: Callable[[], T]) -> T:
+    """``attempt()``, tried again on the fresh state while it loses races with other writers
+    (each try is a new unit of work, all or nothing), with a jittered, growing back-off so
+    racing writers fall out of step; after CONFLICT_ATTEMPTS the ConflictError stands."""
+    for tried in range(1, CONFLICT_ATTEMPTS + 1):
+        try:
+            return attempt()
+        except ConflictError:
+            if tried == CONFLICT_ATTEMPTS:
+                raise
+            time.sleep(random.uniform(0, 0.01 * 2 ** min(tried - 1, 6)))
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 RESERVED_FIELDS = {
     "timestamp": "recorded time is set by the store, never by the user - leave it out",
     "originator_id": "the store sets it - leave it out",
@@ -48,89 +69,55 @@ RESERVED_FIELDS = {
 }
 
 
-SPILL_EVERY = 5000  # events held as objects before a large import writes them out
-
-
-class _Abort(Exception):
-    """Thrown into a held transaction to roll it back."""
-
-
-class HeldTransaction:
-    """One transaction held open on the event store while a large import goes on: events are
-    written as they are checked (memory stays flat) and committed, or rolled back, once."""
-
-    def __init__(self, tracker: TrackerCore) -> None:
-        recorder: Any = tracker.recorder
-        self.recorder = recorder
-        self.stack = ExitStack()
-        if tracker.config.postgres:
-            conn = self.stack.enter_context(recorder.datastore.get_connection())
-            self.stack.enter_context(conn.transaction())
-            self.cursor = self.stack.enter_context(conn.cursor())
-        else:
-            self.cursor = self.stack.enter_context(recorder.datastore.transaction(commit=True))
-
-    def write(self, stored: list[StoredEvent]) -> None:
-        if hasattr(self.recorder, "_fetch_ids_after_insert_events"):  # PostgreSQL
-            self.recorder._insert_stored_events(self.cursor, stored)
-            self.recorder._fetch_ids_after_insert_events(self.cursor, stored)
-        else:
-            self.recorder._insert_events(self.cursor, stored)
-
-    def commit(self) -> None:
-        self.stack.close()
-
-    def rollback(self) -> None:
-        with suppress(_Abort):
-            self.stack.__exit__(_Abort, _Abort(), None)
+SPILL_EVERY = 5000  # events held as objects before a large import stages them
 
 
 class UnitOfWork:
-    """A unit of work: aggregates loaded once, events checked one by one, saved together (in
-    one transaction; a large import writes them out as it goes, in that same transaction)."""
+    """A unit of work: aggregates loaded once, events checked one by one, saved together in
+    one transaction stamped with the commit's time (a large import stages them as it goes,
+    and its commit moves them all into the log)."""
 
     def __init__(self, tracker: TrackerCore, *, streaming: bool = False) -> None:
         self.tracker = tracker
         self.aggregates: dict[UUID, BaseAggregate[UUID]] = {}
-        # Recorded time: one for the whole unit of work, which is saved in one transaction, so
-        # "what the store said at T" never sees half of an import.
-        self.now = datetime_now_with_tzinfo()
+        # Recorded time: a placeholder, replaced by the commit's time when the events are
+        # written, under the store's lock (tracker.store.stamping): one time for the whole
+        # unit of work, so "what the store said at T" never sees half of an import, and never
+        # changes once T has passed.
+        self.now = PLACEHOLDER
         self.streaming = streaming and not tracker.config.in_memory
-        self.held = 0  # events recorded and not yet written out
-        self.writer: HeldTransaction | None = None
+        self.held = 0  # events recorded and not yet staged
+        self.stage: Stage | None = None
+        self.known = KnownEvents(tracker)
 
     def __enter__(self) -> UnitOfWork:
         return self
 
     def __exit__(self, kind: object, *_: object) -> None:
-        if kind is not None and self.writer is not None:
-            self.writer.rollback()
-            self.writer = None
+        if kind is not None and self.stage is not None:
+            self.stage.discard()
+            self.stage = None
 
     def _spill(self) -> None:
-        """Write out the events held so far, into the transaction held open for them."""
+        """Stage the events held so far (a large import): written to the log at the commit."""
         events = [e for a in self.aggregates.values() for e in a.collect_events()]
         if not events:
             return
-        if self.writer is None:
-            self.writer = HeldTransaction(self.tracker)
-        try:
-            self.writer.write([self.tracker.mapper.to_stored_event(e) for e in events])
-        except (IntegrityError, sqlite3.IntegrityError):
-            self.writer.rollback()
-            self.writer = None
-            raise ConflictError(
-                "another writer changed the same contingent at the same time - nothing was "
-                "written; run the command again"
-            ) from None
+        if self.stage is None:
+            recorder: Any = self.tracker.recorder
+            self.stage = recorder.stage()
+            assert self.stage is not None
+        self.stage.add([self.tracker.mapper.to_stored_event(e) for e in events])
         self.held = 0
 
     def _get(self, aggregate_id: UUID) -> BaseAggregate[UUID] | None:
         if aggregate_id not in self.aggregates:
             try:
-                self.aggregates[aggregate_id] = self.tracker.repository.get(aggregate_id)
+                found: BaseAggregate[UUID] = self.tracker.repository.get(aggregate_id)
             except AggregateNotFoundError:
                 return None
+            self.aggregates[aggregate_id] = found
+            self.known.loaded(found)
         return self.aggregates[aggregate_id]
 
     def mission(self, acronym: str) -> Mission:
@@ -141,6 +128,22 @@ class UnitOfWork:
         return found
 
     def record(self, kind: str, fields: Mapping[str, Any]) -> Mission.Event | Contingent.Event:
+        """Record one event of ``kind``, checked by its aggregate."""
+        recorded = self._record(kind, fields, skip_known=False)
+        assert recorded is not None
+        return recorded
+
+    def record_unless_known(
+        self, kind: str, fields: Mapping[str, Any]
+    ) -> Mission.Event | Contingent.Event | None:
+        """As ``record``, unless the store already holds an identical event (same kind,
+        fields and source) not matched by an earlier one of this unit of work: then nothing
+        is recorded and the answer is None (``tracker.app.known``)."""
+        return self._record(kind, fields, skip_known=True)
+
+    def _record(
+        self, kind: str, fields: Mapping[str, Any], *, skip_known: bool
+    ) -> Mission.Event | Contingent.Event | None:
         kind = kind_name(kind)
         values = dict(fields)
         reserved = sorted(RESERVED_FIELDS.keys() & values.keys())
@@ -148,23 +151,12 @@ class UnitOfWork:
             raise InvalidInputError(f"field {reserved[0]!r}: {RESERVED_FIELDS[reserved[0]]}")
         values["timestamp"] = self.now
         try:
-            if kind == "mission-established":
-                return self._establish(values)
-            acronym = mission_acronym(values.pop("mission", None))
-            mission = self.mission(acronym)
-            contributor = values.pop("contributor", None)
-            if kind in CONTINGENT_KINDS or (kind in SHARED_KINDS and contributor):
-                contingent = self.contingent(acronym, contributor_code(contributor))
-                for name in ("location", "to_location"):
-                    check_location(values.get(name), mission, name)
-                event_class = CONTINGENT_KINDS.get(kind) or SHARED_KINDS[kind][0]
-                recorded: Mission.Event | Contingent.Event = contingent.record(event_class, values)
-            else:
-                if contributor:
-                    raise InvalidInputError(
-                        f"field 'contributor': a {kind} event has no contributor"
-                    )
-                recorded = mission.record(MISSION_KINDS.get(kind) or SHARED_KINDS[kind][1], values)
+            aggregate, event_class = self._target(kind, values)
+            if skip_known and self.known.take(aggregate, event_class, values):
+                return None
+            if event_class is Mission.Established and getattr(aggregate, "established", False):
+                raise MissionExistsError(getattr(aggregate, "acronym", ""))
+            recorded: Mission.Event | Contingent.Event = aggregate.record(event_class, values)
         except ValidationError as error:
             raise InvalidInputError(explain(error)) from None
         self.held += 1
@@ -172,12 +164,22 @@ class UnitOfWork:
             self._spill()
         return recorded
 
-    def _establish(self, values: dict[str, Any]) -> Mission.Event:
+    def _target(self, kind: str, values: dict[str, Any]) -> tuple[Any, Any]:
+        """The aggregate an event of ``kind`` goes to, and its class (``values`` loses the
+        mission and contributor, which the aggregate adds)."""
         acronym = mission_acronym(values.pop("mission", None))
-        mission = self.open_mission(acronym)
-        if mission.established:
-            raise MissionExistsError(acronym)
-        return mission.record(Mission.Established, values)
+        if kind == "mission-established":
+            return self.open_mission(acronym), Mission.Established
+        mission = self.mission(acronym)
+        contributor = values.pop("contributor", None)
+        if kind in CONTINGENT_KINDS or (kind in SHARED_KINDS and contributor):
+            contingent = self.contingent(acronym, contributor_code(contributor))
+            for name in ("location", "to_location"):
+                check_location(values.get(name), mission, name)
+            return contingent, CONTINGENT_KINDS.get(kind) or SHARED_KINDS[kind][0]
+        if contributor:
+            raise InvalidInputError(f"field 'contributor': a {kind} event has no contributor")
+        return mission, MISSION_KINDS.get(kind) or SHARED_KINDS[kind][1]
 
     def open_mission(self, acronym: str) -> Mission:
         """The mission, opened if the store has never heard of it."""
@@ -197,20 +199,35 @@ class UnitOfWork:
         return found
 
     def save(self) -> None:
-        if self.writer is not None:  # a large import: the rest, then commit
-            self._spill()
-            assert self.writer is not None
-            self.writer.commit()
-            self.writer = None
-            return
-        pending = [a for a in self.aggregates.values() if a.pending_events]
+        """Write every event recorded, in one transaction.
+
+        Raises:
+            ConflictError: another writer appended to one of the streams first; nothing
+                was written.
+        """
         try:
+            if self.stage is not None:  # a large import: the rest, then all of it at once
+                self._spill()
+                stage, self.stage = self.stage, None
+                stage.commit()
+                return
+            pending = [a for a in self.aggregates.values() if a.pending_events]
             self.tracker.save(*pending)
         except IntegrityError:
             raise ConflictError(
                 "another writer changed the same contingent at the same time - nothing was "
                 "written; run the command again"
             ) from None
+
+
+class Stage(Protocol):
+    """Where a large unit of work's events wait for its commit (the recorder's)."""
+
+    def add(self, stored_events: list[StoredEvent]) -> None: ...
+
+    def commit(self) -> None: ...
+
+    def discard(self) -> None: ...
 
 
 def mission_acronym(value: Any) -> str:

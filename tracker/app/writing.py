@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import random
-import time
 from typing import TYPE_CHECKING, Any
 
 from events.contingent import Contingent, contingent_id
@@ -13,12 +11,10 @@ from events.values import country_code
 from tracker.answers.records import Recorded
 from tracker.app.core import TrackerCore
 from tracker.app.kinds import kind_of
-from tracker.app.unit_of_work import ConflictError, UnitOfWork
+from tracker.app.unit_of_work import UnitOfWork, retrying
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
-
-CONFLICT_ATTEMPTS = 60  # a command that lost a race with another writer is tried again
 
 
 class Writing(TrackerCore):
@@ -30,19 +26,14 @@ class Writing(TrackerCore):
         Raises:
             TrackerError: the input is not valid or breaks an invariant; nothing is written.
         """
-        for attempt in range(CONFLICT_ATTEMPTS):
+
+        def attempt() -> Recorded:
             batch = UnitOfWork(self)  # loads the aggregates afresh: a retry sees the other write
             event = batch.record(kind, fields)
-            try:
-                batch.save()
-            except ConflictError:
-                if attempt + 1 == CONFLICT_ATTEMPTS:
-                    raise
-                # jittered, growing back-off, so racing writers fall out of step
-                time.sleep(random.uniform(0, 0.01 * 2 ** min(attempt, 6)))
-                continue
+            batch.save()
             return Recorded(event.event_id, type(event).__name__)
-        raise AssertionError("unreachable")  # pragma: no cover
+
+        return retrying(attempt)
 
     def establish_mission(self, **fields: Any) -> Recorded:
         """A mission was established: ``mission``, ``name``, ``host``, ``valid``, ``source``."""

@@ -3,8 +3,11 @@ exits 2, a store problem 1, never a traceback."""
 
 from __future__ import annotations
 
+import os
+import signal
 import sqlite3
 import sys
+from contextlib import suppress
 from typing import Any
 
 import click
@@ -56,6 +59,8 @@ class TrackerGroup(click.Group):
             return super().invoke(ctx)
         except TrackerError as error:
             raise UserError(str(error)) from None
+        except BrokenPipeError:  # the reader of our output went away: not the store's problem
+            _quietly_cut_off()
         except (PersistenceError, sqlite3.Error, OSError) as error:
             raise click.ClickException(store_problem(error)) from None
 
@@ -78,6 +83,16 @@ class TrackerGroup(click.Group):
         sys.exit(result if isinstance(result, int) else 0)
 
 
+def _quietly_cut_off() -> None:
+    """The output's reader left early (``tracker history M | head -1``): stop quietly, as
+    other Unix tools do (killed by SIGPIPE: status 141). Whatever was recorded stays so.
+    Standard output is pointed at /dev/null so the interpreter's last flush cannot complain."""
+    with suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(128 + signal.SIGPIPE)
+
+
 def open_tracker(ctx: click.Context, *, create: bool = False) -> Tracker:
     """The tracker of ``--db``, closed when the command ends. Only commands that write may
     create a store: a mistyped path for a query is an error, not a new empty store."""
@@ -95,16 +110,18 @@ def open_tracker(ctx: click.Context, *, create: bool = False) -> Tracker:
 
 def _finish(tracker: Tracker, wrote: bool) -> None:
     """After a command: bring every view up to date if it wrote (so the files an analyst
-    opens are current), tell what happened behind it, close."""
+    opens are current), tell what happened behind it, close. The write is committed by then:
+    a view that cannot be caught up now (its file locked, the disk full) is said in a note,
+    and the command still succeeds; the view catches up on the next command."""
     if wrote and sys.exc_info()[0] is None:
         try:
             tracker.catch_up()
         except (PersistenceError, sqlite3.Error, OSError) as error:
-            tracker.close()
-            raise click.ClickException(
-                "the events were recorded, but the views could not be brought up to date "
-                f"({' '.join(str(error).split())}); they catch up on the next command"
-            ) from None
+            click.echo(
+                "Note: the events were recorded, but the views could not be brought up to "
+                f"date ({' '.join(str(error).split())}); they catch up on the next command",
+                err=True,
+            )
     for notice in tracker.notices():
         click.echo(f"Note: {notice}", err=True)
     tracker.close()

@@ -15,7 +15,6 @@ import click
 
 from tracker.cli.base import UserError, cli, console, open_tracker
 from tracker.cli.options import (
-    asked,
     by_option,
     format_option_csv,
     from_to,
@@ -23,8 +22,9 @@ from tracker.cli.options import (
     stamp_option,
     time_axes,
 )
-from tracker.faces import formats, render
+from tracker.faces import render
 from tracker.faces.charts import announced_vs_actual_chart, strength_chart, strength_map
+from tracker.faces.exports import export_rows, export_text, write_export
 from tracker.faces.web import datasette_command
 
 
@@ -45,10 +45,10 @@ from tracker.faces.web import datasette_command
 @click.option(
     "-o",
     "--output",
-    type=click.File("w", encoding="utf-8"),
+    type=click.Path(dir_okay=False, allow_dash=True),
     default="-",
-    help="A file to write (default: standard output); its stamp goes beside it, in "
-    "FILE.stamp.json.",
+    help="A file to write, beside and then renamed into place (default: standard output); "
+    "never the store or one of its views. Its stamp goes beside it, in FILE.stamp.json.",
 )
 @click.pass_context
 def export(
@@ -62,7 +62,7 @@ def export(
     recorded_at: str | None,
     fmt: str,
     stamp: bool,
-    output: typing.TextIO,
+    output: str,
 ) -> None:
     """Strength of MISSION as a tidy time series (one row per date and group), with the
     evidence of every figure (the day it was set, whether rounded, the event that set it, the
@@ -71,22 +71,20 @@ def export(
     With -o the stamp (log position, chain hash, query) is written beside the file."""
     dims = tuple(typing.cast("Any", d.replace("-", "_")) for d in by)
     tracker = open_tracker(ctx)
+    if output != "-":
+        tracker.check_output(output, "-o")  # before the work, not only after it
     known = known_at.date() if known_at else None
-    rows = tracker.strength_series(
-        mission, start.date(), end.date(), every, dims, known, recorded_at
+    rows, fields, stamped = export_rows(
+        tracker, mission, start.date(), end.date(), every, dims, known, recorded_at
     )
-    view = tracker.strength_view
-    query = asked("export", mission.upper(), start, dims, known, recorded_at)
-    query.update(to=end.date().isoformat(), every=every)
-    stamped = tracker.stamp(view.position(tracker.name), view.name, view.version, query)
-    fields = ["date", *dims, "strength", *render.EVIDENCE]
     if fmt == "table":
         render.records_table(rows, fields, console())
         return
-    formats.write_records(output, rows, fmt, stamped if stamp else None, fields)
-    if output.name != "<stdout>":
-        with open(formats.sidecar(output.name), "w", encoding="utf-8") as side:
-            side.write(formats.as_json(stamped) + "\n")
+    text = export_text(rows, fields, fmt, stamped if stamp else None)
+    if output == "-":
+        click.echo(text, nl=False)
+    else:
+        write_export(tracker, Path(output), text, stamped)
 
 
 @cli.command()
@@ -127,6 +125,7 @@ def chart(
     and the announcements marked on the time axis; or, with --announced-vs-actual
     --contributor ISO3, one contributor's announced path against what happened."""
     tracker = open_tracker(ctx)
+    tracker.check_output(output, "-o")  # before the drawing, not only after it
     if announced_vs_actual:
         if not contributor:
             raise UserError("--announced-vs-actual needs --contributor ISO3")
@@ -150,7 +149,9 @@ def chart(
 def map_command(ctx: click.Context, mission: str, on: datetime, output: str) -> None:
     """Map MISSION's strength by location on a date: markers sized by strength at each
     location's coordinates, labelled, with the part no source locates stated."""
-    path = strength_map(open_tracker(ctx), mission, on.date(), Path(output))
+    tracker = open_tracker(ctx)
+    tracker.check_output(output, "-o")
+    path = strength_map(tracker, mission, on.date(), Path(output))
     click.echo(f"Wrote {path}")
 
 

@@ -277,7 +277,13 @@ def mandates(ctx: click.Context, mission: str, on: datetime, fmt: str) -> None:
 @cli.command()
 @click.argument("text")
 @click.option("--mission", help="Only this mission.")
-@click.option("--limit", default=50, show_default=True, help="At most this many events.")
+@click.option(
+    "--limit",
+    default=50,
+    show_default=True,
+    type=click.IntRange(1, 10_000),
+    help="At most this many events (1 to 10,000).",
+)
 @format_option
 @click.pass_context
 def search(ctx: click.Context, text: str, mission: str | None, limit: int, fmt: str) -> None:

@@ -111,8 +111,13 @@ def import_(
                 click.echo(line)
             continue
         result = tracker.import_jsonl(data, name)
-        kinds = ", ".join(f"{n} {k}" for k, n in sorted(result.kinds.items()))
-        click.echo(f"Imported {result.count} events from {name}: {kinds}")
+        kinds = "".join(
+            f"{', ' if i else ': '}{n} {k}" for i, (k, n) in enumerate(sorted(result.kinds.items()))
+        )
+        skipped = (
+            f"; {result.skipped} events already in the store, skipped" if result.skipped else ""
+        )
+        click.echo(f"Imported {result.count} events from {name}{kinds}{skipped}")
 
 
 def read_file(name: str) -> bytes:

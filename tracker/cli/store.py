@@ -35,11 +35,28 @@ def copy_store_command(ctx: click.Context, source: str, target: str) -> None:
     help="A hash printed earlier (by verify, or a stamp's chain_hash): the chain must pass "
     "through it, i.e. the history it covered is unchanged.",
 )
+@click.option(
+    "--adopt-unchained",
+    is_flag=True,
+    help="Link the events stored after the chain's head without a link (a store made before "
+    "the chain existed), then verify. The chain covers them from then on; it cannot show "
+    "whether they were changed before.",
+)
 @click.pass_context
-def verify(ctx: click.Context, expect: str | None) -> None:
+def verify(ctx: click.Context, expect: str | None, adopt_unchained: bool) -> None:
     """Recompute the hash chain over every stored event: exit 0 with the count and head hash,
-    or exit 1 naming the first event that does not match."""
+    or exit 1 naming the first event that does not match (an event with no link too)."""
     tracker = open_tracker(ctx)
+    if adopt_unchained:
+        positions, _ = tracker.adopt_unchained()
+        if positions:
+            click.echo(
+                f"Adopted {len(positions):,} events stored without a link (positions "
+                f"{positions[0]:,} to {positions[-1]:,}) into the chain: it covers them from "
+                "now on, but cannot show whether they were changed before"
+            )
+        else:
+            click.echo("Every event is linked already: nothing to adopt")
     result = tracker.verify(expect)
     if result.mismatch is not None:
         raise click.ClickException(f"verify failed: {result.mismatch.describe()}")

@@ -101,7 +101,8 @@ def strength_chart(
     axes.set_xlabel("areas carry each contributor's last known figure forward until a new one")
     axes.legend(loc="upper left", fontsize=7, ncol=2)
     figure.tight_layout()
-    figure.savefig(output)
+    with tracker.writing(output, "-o") as partial:  # beside, then renamed into place
+        figure.savefig(partial)
     plt.close(figure)
     return output
 
@@ -163,7 +164,8 @@ def strength_map(tracker: Tracker, mission: str, on: date, output: Path) -> Path
             fontsize=7,
         )
     figure.tight_layout()
-    figure.savefig(output)
+    with tracker.writing(output, "-o") as partial:  # beside, then renamed into place
+        figure.savefig(partial)
     plt.close(figure)
     return output
 
@@ -216,6 +218,7 @@ def announced_vs_actual_chart(
     axes.xaxis_date()
     axes.legend(fontsize=7, loc="best")
     figure.tight_layout()
-    figure.savefig(output)
+    with tracker.writing(output, "-o") as partial:  # beside, then renamed into place
+        figure.savefig(partial)
     plt.close(figure)
     return output

@@ -15,8 +15,32 @@ if TYPE_CHECKING:
 MAX_LINE = 1_000_000  # characters in one JSON Lines event: far more than any real one
 
 
+class DuplicateKeyError(ValueError):
+    """Raised when one JSON object names the same key twice (JSON would keep the last)."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found = dict(pairs)
+    if len(found) < len(pairs):  # a key given twice: which one
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise DuplicateKeyError(key)
+            seen.add(key)
+    return found
+
+
+_DECODER = json.JSONDecoder(object_pairs_hook=_object)  # made once: json.loads makes one a call
+
+
 def decode(data: bytes, name: str) -> list[str]:
-    """The lines of a file's bytes: UTF-8 (a BOM is fine).
+    """The lines of a file's bytes: UTF-8 (a BOM is fine). A line ends at ``\\n`` only (a
+    ``\\r\\n`` ending is fine too): U+2028, U+2029 and U+0085 are valid inside a JSON
+    string, and ``str.splitlines`` would cut the line there.
 
     Raises:
         InvalidInputError: not UTF-8, naming the line.
@@ -29,7 +53,7 @@ def decode(data: bytes, name: str) -> list[str]:
             f"{name}:{line}: not UTF-8 text ({error.reason} at byte {error.start}) - save "
             "the file as UTF-8"
         ) from None
-    return text.splitlines()
+    return [line.removesuffix("\r") for line in text.split("\n")]
 
 
 def records(lines: Iterable[str], name: str) -> Iterator[tuple[int, str, dict[str, Any]]]:
@@ -48,7 +72,12 @@ def records(lines: Iterable[str], name: str) -> Iterator[tuple[int, str, dict[st
                 f"most {MAX_LINE:,} - is this a JSON Lines file of events?"
             )
         try:
-            fields = json.loads(line)
+            fields = _DECODER.decode(line)
+        except DuplicateKeyError as error:
+            raise InvalidInputError(
+                f"{name}:{number}: key {error.key[:80]!r} appears twice in one object - keep "
+                "one (JSON readers would silently take the last)"
+            ) from None
         except json.JSONDecodeError as error:
             raise InvalidInputError(f"{name}:{number}: not valid JSON ({error.msg})") from None
         except (ValueError, RecursionError) as error:  # 5,000-digit numbers, deep nesting

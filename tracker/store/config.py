@@ -26,6 +26,36 @@ MEMORY = ":memory:"
 URL_SCHEMES = ("postgresql://", "postgres://")
 
 
+APP_NAME = "Tracker"  # the application's name: the library reads TRACKER_KEY before KEY
+
+# The library's settings the tracker fixes on every backend (the backend's own are added by
+# ``StoreConfig.event_store_env``): events are pydantic models in plain JSON, neither
+# encrypted nor compressed, with no snapshots; the aggregate cache is brought forward from the
+# store on every read and copied before use (a writer racing others must see their events).
+FIXED_SETTINGS: dict[str, str] = {
+    "MAPPER_TOPIC": get_topic(PydanticMapper),
+    "TRANSCODER_TOPIC": get_topic(PydanticJSONTranscoder),
+    "CIPHER_TOPIC": "",
+    "CIPHER_KEY": "",
+    "COMPRESSOR_TOPIC": "",
+    "IS_SNAPSHOTTING_ENABLED": "n",
+    "ORIGINATOR_ID_TYPE": "uuid",
+    "CREATE_TABLE": "y",
+    # Aggregates loaded once are kept and brought forward with the events since: a writer
+    # racing others reloads a long stream in time to win its next try.
+    "AGGREGATE_CACHE_MAXSIZE": "2000",
+    "AGGREGATE_CACHE_FASTFORWARD": "y",
+    "AGGREGATE_CACHE_FASTFORWARD_SKIPPING": "n",
+    "DEEPCOPY_FROM_AGGREGATE_CACHE": "y",
+}
+
+
+def both_names(env: dict[str, str]) -> dict[str, str]:
+    """``env`` under each key and under the key prefixed with the application's name."""
+    prefix = APP_NAME.upper() + "_"
+    return {**env, **{prefix + key: value for key, value in env.items()}}
+
+
 @dataclass(frozen=True)
 class StoreConfig:
     """``db``: a SQLite file, ``:memory:``, or a PostgreSQL URL; ``views_dir``: where the views
@@ -78,15 +108,14 @@ class StoreConfig:
         return self.in_memory or self.postgres or Path(self.db).is_file()
 
     def event_store_env(self) -> dict[str, str]:
-        env = {
-            "MAPPER_TOPIC": get_topic(PydanticMapper),
-            "TRANSCODER_TOPIC": get_topic(PydanticJSONTranscoder),
-            # Aggregates loaded once are kept and brought forward with the events since: a
-            # writer racing others reloads a long stream in time to win its next try.
-            "AGGREGATE_CACHE_MAXSIZE": "2000",
-        }
+        """Every setting of the eventsourcing library the tracker fixes, under both names the
+        library reads (``TRACKER_KEY`` before ``KEY``). The library lays the environment
+        under the settings an application is given, so none of these can be changed from
+        the environment (issue 15: ``POSTGRES_ENABLE_DB_FUNCTIONS=y`` switched the chain off
+        on PostgreSQL). Left to the environment: the library's pool sizes and timeouts."""
+        env = dict(FIXED_SETTINGS)
         if self.in_memory:
-            env["PERSISTENCE_MODULE"] = "eventsourcing.popo"
+            env["PERSISTENCE_MODULE"] = "tracker.store.memory:MemoryFactory"
         elif self.postgres:
             env.update(self._postgres_env())
         else:
@@ -95,9 +124,9 @@ class StoreConfig:
             # how long a writer waits for another one's transaction before giving up
             env["SQLITE_LOCK_TIMEOUT"] = str(lock_timeout())
             env["APPLICATION_RECORDER_TOPIC"] = (
-                "tracker.store.integrity:ChainedSQLiteApplicationRecorder"
+                "tracker.store.sqlite:ChainedSQLiteApplicationRecorder"
             )
-        return env
+        return both_names(env)
 
     def _postgres_env(self) -> dict[str, str]:
         parts = urlsplit(self.db)
@@ -106,7 +135,7 @@ class StoreConfig:
             raise InvalidInputError(
                 f"database URL {self.display()!r}: give postgresql://user:password@host:port/database"
             )
-        env = {
+        return {
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
             "APPLICATION_RECORDER_TOPIC": (
                 "tracker.store.postgres:ChainedPostgresApplicationRecorder"
@@ -116,16 +145,16 @@ class StoreConfig:
             "POSTGRES_PORT": str(parts.port or 5432),
             "POSTGRES_USER": unquote(parts.username),
             "POSTGRES_PASSWORD": unquote(parts.password or ""),
+            "POSTGRES_GET_PASSWORD_TOPIC": "",  # the password is the URL's
             "POSTGRES_CONNECT_TIMEOUT": "10",
             # Long imports do Python work inside their transaction (default 5 s is too short).
             "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "0",
+            "POSTGRES_SCHEMA": parse_qs(parts.query).get("schema", [""])[0],
+            # Off: the library's database function inserts without the chain's links and
+            # without the table lock, so positions interleave under concurrent writers
+            # (shared/notes/eventsourcing-9.5.md, pitfall 17).
+            "POSTGRES_ENABLE_DB_FUNCTIONS": "n",
         }
-        schema = parse_qs(parts.query).get("schema", [""])[0]
-        if schema:
-            env["POSTGRES_SCHEMA"] = schema
-        # POSTGRES_ENABLE_DB_FUNCTIONS stays off: with it, positions interleave under concurrent
-        # writers (shared/notes/eventsourcing-9.5.md, pitfall 17).
-        return env
 
     def _stem(self) -> Path:
         if self.postgres:

@@ -26,19 +26,27 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
-from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 
 from events.errors import InvalidInputError, TrackerError
 
 GENESIS = bytes(32)
+CHANGED = "its content or an earlier event was changed after it was written"
+UNLINKED = (
+    "it has no link in the chain: it was written around the tracker, or the chain was removed "
+    "(a store made before the chain existed is linked only on request: 'tracker verify "
+    "--adopt-unchained')"
+)
 IMMUTABLE = "stored events are immutable: record a correction or a retraction instead"
 CHAIN_TABLE = "event_chain"
+HEX_DIGITS = frozenset("0123456789abcdef")
 
 
 def stream_text(originator_id: UUID | str) -> str:
     """The stream id as hashed: a UUID's 32 hex digits on every backend."""
     if isinstance(originator_id, UUID):
         return originator_id.hex
+    if len(originator_id) == 32 and HEX_DIGITS.issuperset(originator_id):
+        return originator_id  # as stored by SQLite: what UUID(...).hex would give
     try:
         return UUID(originator_id).hex
     except ValueError:
@@ -85,6 +93,7 @@ class Mismatch:
     version: int
     event_id: str | None  # MISSION/CONTRIBUTOR/N when the payload still says so
     problem: str
+    unlinked: bool = False  # the event has no link at all (rather than a wrong one)
 
     def describe(self) -> str:
         if not self.position:  # about the log as a whole, not one event
@@ -132,7 +141,7 @@ def check(
     names: dict[str, str] = {}  # a stream's mission/contributor, to name a broken payload
     for position, originator_id, version, topic, raw_state, stored in rows:
         count += 1
-        stream, state = stream_text(str(originator_id)), _as_bytes(raw_state)
+        stream, state = stream_text(str(originator_id)), as_bytes(raw_state)
         try:
             expected = link(previous, position, stream, version, str(topic), state)
         except (TypeError, struct.error):  # a column changed to another type or range
@@ -142,13 +151,11 @@ def check(
             names.setdefault(stream, name.rsplit("/", 1)[0])
         if stored is None or bytes(stored) != expected:
             known = name or (f"{names[stream]}/{version}" if stream in names else None)
-            problem = (
-                "it has no link in the chain (written around the tracker?)"
-                if stored is None
-                else "its content or an earlier event was changed after it was written"
-            )
+            problem = UNLINKED if stored is None else CHANGED
             return Verification(
-                count, previous.hex(), Mismatch(position, stream, version, known, problem)
+                count,
+                previous.hex(),
+                Mismatch(position, stream, version, known, problem, unlinked=stored is None),
             )
         previous = expected
         seen = seen or expected == wanted
@@ -161,7 +168,7 @@ def check(
     return Verification(count, previous.hex())
 
 
-def _as_bytes(value: Any) -> bytes:
+def as_bytes(value: Any) -> bytes:
     """A stored payload as bytes (someone editing the file may have stored it as text)."""
     if isinstance(value, bytes | bytearray | memoryview):
         return bytes(value)
@@ -196,7 +203,7 @@ def verify_sqlite(
         f"c.link FROM {table} e "
         f"LEFT JOIN {CHAIN_TABLE} c ON c.position = e.rowid ORDER BY e.rowid"
     )
-    return check(_fetched(cursor), stored, expect)
+    return check(fetched(cursor), stored, expect)
 
 
 def verify_sqlite_file(path: str | Path, expect: str | None = None) -> Verification:
@@ -269,99 +276,7 @@ def restore_sqlite(backup: str | Path, target: str | Path) -> Verification:
     return verification
 
 
-class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
-    """The library's SQLite recorder, plus the chain and the triggers, and one ``executemany``
-    for a batch of events (positions are contiguous: the write lock is held and rows are never
-    deleted)."""
-
-    def construct_create_table_statements(self) -> list[str]:
-        table = self.events_table_name
-        statements = super().construct_create_table_statements()
-        statements.append(
-            f"CREATE TABLE IF NOT EXISTS {CHAIN_TABLE} ("
-            "position INTEGER PRIMARY KEY, link BLOB NOT NULL)"
-        )
-        for target in (table, CHAIN_TABLE):
-            for action in ("UPDATE", "DELETE"):
-                statements.append(
-                    f"CREATE TRIGGER IF NOT EXISTS {target}_no_{action.lower()} "
-                    f"BEFORE {action} ON {target} "
-                    f"BEGIN SELECT RAISE(ABORT, '{IMMUTABLE}'); END"
-                )
-        return statements
-
-    def _create_table(self, c: SQLiteCursor) -> None:
-        super()._create_table(c)
-        self._extend_chain(c)
-
-    def _head(self, c: SQLiteCursor) -> tuple[int, bytes]:
-        c.execute(f"SELECT position, link FROM {CHAIN_TABLE} ORDER BY position DESC LIMIT 1")
-        row = c.fetchone()
-        return (0, GENESIS) if row is None else (row[0], bytes(row[1]))
-
-    def _extend_chain(self, c: SQLiteCursor) -> None:
-        """Link the events stored before the chain existed (a store made by an older tracker)."""
-        position, previous = self._head(c)
-        c.execute(
-            "SELECT rowid, originator_id, originator_version, topic, state "
-            f"FROM {self.events_table_name} WHERE rowid > ? ORDER BY rowid",
-            (position,),
-        )
-        rows = c.fetchall()
-        if rows:
-            events = [StoredEvent(r[1], r[2], r[3], r[4]) for r in rows]
-            c.executemany(
-                f"INSERT INTO {CHAIN_TABLE} VALUES (?, ?)",
-                links(previous, [r[0] for r in rows], events),
-            )
-
-    def _insert_events(
-        self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **_: Any
-    ) -> Sequence[int] | None:
-        if not stored_events:
-            return []
-        c.executemany(
-            self.insert_events_statement,
-            [
-                (stream_text(s.originator_id), s.originator_version, s.topic, s.state)
-                for s in stored_events
-            ],
-        )
-        c.execute(f"SELECT MAX(rowid) FROM {self.events_table_name}")
-        last = c.fetchone()[0]
-        positions = list(range(last - len(stored_events) + 1, last + 1))
-        head, previous = self._head(c)
-        if head != positions[0] - 1:  # positions are contiguous under the lock: never expected
-            raise TrackerError(
-                f"the event chain ends at position {head} but the new events start at "
-                f"{positions[0]}: nothing was written; run 'tracker verify'"
-            )
-        c.executemany(
-            f"INSERT INTO {CHAIN_TABLE} VALUES (?, ?)", links(previous, positions, stored_events)
-        )
-        return positions
-
-    def verify(self, expect: str | None = None) -> Verification:
-        """Recompute the chain over the whole log (streamed: constant memory)."""
-        with self.datastore.transaction(commit=False) as c:
-            return verify_sqlite(c.sqlite_cursor, expect, self.events_table_name)
-
-    def link_at(self, position: int) -> str | None:
-        """The chain's link (hex) at a log position, if there is one."""
-        with self.datastore.transaction(commit=False) as c:
-            c.execute(f"SELECT link FROM {CHAIN_TABLE} WHERE position = ?", (position,))
-            row = c.fetchone()
-            return None if row is None else bytes(row[0]).hex()
-
-    def head(self) -> tuple[int, str]:
-        """The number of events and the head hash (hex), without recomputing anything."""
-        with self.datastore.transaction(commit=False) as c:
-            _, link_ = self._head(c)
-            c.execute(f"SELECT COUNT(*) FROM {CHAIN_TABLE}")
-            return c.fetchone()[0], link_.hex()
-
-
-def _fetched(cursor: Any, size: int = 2000) -> Iterator[tuple[Any, ...]]:
+def fetched(cursor: Any, size: int = 2000) -> Iterator[tuple[Any, ...]]:
     cursor = getattr(cursor, "sqlite_cursor", cursor)  # the library's wrapper has no fetchmany
     while True:
         rows = cursor.fetchmany(size)

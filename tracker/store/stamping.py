@@ -1,0 +1,83 @@
+"""Recorded time is the commit's (issue 15, item 5).
+
+A unit of work makes its events with one placeholder time, ``PLACEHOLDER``. The recorder,
+holding the store's write lock, takes the commit's time ``C = max(now, last recorded time +
+1 us)`` and puts it in place of the placeholder in every stored state (a bytes replace of the
+exact JSON field, which occurs once in each state), then inserts them (the hash chain is
+computed over these final bytes) and commits. So every event of one commit has the same
+recorded time, a later commit always a later one (strictly), and a question "as recorded at
+T" asked once T has passed never gets another answer later: a commit still to come is stamped
+after the last one, and after the moment it took the lock.
+
+States without the placeholder (a copy of another store, with its original times) are
+stored as they are.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+import pydantic_core
+from eventsourcing.persistence import StoredEvent
+
+from events.errors import TrackerError
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+PLACEHOLDER = datetime(1970, 1, 1, tzinfo=UTC)  # never stored: replaced by the commit's time
+_FIELD = b'"timestamp":'
+PLACEHOLDER_FIELD = _FIELD + pydantic_core.to_json(PLACEHOLDER)
+TICK = timedelta(microseconds=1)
+
+
+def clock() -> datetime:
+    """The store's clock for a SQLite or in-memory store (PostgreSQL uses the server's)."""
+    return datetime.now(UTC)
+
+
+def commit_time(last: datetime | None, now: datetime) -> datetime:
+    """The time a commit is stamped with: now, or just after the last one recorded, if the
+    clock stands still or went back."""
+    if last is None or now > last:
+        return now
+    return last + TICK
+
+
+def recorded_time(state: bytes | None) -> datetime | None:
+    """The recorded time held in a stored state (None if it holds none: not one of ours)."""
+    if not state:
+        return None
+    try:
+        value = json.loads(state).get("timestamp")
+        return datetime.fromisoformat(value) if isinstance(value, str) else None
+    except (ValueError, AttributeError):
+        return None
+
+
+def stamped(events: Sequence[StoredEvent], at: datetime) -> list[StoredEvent]:
+    """``events`` with the commit's time ``at`` in place of the placeholder."""
+    field = _FIELD + pydantic_core.to_json(at)
+    found = []
+    for event in events:
+        state = event.state
+        count = state.count(PLACEHOLDER_FIELD)
+        if count == 0:  # not made by a unit of work: stored as it is
+            found.append(event)
+            continue
+        if count > 1:  # a string holding it would have its quotes escaped: never expected
+            raise TrackerError(
+                f"event {event.originator_id}/{event.originator_version}: its recorded time "
+                "is ambiguous - nothing was written"
+            )
+        found.append(
+            StoredEvent(
+                event.originator_id,
+                event.originator_version,
+                event.topic,
+                state.replace(PLACEHOLDER_FIELD, field),
+            )
+        )
+    return found
