@@ -51,8 +51,9 @@ class StrengthProjection(StrengthQueries, StrengthDerivation, Projection):
     name = "strength"
     # 2: a new report of the same level starts a new row; 3: knowledge, recorded;
     # 4: rows derived once per catch-up, and only for the recorded times not yet derived;
-    # 5: an R*Tree over the three time axes finds the rows in force on a date
-    version = 5
+    # 5: an R*Tree over the three time axes finds the rows in force on a date;
+    # 6: the current state as a view (strength_current) and the contributors' names
+    version = 6
 
     def __init__(self, path: Any) -> None:
         super().__init__(path)
