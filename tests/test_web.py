@@ -135,6 +135,7 @@ def test_strength_by_contributor_is_the_clis_answer(served: Server, on: str) -> 
     assert [r["figure_of"] for r in countries] == [row.since.isoformat() for row in answer.rows]
     (total,) = [r for r in rows if r["country"] == "Total"]
     assert total["strength"] == answer.total
+    assert total["figure_of"] == min(r.since for r in answer.rows if r.strength != 0).isoformat()
     assert f"{answer.contributors} contributor(s) present" in str(total["note"])
     reported = [r for r in rows if r["country"] == "Reported for the whole mission"]
     assert answer.reported_total is not None
@@ -235,6 +236,9 @@ def test_an_event_id_opens_its_audit_row_with_its_source(served: Server) -> None
     assert status == 200
     assert "audit_events" in row
     assert "Contribution of Uniformed Personnel" in row
+    # the importer quotes the file as it was given (here a full path): shown as its name
+    assert "un-monthly-minusma-2013.csv, line" in row
+    assert str(ROOT) not in row
     status, _ = served.get("/-/event/MINUSMA/XXX/1")
     assert status == 404
 

@@ -52,6 +52,9 @@ EVENT_COLUMNS = ("event_id", "supersedes", "superseded_by")
 MAX_LINKS = 12  # event links shown in one cell; the rest are counted
 _CANNED = re.compile(r"^/([^/]+)/([^/.]+)(?:\.(json|csv))?$")
 _CODE = re.compile(r"[A-Z]{3}")
+# A file's full path (the importers quote the file as it was given: "/home/x/un.csv, line 8"):
+# shown as its name only.
+_PATH = re.compile(r"(?<![\w.:/])(?:[A-Za-z]:)?[/\\](?:[^\s,:;/\\\"']+[/\\])+([^\s,:;/\\\"']+)")
 Send = Callable[[dict[str, Any]], Any]
 
 
@@ -67,6 +70,11 @@ def identity(path: Path) -> tuple[int, int] | None:
     except FileNotFoundError:
         return None
     return found.st_dev, found.st_ino
+
+
+def without_paths(text: str) -> str:
+    """``text`` with every file path cut to the file's name."""
+    return _PATH.sub(r"\1", text)
 
 
 def no_file_paths(action: int, name: str | None, *_: Any) -> int:
@@ -251,6 +259,8 @@ class TrackerWeb:
             links = ", ".join(self.event_link(i) for i in ids[:MAX_LINKS])
             more = f" and {len(ids) - MAX_LINKS} more" if len(ids) > MAX_LINKS else ""
             return Markup(links + more)
+        if column in ("quote", "payload"):
+            return Markup(escape(without_paths(value)))
         names = set(row.keys()) if hasattr(row, "keys") else set()
         if (
             column == "contributor"
@@ -259,6 +269,10 @@ class TrackerWeb:
         ):
             return Markup(f"{escape(value)} ({escape(country_name(value))})")
         return None
+
+    @hook
+    def prepare_jinja2_environment(self, env: Any) -> None:
+        env.filters["without_paths"] = without_paths
 
     @hook
     def extra_template_vars(self, request: Any) -> dict[str, Any]:

@@ -53,7 +53,8 @@ _CELLS = (
     "AND date(:on, '+0 days') = :on AND valid_from <= :on AND (valid_to IS NULL OR valid_to > :on))"
 )
 # One row per group, as the CLI computes it: unknown (null) if any part is; "figure of" the
-# oldest figure that counts (a part at 0 only if every part is 0).
+# oldest figure that counts (a part at 0 only if every part is 0); the total's, the oldest of
+# the groups not at 0.
 _GROUPS = (
     "groups AS (SELECT {key}, {extra}"
     "CASE WHEN count(*) > count(strength) THEN NULL ELSE sum(strength) END AS strength, "
@@ -68,7 +69,8 @@ _NOTE = (
     " || CASE WHEN approximate THEN 'about: rounded by its source; ' ELSE '' END{more}, '; ')"
 )
 _TOTAL = (
-    "SELECT 1 AS part, {blanks}sum(known), min(figure_of), {present}"
+    "SELECT 1 AS part, {blanks}sum(known), "
+    "min(CASE WHEN strength IS NULL OR strength <> 0 THEN figure_of END), {present}"
     " || coalesce('; leaves out, figure unknown: ' || (SELECT group_concat({who}, ', ') "
     "FROM groups WHERE strength IS NULL), '')"
     " || CASE WHEN max(approximate) THEN '; some figures rounded by their source' ELSE '' END, "
@@ -255,7 +257,7 @@ def home_html() -> str:
         "<p>UN peacekeeping force strength, by contributing country, location and date, with "
         "the announcements made and where every figure comes from. Pick a question; each page "
         "asks for its dates and shows what they mean.</p>"
-        f"<h2>Questions this site answers</h2><ul>{items}</ul>"
+        f'<h2>Questions this site answers</h2><ul class="tracker-questions">{items}</ul>'
         '<p>To browse: <a href="/strength/strength_current">strength_current</a> (the '
         "figures as known now, one row per country, place, type and period), "
         '<a href="/audit/audit_events">audit_events</a> (every event with its source), '
