@@ -182,6 +182,14 @@ def test_a_bad_date_is_an_error_never_the_latest_state(served: Server, on: str, 
     assert "MINUSMA/DEU/" not in page
 
 
+def test_an_unknown_mission_is_named(served: Server) -> None:
+    status, body = served.get(BY_CONTRIBUTOR.replace("MINUSMA", "MINUSMX") + "2013-12-31")
+    assert (status, json.loads(body)["error"]) == (
+        400,
+        "mission: 'MINUSMX' is not a mission of this store: the missions with figures are MINUSMA",
+    )
+
+
 def test_parameters_left_out_get_their_defaults(served: Server) -> None:
     status, page = served.get("/strength/strength_by_contributor")
     assert status == 200

@@ -102,11 +102,13 @@ def problem(param: Param, tracker: Tracker, value: str) -> str | None:
     if param.kind in ("day", "today"):
         return check_day(param.name, text)
     if param.kind == "mission":
-        known = missions(tracker)
-        if text.upper() not in known:
-            listed = ", ".join(known) or "none yet"
+        try:
+            tracker.known_mission(text)
+        except TrackerError:
+            listed = ", ".join(missions(tracker)) or "none yet"
             return (
-                f"mission: {text[:40]!r} is not a mission of this store: the missions are {listed}"
+                f"mission: {text[:40]!r} is not a mission of this store: the missions with "
+                f"figures are {listed}"
             )
     if param.kind == "country":
         try:

@@ -286,18 +286,28 @@ STRENGTH_COLUMNS = {
 }
 
 
+BITEMPORAL = ("known_to", "recorded_from", "recorded_to")  # not in strength_current
+
+
 def metadata(hidden: dict[str, list[str]]) -> dict[str, Any]:
     """Datasette metadata: the home page, the sources and terms, what each table and column
     means, and the canned queries. ``hidden``: each view's bookkeeping tables."""
     databases: dict[str, Any] = {
         name: {"tables": {t: {"hidden": True} for t in tables}} for name, tables in hidden.items()
     }
-    tables = databases.setdefault("strength", {"tables": {}})["tables"]
+    databases.setdefault("strength", {"tables": {}})["description"] = (
+        "Strength by contributor, location and personnel type over time. Start with a query "
+        "below, or browse the view strength_current (the figures as known now)."
+    )
+    databases.setdefault("audit", {"tables": {}})["description"] = (
+        "Every event with its source: search it, or follow an event id from any figure."
+    )
+    tables = databases["strength"]["tables"]
     tables["strength_current"] = {
         "description": "The figures as the store knows them now: one row per contributor, "
         "location, personnel type and period (valid_from to valid_to). To sum a date, keep the "
         "rows with valid_from <= date < valid_to, or ask 'Strength by contributor on a date'.",
-        "columns": STRENGTH_COLUMNS,
+        "columns": {k: v for k, v in STRENGTH_COLUMNS.items() if k not in BITEMPORAL},
         "facets": ["contributor_name", "personnel_type"],
         "sort_desc": "valid_from",
     }
