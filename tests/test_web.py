@@ -54,6 +54,10 @@ class Server:
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode("utf-8")
 
+    def log(self) -> str:
+        """What the server printed."""
+        return (self.db.parent / "serve.log").read_text(encoding="utf-8")
+
     def rows(self, path: str) -> list[dict[str, object]]:
         status, body = self.get(path)
         assert status == 200, body
@@ -71,18 +75,20 @@ def seeded_store(folder: Path) -> Path:
 
 def start_server(db: Path) -> Server:
     port = free_port()
+    # its output to a file: a pipe nobody reads could fill and stop the server
+    log = (db.parent / "serve.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "tracker", "--db", str(db), "serve", "--port", str(port)],
         cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stdout=log,
+        stderr=subprocess.STDOUT,
         text=True,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     server = Server(db, port, process)
     for _ in range(300):
         if process.poll() is not None:
-            pytest.fail(f"tracker serve stopped: {process.communicate()}")
+            pytest.fail(f"tracker serve stopped: {server.log()}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=1):
                 return server
@@ -378,6 +384,8 @@ def test_the_server_follows_new_events_and_a_rebuilt_view(tmp_path: Path) -> Non
         api.close()
         last = [r for r in server.rows(BY_CONTRIBUTOR + day) if r["contributor"] == "DEU"]
         assert last[0]["strength"] == 86
+        assert "Traceback" not in server.log()
+        assert "warning" not in server.log()
     finally:
         stop_server(server)
 
@@ -387,7 +395,8 @@ def test_a_signal_stops_the_server_and_frees_its_port(tmp_path: Path, stop: sign
     server = start_server(seeded_store(tmp_path))
     assert server.get("/")[0] == 200
     server.process.send_signal(stop)
-    _out, err = server.process.communicate(timeout=30)
+    server.process.wait(timeout=30)
+    err = server.log()
     assert server.process.returncode == 0, err
     with (
         pytest.raises(ConnectionRefusedError),
