@@ -54,8 +54,9 @@ class StrengthProjection(StrengthQueries, StrengthDerivation, Projection):
     # 4: rows derived once per catch-up, and only for the recorded times not yet derived;
     # 5: an R*Tree over the three time axes finds the rows in force on a date;
     # 6: one authority per series (claims beside the UN's month), overlapping scopes
-    # 7: recorded times in the R*Tree as minutes (seconds overflowed 32 bits in 2068)
-    version = 7
+    # 7: recorded times in the R*Tree as minutes (seconds overflowed 32 bits in 2068);
+    # 8: the current state as a view (strength_current) and the contributors' names
+    version = 8
 
     def __init__(self, path: Any) -> None:
         super().__init__(path)

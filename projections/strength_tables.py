@@ -7,9 +7,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+import pycountry
+
 from events.bitemporal import Row
 from events.timeline import Change
-from events.values import gazetteer, region_of
+from events.values import country_name, gazetteer, region_of
 
 INTERVAL_COLUMNS = (
     "mission",
@@ -181,6 +183,14 @@ def create_tables(db: Any) -> None:
             ),
             pk="name",
         )
+    # Reference data: every ISO 3166 country's code and common name, so that a reader of the
+    # file (the web view, any SQLite client) sees names beside the codes.
+    contributors = db.table("contributors")
+    if not contributors.exists():
+        contributors.insert_all(
+            ({"code": c.alpha_3, "name": country_name(c.alpha_3)} for c in pycountry.countries),
+            pk="code",
+        )
     db.table("strength_changes").create(
         {
             "event_id": str,
@@ -293,6 +303,16 @@ def create_tables(db: Any) -> None:
         "CREATE TABLE IF NOT EXISTS _strength_mission (id INTEGER PRIMARY KEY, mission TEXT UNIQUE)"
     )
     box_triggers(db)
+    # The state as the store knows it now (neither superseded by later knowledge nor by a later
+    # recording): the rows to browse, facet and sum; strength_intervals keeps every axis.
+    db.execute("DROP VIEW IF EXISTS strength_current")
+    db.execute(
+        "CREATE VIEW strength_current AS SELECT i.mission, i.contributor, "
+        "COALESCE(c.name, i.contributor) AS contributor_name, i.location, i.region, "
+        "i.personnel_type, i.valid_from, i.valid_to, i.strength, i.approximate, i.event_id, "
+        "i.known_from FROM strength_intervals i LEFT JOIN contributors c ON c.code = i.contributor "
+        "WHERE i.known_to IS NULL AND i.recorded_to IS NULL"
+    )
     # Contingents with changes whose rows are not derived yet (``since``: the earliest
     # recorded time among them), and the recorded time each contingent's rows are at.
     db.execute(

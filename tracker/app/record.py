@@ -4,6 +4,7 @@ against what was implied, the announcement ledger, presence, search and history.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from datetime import date, datetime
 from typing import TYPE_CHECKING
@@ -156,17 +157,23 @@ class RecordQuestions(TrackerCore):
 
     def search(self, text: str, mission: str | None = None, limit: int = 50) -> list[HistoryRow]:
         """Full-text search of the audit trail: ids, kinds, contributors, summaries, sources,
-        quotes and reasons (SQLite FTS5 syntax), best match first; at most ``limit`` (1 to
-        10,000) events."""
+        quotes and reasons, best match first; at most ``limit`` (1 to 10,000) events. Plain
+        words are searched as written (each one must be there: ``Côte d'Ivoire``); FTS5's own
+        syntax (``"a phrase"``, OR, NOT, ``prefix*``) is kept when the text uses it (see
+        ``fts_query``)."""
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
             raise InvalidInputError(f"--limit {limit!r}: give a number from 1 to {MAX_LIMIT:,}")
         acronym = self.known_mission(mission) if mission else None
+        query = fts_query(text)
+        if not query:
+            raise InvalidInputError("search text is empty: give words to search for")
         self.audit_view.catch_up(self)
         try:
-            return self.audit_view.search(text, acronym, limit)
+            return self.audit_view.search(query, acronym, limit)
         except sqlite3.OperationalError as error:
             raise InvalidInputError(
-                f"search text {text!r}: {error} - put phrases in double quotes"
+                f"search text {text!r}: {error} - close every double quote, or search plain "
+                "words without FTS5 operators"
             ) from None
 
     def history(
@@ -178,3 +185,22 @@ class RecordQuestions(TrackerCore):
         code = contributor_code(contributor) if contributor else None
         self.audit_view.catch_up(self)
         return self.audit_view.history(acronym, code, tuple(categories))
+
+
+# What makes search text an FTS5 query of its own: double quotes, parentheses, a prefix star,
+# ^ (start of a column), a filter on a searched column (kind:Deployed) or an operator in
+# capitals. Anything else is plain words.
+_FTS5_SYNTAX = re.compile(
+    r'["()*^]|\b(?:AND|OR|NOT|NEAR)\b'
+    r"|\b(?:event_id|kind|contributor|summary|source_title|quote|reason)\s*:"
+)
+
+
+def fts_query(text: str) -> str:
+    """``text`` as an FTS5 query. Plain words are each quoted, so that apostrophes, hyphens
+    and slashes are searched as written (``Côte d'Ivoire`` -> ``"Côte" "d'Ivoire"``: both
+    must be there) instead of being read as FTS5 syntax; text that uses FTS5's own syntax
+    (``"46 stayed"``, ``Egypt OR Chad``, ``withdr*``) is kept as it is. Empty text gives ""."""
+    if _FTS5_SYNTAX.search(text):
+        return text.strip()
+    return " ".join(f'"{word}"' for word in text.split())

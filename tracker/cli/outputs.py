@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-import subprocess
-import tempfile
 import typing
 from contextlib import suppress
 from datetime import datetime
@@ -25,7 +23,6 @@ from tracker.cli.options import (
 from tracker.faces import render
 from tracker.faces.charts import announced_vs_actual_chart, strength_chart, strength_map
 from tracker.faces.exports import export_rows, export_text, write_export
-from tracker.faces.web import datasette_command
 
 
 @cli.command()
@@ -160,14 +157,22 @@ def map_command(ctx: click.Context, mission: str, on: datetime, output: str) -> 
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind to.")
 @click.pass_context
 def serve(ctx: click.Context, port: int, host: str) -> None:
-    """Serve the read models, read-only, with Datasette (pip install '.[web]'): tables with
-    their meanings, and canned queries (strength on a date by contributor and by location,
-    announcements of a contributor, audit trail search). Stop with Ctrl-C."""
+    """Serve the read models in a web browser, read-only, with Datasette (pip install
+    '.[web]'): a home page of the questions it answers, canned queries with checked dates
+    (strength on a date by contributor and by location, announcements with their status,
+    search of the audit trail), country names, totals, and every figure linked to its source.
+    It follows the store: new events and rebuilt views show without a restart. Ctrl-C or
+    SIGTERM stops it."""
     if importlib.util.find_spec("datasette") is None:
         raise UserError("the web view needs Datasette: pip install 'peacekeeping-tracker[web]'")
+    from tracker.faces.web import serve as serve_views  # Datasette loads only when asked for
+
     tracker = open_tracker(ctx)
-    with tempfile.TemporaryDirectory() as folder:
-        command = datasette_command(tracker, Path(folder) / "metadata.json", host, port)
-        click.echo(f"Serving {tracker.config.display()} on http://{host}:{port}/ (Ctrl-C stops)")
-        with suppress(KeyboardInterrupt):
-            subprocess.run(command, check=False)
+    shown = tracker.config.display()
+    with suppress(KeyboardInterrupt):
+        serve_views(
+            tracker,
+            host,
+            port,
+            ready=lambda url: click.echo(f"Serving {shown} on {url} (Ctrl-C stops)"),
+        )
