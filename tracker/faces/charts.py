@@ -38,6 +38,7 @@ WIDTH, LEFT, RIGHT = 10.0, 0.85, 2.75  # inches: the figure, the y labels, the l
 BOTTOM, TITLE, LEADER = 1.05, 0.5, 0.3  # ticks, note and source; the title; the leaders
 MARK: dict[str, Any] = {"color": "#555555", "linestyle": ":", "lw": 0.8}  # an announcement's line
 CARRIED = "carries each figure forward until a newer one"
+CHART = 3.4  # inches: the height of one contributor's chart
 
 
 def contributor_of(value: str) -> str:
@@ -293,11 +294,11 @@ def announced_vs_actual_figure(
         raise InvalidInputError(
             f"nothing recorded for {code} in {mission.upper()} from {start} to {end}"
         )
-    height = 1.0 + 3.4 + 0.45 + 0.2 * (1 + len(ledger)) + 0.75
+    # from the foot up: note and source, the legend (a row each), the ticks, the chart, title
+    bottom = 0.6 + 0.2 * (1 + len(ledger)) + 0.5
+    height = bottom + CHART + TITLE
     made = figure(WIDTH, height)
-    axes = made.add_axes(
-        (LEFT / WIDTH, (1.0 + 0.2 * (1 + len(ledger)) + 0.45) / height, 0.86, 3.4 / height)
-    )
+    axes = made.add_axes((LEFT / WIDTH, bottom / height, 1 - (LEFT + 0.5) / WIDTH, CHART / height))
     actual = [mine.get(day, 0) for day in dates]  # not in that month's figures: none there
     axes.step(
         [day_number(day) for day in dates],
@@ -335,7 +336,7 @@ def announced_vs_actual_figure(
     whole_people(axes, peak * 1.1)
     axes.set_ylabel("personnel")
     axes.grid(axis="y", color="#e0e0e0", linewidth=0.6)
-    axes.legend(loc="upper left", bbox_to_anchor=(0.0, -0.09), frameon=False, fontsize=8)
+    axes.legend(loc="upper left", bbox_to_anchor=(0.0, -0.38 / CHART), frameon=False, fontsize=8)
     title(
         made,
         f"{country_name(code)} ({code}) in {mission.upper()}: announced against actual, "
