@@ -314,3 +314,29 @@ def test_more_series_than_distinct_colours_is_refused() -> None:
     assert len(set(palette(most_distinct()))) == most_distinct() >= 100
     with pytest.raises(InvalidInputError, match=f"at most {most_distinct()} series"):
         palette(most_distinct() + 1)
+
+
+def test_unknown_figures_are_said_to_be_drawn_as_zero(tmp_path: Path) -> None:
+    tracker = Tracker(tmp_path / "tracker.db")
+    tracker.establish_mission(
+        mission="TESTMIS", name="Test mission", host="MLI", valid="2020-01-01", source=source()
+    )
+    for contributor, strength in (("SWE", 200), ("NPL", None)):
+        tracker.report_strength(
+            mission="TESTMIS",
+            contributor=contributor,
+            valid="2020-01-31",
+            strength=strength,
+            source=source(),
+        )
+    start, end = date(2020, 1, 1), date(2020, 6, 30)
+    rows = tracker.strength_series("TESTMIS", start, end, "month", ["contributor"])
+    unknown = sum(1 for r in rows if r["strength"] is None)
+    assert unknown > 0
+    made = strength_figure(tracker, "TESTMIS", start, end, "contributor", 8)
+    (note,) = texts_with(made, ["note"])
+    assert (
+        f"{unknown:,} figure(s) unknown (not published) are drawn as 0."
+        in note.get_text().replace("\n", " ")
+    )
+    tracker.close()

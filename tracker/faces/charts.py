@@ -108,6 +108,7 @@ def strength_figure(
         raise InvalidInputError(f"no strength figure for {mission.upper()} from {start} to {end}")
     dates = sorted({date.fromisoformat(r["date"]) for r in rows})
     labels, layers = _layers(rows, by, top, dates)
+    unknown = sum(1 for r in rows if r["strength"] is None)
     colours = [*palette(len(labels) - labels[-1].startswith("others (")), OTHERS]
     tracker.mandate_view.catch_up(tracker)  # once, for every month's ceiling below
     ceiling = [_ceiling(tracker, mission, day) for day in dates]
@@ -160,7 +161,8 @@ def strength_figure(
     source_line(
         made,
         source_text(tracker),
-        f"Each area {CARRIED}; dotted lines: the announcements, labelled above the chart.",
+        f"Each area {CARRIED}; dotted lines: the announcements, labelled above the chart."
+        + (f" {unknown:,} figure(s) unknown (not published) are drawn as 0." if unknown else ""),
     )
     return made
 
