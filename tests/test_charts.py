@@ -6,6 +6,7 @@ well as by code."""
 from __future__ import annotations
 
 import itertools
+import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -340,3 +341,39 @@ def test_unknown_figures_are_said_to_be_drawn_as_zero(tmp_path: Path) -> None:
         in note.get_text().replace("\n", " ")
     )
     tracker.close()
+
+
+@pytest.mark.parametrize("missing", ["colorcet", "matplotlib"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["chart", "MINUSMA", "--from", "2022-01-01", "--to", "2022-12-31"],
+        [
+            "chart",
+            "MINUSMA",
+            "--from",
+            "2022-01-01",
+            "--to",
+            "2022-12-31",
+            "--contributor",
+            "DEU",
+            "--announced-vs-actual",
+        ],
+        ["map", "MINUSMA", "--on", "2022-12-31"],
+    ],
+)
+def test_without_the_charts_extra_each_command_says_what_to_install(
+    seeded_file: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    missing: str,
+    command: list[str],
+) -> None:
+    monkeypatch.setitem(sys.modules, missing, None)  # as if not installed
+    out = tmp_path / "c.png"
+    assert run("--db", seeded_file, *command, "-o", str(out)) == (
+        2,
+        "Error: charts and maps need matplotlib and colorcet: "
+        "pip install 'peacekeeping-tracker[charts]'\n",
+    )
+    assert not out.exists()

@@ -20,6 +20,7 @@ from tracker.faces.plotting import (
     day_number,
     figure,
     palette,
+    require_charts,
     save,
     source_line,
     whole_people,
@@ -98,6 +99,7 @@ def strength_figure(
     tracker: Tracker, mission: str, start: date, end: date, by: Dimension, top: int
 ) -> Figure:
     """The figure ``strength_chart`` saves."""
+    require_charts()
     from matplotlib.lines import Line2D
 
     check_range(start, end)
@@ -281,6 +283,7 @@ def announced_vs_actual_figure(
     tracker: Tracker, mission: str, contributor: str, start: date, end: date
 ) -> Figure:
     """The figure ``announced_vs_actual_chart`` saves."""
+    require_charts()
     check_range(start, end)
     code = contributor_of(contributor)
     rows = tracker.strength_series(mission, start, end, "month", ["contributor"])

@@ -21,6 +21,7 @@ from tracker.faces.plotting import (
     check_output,
     extent,
     figure,
+    require_charts,
     save,
     source_line,
     text_width,
@@ -70,6 +71,7 @@ def host_of(tracker: Tracker, acronym: str) -> str:
 
 def strength_map_figure(tracker: Tracker, mission: str, on: date) -> Figure:
     """The figure ``strength_map`` saves."""
+    require_charts()
     answer = tracker.strength(mission, on, ["location"])
     land = boundaries.country(host_of(tracker, answer.mission))
     regions: dict[str, InRegion] = defaultdict(InRegion)

@@ -24,22 +24,29 @@ OTHERS = "#bdbdbd"  # the rest, after the series shown: a grey no series colour 
 FORMATS = (".png", ".svg")
 
 
-def figure(width: float, height: float) -> Figure:
-    """A new figure of ``width`` x ``height`` inches at 100 dpi, drawn without a screen (no
-    pyplot: nothing global to close).
+def require_charts() -> None:
+    """Call before anything else of a chart or map.
 
     Raises:
         InvalidInputError: matplotlib or colorcet is not installed (the extra ``charts``).
     """
     try:
-        import colorcet  # noqa: F401  (the palette; checked here so a missing one says so)
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
+        import colorcet  # noqa: F401  (the palette)
+        import matplotlib  # noqa: F401
     except ImportError:
         raise InvalidInputError(
             "charts and maps need matplotlib and colorcet: "
             "pip install 'peacekeeping-tracker[charts]'"
         ) from None
+
+
+def figure(width: float, height: float) -> Figure:
+    """A new figure of ``width`` x ``height`` inches at 100 dpi, drawn without a screen (no
+    pyplot: nothing global to close)."""
+    require_charts()
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     made = Figure(figsize=(width, height), dpi=100)
     FigureCanvasAgg(made)  # a renderer to measure text with before saving
     return made
