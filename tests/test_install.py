@@ -56,7 +56,7 @@ def test_the_wheel_holds_every_package(installed: Path) -> None:
         for p in (ROOT / package).rglob("*.py")
         if p.name != "__init__.py" and "__pycache__" not in p.parts
     }
-    assert here - {m for m in listed} == set()
+    assert here - set(listed) == set()
 
 
 def test_the_installed_tool_runs_outside_the_checkout(installed: Path, tmp_path: Path) -> None:
