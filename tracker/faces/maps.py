@@ -125,7 +125,7 @@ def strength_map_figure(tracker: Tracker, mission: str, on: date) -> Figure:
     if no_boundary:
         lines.append(
             f"{', '.join(no_boundary)}: no boundary in the boundary data (a newer region); "
-            "drawn at its locations."
+            "drawn at its locations, where they have coordinates."
         )
     for i, line in enumerate(lines):
         made.text(
@@ -263,7 +263,8 @@ def _draw_regions(
         elif region is not None:
             x, y = region.label_at
         else:
-            continue  # no boundary and no coordinates: nowhere to draw it
+            no_boundary.append(f"{name} (not drawn: no coordinates either)")
+            continue
         if region is None:
             no_boundary.append(name)
         diameter = max(LARGEST * math.sqrt(inside.known / largest), 6.0)
