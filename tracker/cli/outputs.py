@@ -21,8 +21,9 @@ from tracker.cli.options import (
     time_axes,
 )
 from tracker.faces import render
-from tracker.faces.charts import announced_vs_actual_chart, strength_chart, strength_map
+from tracker.faces.charts import announced_vs_actual_chart, strength_chart
 from tracker.faces.exports import export_rows, export_text, write_export
+from tracker.faces.maps import strength_map
 
 
 @cli.command()
@@ -89,15 +90,22 @@ def export(
 @from_to
 @click.option(
     "--by",
-    type=click.Choice(["contributor", "location", "personnel-type"]),
+    type=click.Choice(["contributor", "location", "region", "personnel-type"]),
     default="contributor",
     show_default=True,
     help="What the areas are.",
 )
 @click.option(
-    "--top", default=8, show_default=True, help="The largest groups shown; the rest as one."
+    "--top",
+    default=8,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="The largest groups shown, each in its own colour; the rest as one.",
 )
-@click.option("--contributor", help="With --announced-vs-actual: the contributor.")
+@click.option(
+    "--contributor",
+    help="With --announced-vs-actual: the contributor (ISO 3166 alpha-3 or name).",
+)
 @click.option(
     "--announced-vs-actual",
     is_flag=True,
@@ -118,9 +126,12 @@ def chart(
     announced_vs_actual: bool,
     output: str,
 ) -> None:
-    """Chart MISSION's strength month by month as a stacked area, with the mandate's ceiling
-    and the announcements marked on the time axis; or, with --announced-vs-actual
-    --contributor ISO3, one contributor's announced path against what happened."""
+    """Chart MISSION's strength month by month as a stacked area, with the mandate's ceiling,
+    the UN-reported total and the announcements labelled above the time axis; or, with
+    --announced-vs-actual --contributor ISO3, one contributor's announced path against what
+    happened. A source line is under every chart."""
+    if contributor and not announced_vs_actual:
+        raise UserError("--contributor is for --announced-vs-actual (one contributor's chart)")
     tracker = open_tracker(ctx)
     tracker.check_output(output, "-o")  # before the drawing, not only after it
     if announced_vs_actual:
@@ -144,8 +155,10 @@ def chart(
 )
 @click.pass_context
 def map_command(ctx: click.Context, mission: str, on: datetime, output: str) -> None:
-    """Map MISSION's strength by location on a date: markers sized by strength at each
-    location's coordinates, labelled, with the part no source locates stated."""
+    """Map MISSION's strength by admin-1 region on a date, on the host country's outline and
+    regions: a circle per region sized by strength, labelled with its figure, and the part no
+    source locates stated under the map. No network when drawing: the boundaries are built
+    once from Natural Earth's (make boundaries)."""
     tracker = open_tracker(ctx)
     tracker.check_output(output, "-o")
     path = strength_map(tracker, mission, on.date(), Path(output))

@@ -1,39 +1,82 @@
-"""Charts of strength over time (matplotlib, PNG or SVG): a stacked area by contributor,
-location or personnel type, the mandate's ceiling as a line, and the announcements marked on the
-time axis with their labels. Made from the same rows as ``tracker export``."""
+"""Charts of strength over time (PNG or SVG): a stacked area by contributor, location, region
+or personnel type with the mandate's ceiling, the UN-reported mission total and the
+announcements labelled above the time axis; and one contributor's announced paths against what
+happened. Made from the same rows as ``tracker export``; ``tracker.faces.plotting`` draws what
+every chart shares (palette, axis of whole people, source line), ``tracker.faces.labels`` puts
+the labels where none overlaps another."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from events.errors import InvalidInputError
-from events.values import ValidDate, find_place
+from events.values import ValidDate, country_code, country_name
+from tracker.faces.labels import Label, spread_on_timeline
+from tracker.faces.plotting import (
+    OTHERS,
+    check_output,
+    day_number,
+    figure,
+    palette,
+    require_charts,
+    save,
+    source_line,
+    whole_people,
+)
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
     from projections import Dimension
     from tracker.app import Tracker
 
+WIDTH, LEFT, RIGHT = 10.0, 0.85, 2.75  # inches: the figure, the y labels, the legend
+BOTTOM, TITLE, LEADER = 1.05, 0.5, 0.3  # ticks, note and source; the title; the leaders
+MARK: dict[str, Any] = {"color": "#555555", "linestyle": ":", "lw": 0.8}  # an announcement's line
+CARRIED = "carries each figure forward until a newer one"
+CHART = 3.4  # inches: the height of one contributor's chart
 
-def _pyplot() -> tuple[Any, Any]:
-    """matplotlib's pyplot, drawing without a screen, and its date2num.
+
+def contributor_of(value: str) -> str:
+    """The ISO 3166 alpha-3 code of a contributor given by code or by name ("Germany").
 
     Raises:
-        InvalidInputError: matplotlib is not installed (the extra ``charts``).
+        InvalidInputError: the value names no country.
     """
     try:
-        import matplotlib
+        return country_code(value)
+    except ValueError as error:
+        raise InvalidInputError(f"contributor: {error}") from None
 
-        matplotlib.use("Agg")  # no screen needed
-        import matplotlib.pyplot as plt
-        from matplotlib.dates import date2num
-    except ImportError:
-        raise InvalidInputError(
-            "charts and maps need matplotlib: pip install 'peacekeeping-tracker[charts]'"
-        ) from None
-    return plt, date2num
+
+def check_range(start: date, end: date) -> None:
+    if start > end:
+        raise InvalidInputError(f"--from {start} is after --to {end}: give the earlier date first")
+
+
+def source_text(tracker: Tracker, announcements: bool = True) -> str:
+    """The source line: where the figures come from, down to the log position drawn."""
+    position = tracker.strength_view.position(tracker.name)
+    text = (
+        "Source: UN monthly contribution reports and the other sources cited per event "
+        f"(via the tracker's event log, position {position:,})"
+    )
+    if announcements:
+        text += "; announcements: press and official statements as cited per event"
+    return text
+
+
+def series_label(by: Dimension, key: Any) -> str:
+    if by == "contributor":
+        return f"{country_name(key)} ({key})" if key else "(no contributor)"
+    if key is None:
+        return "(unassigned)" if by in ("location", "region") else "no type given (totals)"
+    return str(key).replace("_", " ")
 
 
 def strength_chart(
@@ -45,66 +88,168 @@ def strength_chart(
     top: int,
     output: Path,
 ) -> Path:
-    """Draw ``mission``'s strength by ``by`` (the ``top`` largest groups, the rest as
-    "others") month by month from ``start`` to ``end`` into ``output`` (.png or .svg)."""
-    if output.suffix.lower() not in (".png", ".svg"):
-        raise InvalidInputError(f"{output}: a chart is written as .png or .svg")
-    plt, date2num = _pyplot()
+    """Draw ``mission``'s strength by ``by`` (the ``top`` largest groups, each in its own
+    colour, the rest as "others") month by month from ``start`` to ``end`` into ``output``
+    (.png or .svg)."""
+    check_output(output, "chart")
+    return save(tracker, strength_figure(tracker, mission, start, end, by, top), output)
+
+
+def strength_figure(
+    tracker: Tracker, mission: str, start: date, end: date, by: Dimension, top: int
+) -> Figure:
+    """The figure ``strength_chart`` saves."""
+    require_charts()
+    from matplotlib.lines import Line2D
+
+    check_range(start, end)
+    if top < 1:
+        raise InvalidInputError(f"--top {top}: show at least 1 group")
     rows = tracker.strength_series(mission, start, end, "month", [by])
     if not rows:
         raise InvalidInputError(f"no strength figure for {mission.upper()} from {start} to {end}")
-    days = sorted({r["date"] for r in rows})
-    series: dict[str, dict[str, int]] = defaultdict(dict)
-    for r in rows:
-        series[str(r[by] or "unassigned")][r["date"]] = r["strength"] or 0
-    ranked = sorted(series, key=lambda k: -max(series[k].values()))
-    shown, rest = ranked[:top], ranked[top:]
-    layers = [[series[k].get(d, 0) for d in days] for k in shown]
-    labels = list(shown)
-    if rest:
-        layers.append([sum(series[k].get(d, 0) for k in rest) for d in days])
-        labels.append(f"others ({len(rest)})")
-    dates = [date.fromisoformat(d) for d in days]
-    x = date2num(dates)
-    figure, axes = plt.subplots(figsize=(10, 5.5), dpi=100)
-    axes.stackplot(x, layers, labels=labels, alpha=0.85)
-    axes.xaxis_date()
+    dates = sorted({date.fromisoformat(r["date"]) for r in rows})
+    labels, layers = _layers(rows, by, top, dates)
+    unknown = sum(1 for r in rows if r["strength"] is None)
+    colours = [*palette(len(labels) - labels[-1].startswith("others (")), OTHERS]
     tracker.mandate_view.catch_up(tracker)  # once, for every month's ceiling below
     ceiling = [_ceiling(tracker, mission, day) for day in dates]
+    reported = [_reported(tracker, mission, day) for day in dates]
+    marks = _announcement_marks(tracker, mission, start, end)
+    entries = len(labels) + 1 + any(ceiling) + any(reported)
+    main = max(3.9, 0.19 * entries + 0.3)  # tall enough for the legend beside it
+    made = figure(WIDTH, BOTTOM + main + TITLE)
+    axes = made.add_axes((0, 0, 1, 1))
+    x = [day_number(day) for day in dates]
+    areas = axes.stackplot(
+        x, layers, labels=labels, colors=colours[: len(labels)], edgecolor="white", lw=0.3
+    )
+    for area, label in zip(areas, labels, strict=True):
+        area.set_gid(f"series:{label}")
+    handles: list[Any] = list(reversed(areas))  # the legend reads top down, as the stack
     if any(c is not None for c in ceiling):
-        axes.step(
+        handles += axes.step(
             x,
             [c if c is not None else float("nan") for c in ceiling],
             where="post",
-            color="black",
+            color="#333333",
             linestyle="--",
+            linewidth=1.3,
             label="authorised ceiling (military + police)",
         )
-    reported = [_reported(tracker, mission, day) for day in dates]
     if any(r is not None for r in reported):
-        axes.plot(
+        handles += axes.plot(
             x,
             [r if r is not None else float("nan") for r in reported],
-            color="crimson",
-            linewidth=1.5,
+            color="black",
+            linewidth=1.6,
             label="UN-reported mission total (that month)",
         )
-    for a in tracker.announcements(mission, on=end):
-        when = date.fromisoformat(a.valid) if len(a.valid) == 10 else None
-        if when is not None and start <= when <= end:
-            at = float(date2num(when))
-            axes.axvline(at, color="grey", linewidth=0.6)
-            label = f"{a.contributor}: {a.kind.replace('Announced', '').lower()}"
-            axes.annotate(label, (at, 0), rotation=90, fontsize=7, va="bottom", ha="right")
-    axes.set_title(f"{mission.upper()} strength by {by.replace('_', ' ')}, {start} to {end}")
+    handles.append(Line2D([], [], **MARK, label="announcement (the day it was made)"))
+    for day, _ in marks:
+        axes.axvline(day_number(day), zorder=3, **MARK)
+    axes.set_xlim(day_number(start), day_number(end))
+    axes.xaxis_date()
+    stacked = [sum(column) for column in zip(*layers, strict=True)]
+    whole_people(axes, max([*stacked, *filter(None, ceiling), *filter(None, reported)]) * 1.05)
     axes.set_ylabel("uniformed personnel")
-    axes.set_xlabel("areas carry each contributor's last known figure forward until a new one")
-    axes.legend(loc="upper left", fontsize=7, ncol=2)
-    figure.tight_layout()
-    with tracker.writing(output, "-o") as partial:  # beside, then renamed into place
-        figure.savefig(partial)
-    plt.close(figure)
-    return output
+    axes.grid(axis="y", color="#e0e0e0", linewidth=0.6)
+    axes.set_axisbelow(True)
+    axes.legend(
+        handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8
+    )
+    _label_strip(made, axes, marks, main, start, end)
+    title(made, f"{mission.upper()} strength by {by.replace('_', ' ')}, {start} to {end}")
+    source_line(
+        made,
+        source_text(tracker),
+        f"Each area {CARRIED}; dotted lines: the announcements, labelled above the chart."
+        + (f" {unknown:,} figure(s) unknown (not published) are drawn as 0." if unknown else ""),
+    )
+    return made
+
+
+def title(made: Figure, text: str) -> None:
+    made.text(
+        LEFT / WIDTH, 1 - 0.12 / made.get_figheight(), text, fontsize=12, va="top", gid="title"
+    )
+
+
+def _layers(
+    rows: list[dict[str, Any]], by: Dimension, top: int, dates: list[date]
+) -> tuple[list[str], list[list[int]]]:
+    """The ``top`` largest groups (by their peak), largest first, and the rest added up as
+    "others (N)": their labels and their figures on each date."""
+    series: dict[Any, dict[date, int]] = defaultdict(dict)
+    for r in rows:
+        series[r[by]][date.fromisoformat(r["date"])] = r["strength"] or 0
+    ranked = sorted(series, key=lambda k: (-max(series[k].values()), str(k)))
+    shown, rest = ranked[:top], ranked[top:]
+    labels = [series_label(by, k) for k in shown]
+    layers = [[series[k].get(d, 0) for d in dates] for k in shown]
+    if rest:
+        labels.append(f"others ({len(rest)})")
+        layers.append([sum(series[k].get(d, 0) for k in rest) for d in dates])
+    return labels, layers
+
+
+def _announcement_marks(
+    tracker: Tracker, mission: str, start: date, end: date
+) -> list[tuple[date, str]]:
+    """One mark per day with announcements in the range: the day and its label (those made
+    the same day share one); a month's announcement stands on the month's first day."""
+    by_day: dict[date, list[str]] = defaultdict(list)
+    for a in tracker.announcements(mission, on=end):
+        made_on = ValidDate.parse(a.valid)
+        if start <= made_on.start <= end:
+            kind = a.kind.replace("Announced", "").lower()
+            when = "" if made_on.precision == "day" else f" ({a.valid})"
+            text = f"{a.contributor} {kind}{when}"
+            if text not in by_day[made_on.start]:
+                by_day[made_on.start].append(text)
+    return [(day, ", ".join(texts)) for day, texts in sorted(by_day.items())]
+
+
+def _label_strip(
+    made: Figure,
+    axes: Axes,
+    marks: list[tuple[date, str]],
+    main: float,
+    start: date,
+    end: date,
+) -> None:
+    """Lay the figure out in inches, with a band above the chart for the announcement labels:
+    upright, side by side in date order, each as near its date as the others leave room for,
+    joined to it by a bent leader line (``tracker.faces.labels``)."""
+    width = WIDTH - LEFT - RIGHT
+    span = max((end - start).days, 1)
+    labels = [Label(LEFT + width * (day - start).days / span, text, 7.5) for day, text in marks]
+    spread_on_timeline(made, labels, 0.15, WIDTH - 0.15)
+    band = LEADER + max((label.length for label in labels), default=0.0) + 0.05
+    height = BOTTOM + main + band + TITLE
+    made.set_size_inches(WIDTH, height)
+    axes.set_position((LEFT / WIDTH, BOTTOM / height, width / WIDTH, main / height))
+    strip = made.add_axes((0, (BOTTOM + main) / height, 1, band / height))
+    strip.set_axis_off()
+    strip.set_xlim(0, WIDTH)  # inches across the figure, as the labels were set
+    strip.set_ylim(0, band)
+    for label in labels:
+        strip.plot(
+            [label.x, label.x, label.at, label.at],
+            [0, 0.07, LEADER - 0.06, LEADER - 0.01],
+            gid="leader",
+            **MARK,
+        )
+        strip.text(
+            label.at,
+            LEADER,
+            label.text,
+            rotation=90,
+            ha="center",
+            va="bottom",
+            fontsize=label.size,
+            gid="announcement",
+        )
 
 
 def _reported(tracker: Tracker, mission: str, day: date) -> int | None:
@@ -123,102 +268,85 @@ def _ceiling(tracker: Tracker, mission: str, day: date) -> int | None:
     return sum(p for p in parts if p is not None) or None
 
 
-def strength_map(tracker: Tracker, mission: str, on: date, output: Path) -> Path:
-    """Strength by location on ``on`` as markers sized by strength at each location's
-    coordinates (from the gazetteer), labelled; the unassigned part stated in the title. No map
-    tiles: the locations' own coordinates, on plain axes."""
-    if output.suffix.lower() not in (".png", ".svg"):
-        raise InvalidInputError(f"{output}: a map is written as .png or .svg")
-    plt, _ = _pyplot()
-    answer = tracker.strength(mission, on, ["location"])
-    unassigned = sum(r.known for r in answer.rows if r.location is None)
-    placed = [(r, find_place(r.location)) for r in answer.rows if r.location and r.known]
-    no_coordinates = [p.name for _, p in placed if p.latitude is None or p.longitude is None]
-    points = [
-        (r.known, p.name, p.longitude, p.latitude)
-        for r, p in placed
-        if p.latitude is not None and p.longitude is not None
-    ]
-    coordinates = [(k, n, float(x or 0), float(y or 0)) for k, n, x, y in points]
-    figure, axes = plt.subplots(figsize=(8, 7), dpi=100)
-    for known, name, longitude, latitude in coordinates:
-        axes.scatter(longitude, latitude, s=20 + known / 2, alpha=0.6)
-        axes.annotate(
-            f"{name}\n{known:,}", (longitude, latitude), fontsize=8, ha="center", va="bottom"
-        )
-    axes.set_xlabel("longitude")
-    axes.set_ylabel("latitude")
-    axes.set_aspect("equal", adjustable="datalim")
-    located = answer.total - unassigned
-    axes.set_title(
-        f"{answer.mission} strength by location on {on}: {located:,} located, "
-        f"{unassigned:,} with no location in the sources",
-        fontsize=10,
-    )
-    if no_coordinates:
-        axes.text(
-            0.01,
-            0.01,
-            f"no coordinates for: {', '.join(no_coordinates)}",
-            transform=axes.transAxes,
-            fontsize=7,
-        )
-    figure.tight_layout()
-    with tracker.writing(output, "-o") as partial:  # beside, then renamed into place
-        figure.savefig(partial)
-    plt.close(figure)
-    return output
-
-
 def announced_vs_actual_chart(
     tracker: Tracker, mission: str, contributor: str, start: date, end: date, output: Path
 ) -> Path:
-    """One contributor's strength month by month (what happened) against the path each of its
-    announcements set out: from its level when announced to the announced level by the target
-    date (a dashed line per announcement)."""
-    if output.suffix.lower() not in (".png", ".svg"):
-        raise InvalidInputError(f"{output}: a chart is written as .png or .svg")
-    plt, date2num = _pyplot()
-    rows = [
-        r
-        for r in tracker.strength_series(mission, start, end, "month", ["contributor"])
-        if r["contributor"] == contributor.upper()
+    """One contributor's (by code or name) strength month by month from ``start`` to ``end``
+    (what happened) against the path each of its announcements set out: from its level when
+    announced to the announced level by the target date (a dashed line each; a suspension, a
+    dotted line on its day)."""
+    check_output(output, "chart")
+    made = announced_vs_actual_figure(tracker, mission, contributor, start, end)
+    return save(tracker, made, output)
+
+
+def announced_vs_actual_figure(
+    tracker: Tracker, mission: str, contributor: str, start: date, end: date
+) -> Figure:
+    """The figure ``announced_vs_actual_chart`` saves."""
+    require_charts()
+    check_range(start, end)
+    code = contributor_of(contributor)
+    rows = tracker.strength_series(mission, start, end, "month", ["contributor"])
+    dates = sorted({date.fromisoformat(r["date"]) for r in rows})
+    mine = {date.fromisoformat(r["date"]): r["strength"] for r in rows if r["contributor"] == code}
+    ledger = [
+        row
+        for row in tracker.announcements(mission, code, on=end)
+        if ValidDate.parse(row.valid).start <= end
+        and ValidDate.parse(row.target or row.valid).end >= start
     ]
-    ledger = tracker.announcements(mission, contributor, on=end)
-    if not rows and not ledger:
-        raise InvalidInputError(f"nothing recorded for {contributor} in {mission.upper()}")
-    figure, axes = plt.subplots(figsize=(10, 5), dpi=100)
-    days = [date.fromisoformat(r["date"]) for r in rows]
+    if not mine and not ledger:
+        raise InvalidInputError(
+            f"nothing recorded for {code} in {mission.upper()} from {start} to {end}"
+        )
+    # from the foot up: note and source, the legend (a row each), the ticks, the chart, title
+    bottom = 0.6 + 0.2 * (1 + len(ledger)) + 0.5
+    height = bottom + CHART + TITLE
+    made = figure(WIDTH, height)
+    axes = made.add_axes((LEFT / WIDTH, bottom / height, 1 - (LEFT + 0.5) / WIDTH, CHART / height))
+    actual = [mine.get(day, 0) for day in dates]  # not in that month's figures: none there
     axes.step(
-        date2num(days),
-        [r["strength"] if r["strength"] is not None else float("nan") for r in rows],
+        [day_number(day) for day in dates],
+        [a if a is not None else float("nan") for a in actual],
         where="post",
-        linewidth=2,
-        label="actual (last known figure each month end)",
+        linewidth=2.2,
+        color="black",
+        label="actual (the last known figure at each month end; 0 when not present)",
+        gid="actual",
     )
-    for row in ledger:
-        if row.level_then is None or row.target is None or row.kind == "SuspensionAnnounced":
-            continue
+    peak = max([a or 0 for a in actual] + [0])
+    for row, colour in zip(ledger, palette(len(ledger)), strict=True):
+        label = f"{row.valid}: {row.summary} ({row.status})"
         announced_on = ValidDate.parse(row.valid).end
-        target = ValidDate.parse(row.target).end
+        if row.level_then is None or row.target is None or row.kind == "SuspensionAnnounced":
+            axes.axvline(day_number(announced_on), color=colour, lw=1.2, ls=":", label=label)
+            continue
         if row.kind == "WithdrawalAnnounced":
             goal = 0 if "full" in row.summary else max(row.level_then - (row.announced or 0), 0)
         else:
             goal = row.level_then + (row.announced or 0)
-        xs = date2num([announced_on, target])
+        target = ValidDate.parse(row.target).end
         axes.plot(
-            xs,
+            [day_number(announced_on), day_number(target)],
             [row.level_then, goal],
             linestyle="--",
             marker="o",
-            label=f"{row.valid}: {row.summary} ({row.status})",
+            color=colour,
+            label=label,
+            gid="announced",
         )
-    axes.set_title(f"{contributor.upper()} in {mission.upper()}: announced against actual")
-    axes.set_ylabel("personnel")
+        peak = max(peak, row.level_then, goal)
+    axes.set_xlim(day_number(start), day_number(end))
     axes.xaxis_date()
-    axes.legend(fontsize=7, loc="best")
-    figure.tight_layout()
-    with tracker.writing(output, "-o") as partial:  # beside, then renamed into place
-        figure.savefig(partial)
-    plt.close(figure)
-    return output
+    whole_people(axes, peak * 1.1)
+    axes.set_ylabel("personnel")
+    axes.grid(axis="y", color="#e0e0e0", linewidth=0.6)
+    axes.legend(loc="upper left", bbox_to_anchor=(0.0, -0.38 / CHART), frameon=False, fontsize=8)
+    title(
+        made,
+        f"{country_name(code)} ({code}) in {mission.upper()}: announced against actual, "
+        f"{start} to {end}",
+    )
+    source_line(made, source_text(tracker), f"The actual line {CARRIED}.")
+    return made
