@@ -7,6 +7,7 @@ import calendar
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -22,6 +23,7 @@ from events.contingent import Contingent
 from projections import Projection
 from projections.engine import handles
 from tests.conftest import ROOT, SEEDS, minusma_csv_2013
+from tests.helpers import source
 from tests.test_un_monthly_input import HEADER
 from tracker import Tracker
 from tracker.cli import cli
@@ -349,3 +351,51 @@ def test_a_registered_projection_that_cannot_be_loaded_does_not_lock_the_store(
         "projection 'gone_module:Gone': cannot import 'gone_module'"
     )
     assert reopened.strength("MINUSMA", date(2013, 12, 31)).total == 6439
+
+
+def test_a_projection_added_in_one_folder_runs_from_any_other(tmp_path: Path) -> None:
+    """Issue 17: 'projections add' worked only from the folder it was run in; the registry
+    now records where the class was found."""
+    mine, elsewhere = tmp_path / "my-views", tmp_path / "elsewhere"
+    mine.mkdir()
+    elsewhere.mkdir()
+    (mine / "myviews.py").write_text(
+        "from projections import Projection\n\n\n"
+        "class Kinds(Projection):\n"
+        "    name = 'kinds_test'\n\n"
+        "    def create_tables(self):\n"
+        "        self.db.execute('CREATE TABLE IF NOT EXISTS seen (kind TEXT)')\n\n"
+        "    def process(self, event, position):\n"
+        "        self.db.execute('INSERT INTO seen VALUES (?)', [type(event).__name__])\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "store" / "tracker.db"
+    db.parent.mkdir()
+    store = Tracker(db)
+    store.establish_mission(
+        mission="TESTMIS", name="T", host="MLI", valid="2020-01-01", source=source()
+    )
+    store.close()
+
+    def tracker(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+        return subprocess.run(
+            [sys.executable, "-m", "tracker", "--db", str(db), *args],
+            cwd=cwd, capture_output=True, text=True, check=False, env=env,
+        )  # fmt: skip
+
+    added = tracker(mine, "projections", "add", "myviews:Kinds")
+    assert added.returncode == 0, added.stderr
+    recorded = tracker(
+        elsewhere, "record", "deployed", "--mission", "TESTMIS", "--contributor", "TCD",
+        "--valid", "2021-01-01", "--count", "5", "--source-title", "Test", "--published-on",
+        "2021-01-02",
+    )  # fmt: skip
+    assert recorded.returncode == 0, recorded.stderr
+    assert "cannot import" not in recorded.stderr
+    listed = tracker(elsewhere, "projections", "list", "--json")
+    kinds = {p["name"]: p for p in json.loads(listed.stdout)}["kinds_test"]
+    assert kinds["behind"] == 0
+    with sqlite3.connect(db.with_name("tracker.kinds_test.db")) as conn:
+        seen = [row[0] for row in conn.execute("SELECT kind FROM seen")]
+    assert "Deployed" in seen

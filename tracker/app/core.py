@@ -71,7 +71,7 @@ class TrackerCore(Application[UUID]):
         self._notices: list[str] = []
         for spec in self.registry.specs:
             try:
-                projection_class = load_class(spec)
+                projection_class = load_class(spec, self.registry.folder(spec))
             except InvalidInputError as error:  # one missing module must not lock the store
                 self._notices.append(f"{error}; it is not kept up to date until it can be")
                 continue

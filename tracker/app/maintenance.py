@@ -13,7 +13,7 @@ from tracker.app.core import TrackerCore
 from tracker.store.config import StoreConfig
 from tracker.store.copy import CopyReport, copy_store
 from tracker.store.integrity import Verification, backup_sqlite, checked_hash
-from tracker.store.registry import load_class
+from tracker.store.registry import folder_of, load_class
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -72,7 +72,7 @@ class Maintenance(TrackerCore):
             raise InvalidInputError(
                 f"projection name {projection_class.name!r} is taken: give the class another"
             )
-        self.registry.add(spec, projection_class.name)
+        self.registry.add(spec, projection_class.name, folder_of(spec))
         projection, count = self.replay(spec, progress=progress)
         self.user_views.append(projection)
         return count
