@@ -4,9 +4,13 @@ or data file left out of the wheel; this does not."""
 
 from __future__ import annotations
 
+import json
 import os
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 import venv
 from pathlib import Path
 
@@ -59,13 +63,52 @@ def test_the_wheel_holds_every_package(installed: Path) -> None:
     assert here - set(listed) == set()
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 def test_the_installed_tool_runs_outside_the_checkout(installed: Path, tmp_path: Path) -> None:
+    """A newcomer's first session from the wheel alone: help, the shipped seeds (no folder
+    given: they are package data), a question, a chart, a map and the web view."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
+    env["MPLBACKEND"] = "Agg"
     tracker = str(installed / "tracker")
     assert "Usage: tracker" in run([tracker, "--help"], tmp_path, env)
-    seeded = run([tracker, "seed", str(ROOT / "seeds")], tmp_path, env)
+    seeded = run([tracker, "seed"], tmp_path, env)
     assert "Loaded" in seeded
-    answer = run(
-        [tracker, "strength", "MINUSMA", "--on", "2013-12-31", "--format", "json"], tmp_path, env
+    answer = json.loads(
+        run(
+            [tracker, "strength", "MINUSMA", "--on", "2022-11-30", "--format", "json"],
+            tmp_path,
+            env,
+        )
     )
-    assert '"strength": 6439' in answer
+    assert [row["strength"] for row in answer] == [14084]
+    chart, where = tmp_path / "chart.png", tmp_path / "map.png"
+    run([tracker, "chart", "MINUSMA", "--from", "2022-01-01", "--to", "2023-12-31", "-o",
+         str(chart)], tmp_path, env)  # fmt: skip
+    run([tracker, "map", "MINUSMA", "--on", "2019-06-30", "-o", str(where)], tmp_path, env)
+    for image in (chart, where):
+        assert image.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", image
+    port = free_port()
+    server = subprocess.Popen(
+        [tracker, "serve", "--port", str(port)], cwd=tmp_path, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        page = ""
+        for _ in range(120):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
+                    page = response.read().decode("utf-8")
+                break
+            except OSError:
+                if server.poll() is not None:
+                    break
+                time.sleep(0.5)
+        assert "strength" in page.lower(), server.stdout.read() if server.poll() is not None else ""
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
