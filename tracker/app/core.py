@@ -25,6 +25,8 @@ from tracker.store.registry import Registry, load_class
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from projections.engine import Progress
+
 
 class TrackerCore(Application[UUID]):
     """The event store and its views; the use cases (``tracker.app.writing``,
@@ -108,9 +110,22 @@ class TrackerCore(Application[UUID]):
             if view.rebuilt_because
         ]
 
-    def catch_up(self) -> int:
-        """Bring every view up to the log's head; return how many events were applied."""
-        return sum(view.catch_up(self) for view in self.views())
+    def catch_up(self, progress: Progress | None = None) -> int:
+        """Bring every view up to the log's head; return how many events were applied.
+        ``progress(applied, to apply)`` over all the views as it goes."""
+        if progress is None:
+            return sum(view.catch_up(self) for view in self.views())
+        head = self.recorder.max_notification_id() or 0
+        views = self.views()
+        todo = sum(max(head - view.position(self.name), 0) for view in views)
+        applied = 0
+        for view in views:
+
+            def step(done: int, _total: int, before: int = applied) -> None:
+                progress(before + done, max(todo, before + done))
+
+            applied += view.catch_up(self, progress=step)
+        return applied
 
     def recorded_bound(self, value: datetime | str | None) -> str | None:
         """A recorded-time bound as the views store it (``recorded_instant``), once it is

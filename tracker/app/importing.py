@@ -18,20 +18,28 @@ from tracker.importers.un_pdf_events import UNReportImport, record_reports
 from tracker.importers.un_reports import read_reports
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Sequence
     from datetime import date
+
+    from projections.engine import Progress
 
 
 class Importing(TrackerCore):
     """Imports of whole files: each one unit of work."""
 
     def import_events(
-        self, lines: Iterable[str], name: str = "<input>", *, _batch: UnitOfWork | None = None
+        self,
+        lines: Iterable[str],
+        name: str = "<input>",
+        progress: Progress | None = None,
+        *,
+        _batch: UnitOfWork | None = None,
     ) -> ImportResult:
         """Import JSON Lines: one event object per line with a ``type`` field. All or nothing:
         the first bad line raises, naming ``name`` and the line, and nothing is written. An
         event identical to one the store holds is skipped (``ImportResult.skipped``), so a
         file imported twice adds nothing; a race lost to another writer is tried again.
+        ``progress(lines done, lines)`` as it goes.
 
         Raises:
             InvalidInputError: a line is not valid; the message starts with ``name:line:``.
@@ -41,7 +49,7 @@ class Importing(TrackerCore):
 
             def attempt() -> ImportResult:
                 with UnitOfWork(self, streaming=True) as batch:
-                    result = self.import_events(every, name, _batch=batch)
+                    result = self.import_events(every, name, progress, _batch=batch)
                     batch.save()
                     return result
 
@@ -50,6 +58,8 @@ class Importing(TrackerCore):
         ids: list[str] = []
         kinds: Counter[str] = Counter()
         skipped = batch.known.skipped
+        if progress is not None:
+            lines = counted(lines, progress)
         for number, kind, fields in jsonl.records(lines, name):
             try:
                 event = batch.record_unless_known(kind, fields)
@@ -66,20 +76,26 @@ class Importing(TrackerCore):
         return ImportResult(len(ids), dict(kinds), ids, skipped)
 
     def import_jsonl(
-        self, data: bytes, name: str = "<input>", *, _batch: UnitOfWork | None = None
+        self,
+        data: bytes,
+        name: str = "<input>",
+        progress: Progress | None = None,
+        *,
+        _batch: UnitOfWork | None = None,
     ) -> ImportResult:
         """``import_events`` of a file's bytes: UTF-8 (a BOM is fine), one event per line.
 
         Raises:
             InvalidInputError: not UTF-8 (the line is named), or a bad line; nothing written.
         """
-        return self.import_events(jsonl.decode(data, name), name, _batch=_batch)
+        return self.import_events(jsonl.decode(data, name), name, progress, _batch=_batch)
 
     def import_un_monthly(
         self,
         data: bytes,
         name: str = "<input>",
         source_url: str | None = None,
+        progress: Progress | None = None,
         *,
         missions: set[str] | None = None,
         _batch: UnitOfWork | None = None,
@@ -87,6 +103,7 @@ class Importing(TrackerCore):
         """Import the UN's monthly contributions by mission, country and personnel type (the
         IPI loader's CSV form: any months, any missions), all or nothing. Months already in
         the store with the same figures are skipped, so a re-import adds nothing.
+        ``progress(rows done, rows)`` as it goes.
 
         Raises:
             InvalidInputError: a bad line, named; nothing is written.
@@ -96,11 +113,11 @@ class Importing(TrackerCore):
             parsed.rows = [row for row in parsed.rows if row.mission in missions]
             parsed.aggregates = {}  # sums across every mission: they cannot be checked
         if _batch is not None:
-            return import_rows(_batch, parsed, name, source_url)
+            return import_rows(_batch, parsed, name, source_url, progress)
 
         def attempt() -> UNMonthlyImport:
             with UnitOfWork(self, streaming=True) as batch:
-                result = import_rows(batch, parsed, name, source_url)
+                result = import_rows(batch, parsed, name, source_url, progress)
                 batch.save()
             return result
 
@@ -133,30 +150,41 @@ class Importing(TrackerCore):
         """``import_un_pdf`` of several reports (read in parallel, then written in one unit
         of work, oldest first), of the ``missions`` given (None: every mission), their
         events' source at ``source_url`` (where the files were published) when given.
-        ``progress(files read, files)`` as they are read."""
+        ``progress(steps done, steps)`` as it goes: each file read, then each recorded."""
         if not paths:
             raise InvalidInputError("no report to import: give one or more PDF files")
-        reports = [r for r in read_reports(paths, on, progress) if r is not None]
+        steps = 2 * len(paths)
+
+        def reading(done: int, _files: int) -> None:
+            if progress is not None:
+                progress(done, steps)
+
+        def recording(done: int, _reports: int) -> None:
+            if progress is not None:
+                progress(len(paths) + done, steps)
+
+        reports = [r for r in read_reports(paths, on, reading) if r is not None]
         return self.import_un_reports(
-            reports, missions=missions, source_url=source_url, _batch=_batch
+            reports, recording, missions=missions, source_url=source_url, _batch=_batch
         )
 
     def import_un_reports(
         self,
         reports: list[Report],
+        progress: Progress | None = None,
         *,
         missions: set[str] | None = None,
         source_url: str | None = None,
         _batch: UnitOfWork | None = None,
     ) -> UNReportImport:
         """Record reports already read and checked (``tracker.importers.un_pdf.read``), all
-        or nothing, oldest first."""
+        or nothing, oldest first; ``progress(reports recorded, reports)`` after each."""
         if _batch is not None:
-            return record_reports(_batch, reports, missions, source_url)
+            return record_reports(_batch, reports, missions, source_url, progress)
 
         def attempt() -> UNReportImport:
             with UnitOfWork(self, streaming=True) as batch:
-                result = record_reports(batch, reports, missions, source_url)
+                result = record_reports(batch, reports, missions, source_url, progress)
                 batch.save()
             return result
 
@@ -169,30 +197,38 @@ class Importing(TrackerCore):
     ) -> list[str]:
         """Load the seed files listed in ``directory/seeds.toml`` (default: the seeds that
         come with the tracker), in order, all or nothing; return one line of report per file.
-        ``progress(files loaded, files)`` after each file.
+        ``progress(events loaded, events)`` as it goes (a line of a seed file is an event).
 
         Raises:
             InvalidInputError: a seed file is missing or has a bad line (named).
         """
         folder = Path(directory) if directory is not None else shipped_seeds()
         files = [(entry, entry.read()) for entry in seeds.manifest(folder)]
+        total = sum(data.count(b"\n") for _, data in files)
 
         def attempt() -> list[str]:
             report: list[str] = []
+            before = 0
+
+            def step(done: int, _in_file: int) -> None:
+                if progress is not None:
+                    progress(before + done, max(total, before + done))
+
             with UnitOfWork(self, streaming=True) as batch:  # all the files, or nothing
-                for number, (entry, data) in enumerate(files, start=1):
+                for entry, data in files:
                     shown = entry.path.name if directory is None else str(entry.path)
                     if entry.format == "un-monthly":
-                        result = self.import_un_monthly(data, shown, entry.source_url, _batch=batch)
+                        result = self.import_un_monthly(
+                            data, shown, entry.source_url, step, _batch=batch
+                        )
                         report.append(f"{shown}: {result.count:,} events")
                     else:
-                        done = self.import_jsonl(data, shown, _batch=batch)
+                        done = self.import_jsonl(data, shown, step, _batch=batch)
                         skipped = f" ({done.skipped:,} already in the store, skipped)"
                         report.append(
                             f"{shown}: {done.count:,} events{skipped * bool(done.skipped)}"
                         )
-                    if progress:
-                        progress(number, len(files))
+                    before += data.count(b"\n")
                 batch.save()
             return report
 
@@ -204,3 +240,17 @@ def shipped_seeds() -> Path:
     import seeds as shipped  # the project's own event files, packaged with it
 
     return shipped.DIRECTORY
+
+
+EVERY = 250  # lines between two calls of a progress callback
+
+
+def counted(lines: Iterable[str], progress: Progress) -> Iterator[str]:
+    """``lines`` as they are, calling ``progress(lines so far, lines)`` every ``EVERY``."""
+    every = lines if isinstance(lines, list) else list(lines)
+    number = 0
+    for number, line in enumerate(every, start=1):
+        yield line
+        if number % EVERY == 0:
+            progress(number, len(every))
+    progress(number, len(every))

@@ -16,6 +16,7 @@ from rich.console import Console
 
 from events.errors import TrackerError
 from tracker.app import Tracker
+from tracker.cli.options import progress_bar
 from tracker.store.config import StoreConfig
 
 
@@ -115,7 +116,8 @@ def _finish(tracker: Tracker, wrote: bool) -> None:
     and the command still succeeds; the view catches up on the next command."""
     if wrote and sys.exc_info()[0] is None:
         try:
-            tracker.catch_up()
+            with progress_bar("bringing the views up to date") as progress:
+                tracker.catch_up(progress)
         except (PersistenceError, sqlite3.Error, OSError) as error:
             click.echo(
                 "Note: the events were recorded, but the views could not be brought up to "

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import io
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -169,12 +170,26 @@ def stamp_option(f: Any) -> Any:
     )(f)
 
 
+SHOW_AFTER = 2.0  # seconds: work this short finishes before a bar would be worth drawing
+
+
+def show_after() -> float:
+    """Seconds before a bar is drawn: ``TRACKER_PROGRESS_AFTER`` (default 2)."""
+    try:
+        return max(float(os.environ.get("TRACKER_PROGRESS_AFTER", SHOW_AFTER)), 0.0)
+    except ValueError:
+        return SHOW_AFTER
+
+
 @contextmanager
 def progress_bar(label: str, unit: str = "events") -> Iterator[Progress | None]:
-    """A bar with ``unit`` per second on a terminal; nothing when not on one."""
+    """A bar with ``unit`` per second on a terminal, drawn once the work has taken 2 s
+    (``show_after``: a quick command prints nothing extra); nothing at all when not on a
+    terminal (a pipe or a file gets only the command's output)."""
     if not sys.stderr.isatty():
         yield None
         return
+    after = show_after()
     columns = (
         TextColumn(label),
         BarColumn(),
@@ -182,15 +197,24 @@ def progress_bar(label: str, unit: str = "events") -> Iterator[Progress | None]:
         TextColumn("{task.fields[rate]}"),
         TimeElapsedColumn(),
     )
-    with RichProgress(*columns, console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task(label, total=None, rate="")
-        start = time.monotonic()
+    bar = RichProgress(*columns, console=Console(stderr=True), transient=True)
+    task = bar.add_task(label, total=None, rate="")
+    start = time.monotonic()
+    shown = False
 
-        def update(done: int, total: int) -> None:
-            took = time.monotonic() - start
-            bar.update(task, completed=done, total=total, rate=rate(done, took, unit))
+    def update(done: int, total: int) -> None:
+        nonlocal shown
+        took = time.monotonic() - start
+        if not shown and took >= after:
+            bar.start()
+            shown = True
+        bar.update(task, completed=done, total=total, rate=rate(done, took, unit))
 
+    try:
         yield update
+    finally:
+        if shown:
+            bar.stop()
 
 
 @contextmanager

@@ -99,7 +99,7 @@ def import_(
         raise UserError("--date is for one report of --format un-pdf that prints no date")
     tracker = open_tracker(ctx, create=True)
     if fmt == "un-pdf":
-        with progress_bar("reading the UN's reports", "files") as progress:
+        with progress_bar("reading and recording the UN's reports", "files") as progress:
             report = tracker.import_un_pdfs(files, on, progress, source_url=source_url)
         for line in report.lines():
             click.echo(line)
@@ -107,10 +107,13 @@ def import_(
     for name in files:
         data = read_file(name)
         if fmt == "un-monthly":
-            for line in tracker.import_un_monthly(data, name, source_url).lines(limit=10):
+            with progress_bar(f"importing {Path(name).name}", "rows") as progress:
+                done = tracker.import_un_monthly(data, name, source_url, progress)
+            for line in done.lines(limit=10):
                 click.echo(line)
             continue
-        result = tracker.import_jsonl(data, name)
+        with progress_bar(f"importing {Path(name).name}") as progress:
+            result = tracker.import_jsonl(data, name, progress)
         kinds = "".join(
             f"{', ' if i else ': '}{n} {k}" for i, (k, n) in enumerate(sorted(result.kinds.items()))
         )

@@ -53,7 +53,10 @@ def decode(data: bytes, name: str) -> list[str]:
             f"{name}:{line}: not UTF-8 text ({error.reason} at byte {error.start}) - save "
             "the file as UTF-8"
         ) from None
-    return [line.removesuffix("\r") for line in text.split("\n")]
+    lines = text.split("\n")
+    if lines[-1] == "":  # the newline that ends the last line starts no line of its own
+        lines.pop()
+    return [line.removesuffix("\r") for line in lines]
 
 
 def records(lines: Iterable[str], name: str) -> Iterator[tuple[int, str, dict[str, Any]]]:

@@ -151,9 +151,14 @@ def _reported_types(contingent: Contingent, day: str) -> dict[str | None, int | 
 
 
 def import_rows(
-    batch: UnitOfWork, parsed: un_monthly.Parsed, name: str, url: str | None
+    batch: UnitOfWork,
+    parsed: un_monthly.Parsed,
+    name: str,
+    url: str | None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> UNMonthlyImport:
-    """Record the events of a checked UN CSV file in ``batch`` (saving is the caller's).
+    """Record the events of a checked UN CSV file in ``batch`` (saving is the caller's);
+    ``progress(rows done, rows)`` as each mission's month is taken.
 
     Raises:
         InvalidInputError: a month already in the store with other figures.
@@ -180,7 +185,7 @@ def import_rows(
         )
         for r in parsed.rows
     ]
-    written = record_contributions(batch, rows, name, url, TITLE)
+    written = record_contributions(batch, rows, name, url, TITLE, progress)
     result.events, result.missions = written.events, written.missions
     result.months_written = written.months_written
     result.months_already_there = written.months_already_there
@@ -194,10 +199,12 @@ def record_contributions(
     name: str,
     url: str | None,
     title: str,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Written:
     """Record UN figures in ``batch``: per mission and month, the contributors listed and each
     one's levels by type; months already in the store must come again the same (they add
     nothing); departures inferred between consecutive reports of which one is new.
+    ``progress(rows done, rows)`` as each mission's month is taken.
 
     Raises:
         InvalidInputError: a month already in the store with other figures.
@@ -207,6 +214,7 @@ def record_contributions(
         months[row.mission][row.date].append(row)
     result = Written(missions=len(months))
     counts: dict[str, int] = defaultdict(int)
+    done = 0
 
     def record(aggregate: Contingent | Mission, event_class: Any, fields: dict[str, Any]) -> None:
         aggregate.record(event_class, {**fields, "timestamp": batch.now})
@@ -217,6 +225,9 @@ def record_contributions(
         new_days: set[str] = set()
         for day in sorted(months[acronym]):
             found = sorted(months[acronym][day], key=lambda r: r.contributor)
+            done += len(found)
+            if progress is not None:
+                progress(done, len(rows))
             key = day.isoformat()
             if key in mission.reports:
                 _check_same(batch, mission, day, found)

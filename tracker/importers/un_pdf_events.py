@@ -5,6 +5,7 @@ report's own title, month and page in every event's source."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from tracker.importers import un_monthly
@@ -89,15 +90,17 @@ def record_reports(
     reports: list[Report],
     missions: set[str] | None = None,
     url: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> UNReportImport:
-    """Record checked reports in ``batch``, oldest first (saving is the caller's).
+    """Record checked reports in ``batch``, oldest first (saving is the caller's);
+    ``progress(reports recorded, reports)`` after each.
 
     Raises:
         InvalidInputError: a month already in the store with other figures.
     """
     result = UNReportImport(sorted(reports, key=lambda r: (r.date, r.file)))
     total = Written()
-    for report in result.reports:
+    for number, report in enumerate(result.reports, start=1):
         rows = contributions_of(report, missions)
         written = record_contributions(batch, rows, report.file, url, report_title(report))
         for kind, n in written.events.items():
@@ -106,5 +109,7 @@ def record_reports(
         total.months_written += written.months_written
         total.months_already_there += written.months_already_there
         total.inferred_zeros += written.inferred_zeros
+        if progress is not None:
+            progress(number, len(result.reports))
     result.written = total
     return result
