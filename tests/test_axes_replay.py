@@ -108,11 +108,7 @@ def plain(value: Any, ids: dict[str, str]) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         value = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
     if isinstance(value, dict):
-        return {
-            k: plain(v, ids)
-            for k, v in value.items()
-            if k not in BOOKKEEPING
-        }
+        return {k: plain(v, ids) for k, v in value.items() if k not in BOOKKEEPING}
     if isinstance(value, list | tuple):
         return [plain(v, ids) for v in value]
     if isinstance(value, str) and value in ids:
