@@ -136,9 +136,9 @@ class StrengthQueries:
             "COUNT(*) - COUNT(strength) AS unknown_parts, "
             "COALESCE(MAX(approximate), 0) AS approximate, COUNT(*) AS parts, "
             # how current: the oldest figure that counts (a part at 0 is not a figure of the
-            # group's strength, unless every part is 0)
+            # group's strength); when every part is 0, the day the last of them went to 0
             "COALESCE(MIN(CASE WHEN strength IS NULL OR strength <> 0 "
-            "THEN valid_from || ' ' || event_id END), MIN(valid_from || ' ' || event_id)) "
+            "THEN valid_from || ' ' || event_id END), MAX(valid_from || ' ' || event_id)) "
             "AS since "
             f"FROM strength_intervals WHERE rowid IN (SELECT id FROM _strength_box WHERE {boxes}) "
             # +mission: not through the mission indexes, so the boxes drive the search

@@ -119,8 +119,8 @@ class StrengthAnswer:
 
     @property
     def figure_of(self) -> date | None:
-        """The oldest figure the total rests on."""
-        return min((r.since for r in self.rows if r.strength != 0), default=None) or min(
+        """The oldest figure the total rests on (all at 0: the day the last went to 0)."""
+        return min((r.since for r in self.rows if r.strength != 0), default=None) or max(
             (r.since for r in self.rows), default=None
         )
 
