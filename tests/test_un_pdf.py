@@ -200,6 +200,23 @@ def test_a_report_with_no_mission_column_is_refused_at_once() -> None:
 
 
 @needs_data
+def test_among_several_reports_one_by_country_only_is_skipped_and_named(tmp_path: Path) -> None:
+    """Importing the UN's whole folder stopped after every file was read (3.5 min), on the
+    first of the 19 reports by country and post only; among several they are skipped, named."""
+    from tracker import Tracker
+
+    tracker = Tracker(tmp_path / "tracker.db")
+    by_country = PDFS / "UN_country_contributions_2018_03.pdf"
+    result = tracker.import_un_pdfs([by_country, PDFS / "UN_country_contributions_2022_11.pdf"])
+    assert result.by_country == [by_country.name]
+    assert [r.date for r in result.reports] == [date(2022, 11, 30)]
+    assert result.written.months_written == 22  # the 22 missions of November 2022
+    assert any(line.startswith("Skipped 1 report(s) by country") for line in result.lines())
+    with pytest.raises(InvalidInputError, match="none of the 2 reports has a mission column"):
+        tracker.import_un_pdfs([by_country, PDFS / "UN_country_contributions_2018_04.pdf"])
+
+
+@needs_data
 def test_a_truncated_report_is_refused(tmp_path: Path) -> None:
     data = (PDFS / "UN_country_contributions_2019_09.pdf").read_bytes()
     path = tmp_path / "UN_country_contributions_2019_09.pdf"

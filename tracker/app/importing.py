@@ -150,6 +150,8 @@ class Importing(TrackerCore):
         """``import_un_pdf`` of several reports (read in parallel, then written in one unit
         of work, oldest first), of the ``missions`` given (None: every mission), their
         events' source at ``source_url`` (where the files were published) when given.
+        Among several files, a report by country and post only (no mission column) is
+        skipped and named in the result (``by_country``); alone, it is an error.
         ``progress(steps done, steps)`` as it goes: each file read, then each recorded."""
         if not paths:
             raise InvalidInputError("no report to import: give one or more PDF files")
@@ -163,10 +165,20 @@ class Importing(TrackerCore):
             if progress is not None:
                 progress(len(paths) + done, steps)
 
-        reports = [r for r in read_reports(paths, on, reading) if r is not None]
-        return self.import_un_reports(
+        several = len(paths) > 1  # a report by country only is skipped among others
+        found = read_reports(paths, on, reading, with_missions_only=several)
+        by_country = [Path(p).name for p, r in zip(paths, found, strict=True) if r is None]
+        reports = [r for r in found if r is not None]
+        if not reports:
+            raise InvalidInputError(
+                f"none of the {len(paths)} reports has a mission column (they give figures by "
+                "country and post only): nothing to import per mission"
+            )
+        result = self.import_un_reports(
             reports, recording, missions=missions, source_url=source_url, _batch=_batch
         )
+        result.by_country = by_country
+        return result
 
     def import_un_reports(
         self,

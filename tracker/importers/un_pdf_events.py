@@ -17,10 +17,13 @@ from tracker.importers.un_pdf import PdfRow, Report
 class UNReportImport:
     """What an import of UN monthly PDF reports did: per file, the report's own date, title
     and layout and how many printed totals its rows were checked against; in all, the events
-    written by kind and the mission-months written or already in the store."""
+    written by kind and the mission-months written or already in the store; ``by_country``:
+    the files among several that give figures by country and post only (no mission column:
+    nothing in them to import per mission)."""
 
     reports: list[Report] = field(default_factory=list)
     written: Written = field(default_factory=Written)
+    by_country: list[str] = field(default_factory=list)
 
     @property
     def count(self) -> int:
@@ -37,6 +40,11 @@ class UNReportImport:
                 f'"{report.title}" (layout {report.layout}, {report.pages} pages): '
                 f"{len(report.rows):,} figures in {missions} missions, {report.checks:,} "
                 "printed totals checked, all equal to the rows"
+            )
+        if self.by_country:
+            out.append(
+                f"Skipped {len(self.by_country)} report(s) by country and post only, with no "
+                f"mission column (nothing to import per mission): {', '.join(self.by_country)}"
             )
         w = self.written
         out.append(f"Imported {w.count:,} events")
