@@ -1,5 +1,5 @@
 """Charts of strength over time (PNG or SVG): a stacked area by contributor, location, region
-or personnel type with the mandate's ceiling, the UN-reported mission total and the
+or personnel type with the mandate's ceiling, the whole-mission total reported and the
 announcements labelled above the time axis; and one contributor's announced paths against what
 happened. Made from the same rows as ``tracker export``; ``tracker.faces.plotting`` draws what
 every chart shares (palette, axis of whole people, source line), ``tracker.faces.labels`` puts
@@ -143,7 +143,7 @@ def strength_figure(
             [r if r is not None else float("nan") for r in reported],
             color="black",
             linewidth=1.6,
-            label="UN-reported mission total (that month)",
+            label="mission total reported (that month)",
         )
     handles.append(Line2D([], [], **MARK, label="announcement (the day it was made)"))
     for day, _ in marks:
