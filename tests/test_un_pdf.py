@@ -175,8 +175,8 @@ def test_a_report_printing_no_date_needs_one() -> None:
     with pytest.raises(InvalidInputError) as error:
         read(path)
     assert str(error.value) == (
-        "UN_country_contributions_2019_10.pdf: the report prints no date - pass the month it "
-        "is of with --date YYYY-MM (date=); nothing was imported"
+        "UN_country_contributions_2019_10.pdf: the report prints no date - give the month it "
+        "is of: --date YYYY-MM (in Python, date= or undated=); nothing was imported"
     )
 
 
@@ -214,6 +214,24 @@ def test_among_several_reports_one_by_country_only_is_skipped_and_named(tmp_path
     assert any(line.startswith("Skipped 1 report(s) by country") for line in result.lines())
     with pytest.raises(InvalidInputError, match="none of the 2 reports has a mission column"):
         tracker.import_un_pdfs([by_country, PDFS / "UN_country_contributions_2018_04.pdf"])
+
+
+@needs_data
+def test_among_several_reports_the_month_given_is_the_undated_ones(tmp_path: Path) -> None:
+    """The whole folder stopped at the 2019-10 report (it prints no date) and --date took one
+    file only; among several, --date is the month of the one that prints none."""
+    from tracker import Tracker
+
+    undated = PDFS / "UN_country_contributions_2019_10.pdf"
+    dated = PDFS / "UN_country_contributions_2019_11.pdf"
+    tracker = Tracker(tmp_path / "tracker.db")
+    with pytest.raises(InvalidInputError, match=r"2019_10\.pdf: the report prints no date"):
+        tracker.import_un_pdfs([undated, dated])
+    result = tracker.import_un_pdfs([undated, dated], date(2019, 10, 1))
+    assert [(r.file, r.date, r.date_printed) for r in result.reports] == [
+        (undated.name, date(2019, 10, 31), False),
+        (dated.name, date(2019, 11, 30), True),
+    ]
 
 
 @needs_data
@@ -386,8 +404,8 @@ def test_a_report_without_its_date_needs_one_given(tmp_path: Path) -> None:
     with pytest.raises(InvalidInputError) as error:
         read(path)
     assert str(error.value) == (
-        "made_up.pdf: the report prints no date - pass the month it is of with --date YYYY-MM "
-        "(date=); nothing was imported"
+        "made_up.pdf: the report prints no date - give the month it is of: --date YYYY-MM (in "
+        "Python, date= or undated=); nothing was imported"
     )
     report = read(path, date=date(2022, 11, 30))
     assert (report.date, report.date_printed, len(report.rows)) == (date(2022, 11, 30), False, 1)
@@ -428,8 +446,8 @@ def test_a_report_printing_no_date_needs_one_given(tmp_path: Path) -> None:
     with pytest.raises(InvalidInputError) as error:
         read(path)
     assert str(error.value) == (
-        "undated.pdf: the report prints no date - pass the month it is of with --date YYYY-MM "
-        "(date=); nothing was imported"
+        "undated.pdf: the report prints no date - give the month it is of: --date YYYY-MM (in "
+        "Python, date= or undated=); nothing was imported"
     )
     report = read(path, date=date(2019, 10, 1))
     assert (report.layout, report.date, report.date_printed, report.checks) == (

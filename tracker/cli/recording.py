@@ -87,7 +87,8 @@ class Month(click.ParamType):  # type: ignore[type-arg]
     "--date",
     "on",
     type=Month(),
-    help="un-pdf: the month of a report that prints no date (one file only).",
+    help="un-pdf: the month of a report that prints no date (among several files: of the one "
+    "that prints none; the others keep their printed dates).",
 )
 @click.pass_context
 def import_(
@@ -95,8 +96,8 @@ def import_(
 ) -> None:
     """Import FILE(s), all or nothing: a bad line (or page) is named and nothing is written.
     Importing the same UN figures again adds nothing."""
-    if on is not None and (fmt != "un-pdf" or len(files) != 1):
-        raise UserError("--date is for one report of --format un-pdf that prints no date")
+    if on is not None and fmt != "un-pdf":
+        raise UserError("--date is for a report of --format un-pdf that prints no date")
     tracker = open_tracker(ctx, create=True)
     if fmt == "un-pdf":
         with progress_bar("reading and recording the UN's reports", "files") as progress:

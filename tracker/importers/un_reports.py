@@ -27,7 +27,8 @@ def read_reports(
     with_missions_only: bool = False,
 ) -> list[Report | None]:
     """Every report, read and checked, in the order given. ``on``: the month of a report that
-    prints no date. ``progress(done, total)`` after each file. ``with_missions_only``: a
+    prints no date (one file: it must agree with a printed date; several: it applies only to
+    the one that prints none). ``progress(done, total)`` after each file. ``with_missions_only``: a
     report by country and post only (no mission column) is None rather than an error (a
     whole year of the UN's files is such).
 
@@ -36,7 +37,7 @@ def read_reports(
     """
     files = [Path(p) for p in paths]
     count = min(workers or os.cpu_count() or 1, len(files))
-    job = functools.partial(_read, on=on, skip=with_missions_only)
+    job = functools.partial(_read, on=on, skip=with_missions_only, several=len(files) > 1)
     if count <= 1:
         found = []
         for done, path in enumerate(files, start=1):
@@ -64,9 +65,9 @@ def read_reports(
             raise
 
 
-def _read(path: Path, on: date | None, skip: bool) -> Report | None:
+def _read(path: Path, on: date | None, skip: bool, several: bool) -> Report | None:
     try:
-        return read(path, date=on)
+        return read(path, undated=on) if several else read(path, date=on)
     except NoMissionBreakdownError:
         if skip:
             return None

@@ -57,7 +57,10 @@ LAYOUTS: tuple[Layout, ...] = (
 )
 
 
-NO_DATE = "the report prints no date - pass the month it is of with --date YYYY-MM (date=)"
+NO_DATE = (
+    "the report prints no date - give the month it is of: --date YYYY-MM (in Python, date= or "
+    "undated=)"
+)
 
 
 class NoMissionBreakdownError(InvalidInputError):
@@ -152,11 +155,18 @@ def _message(file: str, error: LayoutError) -> str:
     return f"{where}: {error}; nothing was imported"
 
 
-def read(path: str | Path, *, date: datetime.date | None = None) -> Report:
+def read(
+    path: str | Path,
+    *,
+    date: datetime.date | None = None,
+    undated: datetime.date | None = None,
+) -> Report:
     """Read and check one UN monthly contribution PDF.
 
     ``date`` (any day of the month) is needed only for a report that prints no date (the
-    2019-10 one); for a dated report it must agree with the printed month.
+    2019-10 one); for a dated report it must agree with the printed month. ``undated``: the
+    month of the report if it prints no date, and nothing if it prints one (for a whole
+    folder of reports, one of which prints none).
 
     Raises:
         InvalidInputError: the file cannot be read, is not such a report, has no mission
@@ -168,6 +178,7 @@ def read(path: str | Path, *, date: datetime.date | None = None) -> Report:
         with _open(path) as pdf:
             pages = _Pages(pdf)
             layout = identify(pages)
+            date = date or (undated if not layout.DATED else None)
             if date is None and not layout.DATED:
                 raise LayoutError(None, NO_DATE)
             parsed = layout.parse(pages)
@@ -184,6 +195,7 @@ def read(path: str | Path, *, date: datetime.date | None = None) -> Report:
             f"{file}: cannot be read ({error.strerror or error}) - check the path"
         ) from None
     if parsed.date is None:
+        date = date or undated
         if date is None:
             raise InvalidInputError(f"{file}: {NO_DATE}; nothing was imported")
         of = month_end(date.year, date.month)
