@@ -21,8 +21,8 @@ $(VENV)/.installed-test: $(VENV)/.installed
 
 demo: $(VENV)/.installed
 	@rm -rf .demo && mkdir -p .demo
-	$(BIN)/tracker --db $(DEMO_DB) seed seeds
-	$(BIN)/tracker --db $(DEMO_DB) strength MINUSMA --on 2013-12-31 --by contributor
+	$(BIN)/tracker --db $(DEMO_DB) seed
+	$(BIN)/tracker --db $(DEMO_DB) strength MINUSMA --on 2022-11-30 --by contributor
 	$(BIN)/tracker --db $(DEMO_DB) announcements MINUSMA --on 2023-06-30
 
 lint: $(VENV)/.installed-test

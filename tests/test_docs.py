@@ -68,3 +68,25 @@ def test_generated_docs_are_up_to_date() -> None:
     assert (docs / "cli.md").read_text(encoding="utf-8") == cli_markdown(cli) + "\n", (
         "run make docs"
     )
+
+
+def test_readme_python_example_prints_what_its_comments_say(tmp_path: Path) -> None:
+    """The README's session from Python runs as it is, on the shipped seeds, and each output
+    its comments show is what it prints (so the README stays true)."""
+    import subprocess
+    import sys
+
+    code = README.split("the comments are its\noutput):\n\n```python\n", 1)[1].split("```", 1)[0]
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    printed = done.stdout.splitlines()
+    # the output is a comment of its own line, or beside the print() that prints it
+    shown = [
+        line.split("# ", 1)[1]
+        for line in code.splitlines()
+        if line.startswith("# ") or (line.startswith("print(") and "  # " in line)
+    ]
+    assert shown
+    assert shown == printed
