@@ -40,6 +40,7 @@ replaced it, if any).
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -64,20 +65,20 @@ Maps = dict[str, dict[str, float]]  # contributor -> location -> share of its sp
 @dataclass(frozen=True)
 class Placed:
     """One part of a contributor's strength on a date, where the estimate puts it:
-    ``amount`` personnel (a fraction, once spread) of ``cell`` (the strength view's row of
+    ``amount`` personnel (whole people) of ``cell`` (the strength view's row of
     contributor x location x personnel type) at ``location`` (None: unassigned);
     ``estimated``: put there by the method, not by a source."""
 
     cell: StrengthRow
     location: str | None
-    amount: float
+    amount: int
     estimated: bool
 
 
 @dataclass(frozen=True)
 class EstimatedRow(StrengthRow):
     """A row of strength by location or region from the estimate: a ``StrengthRow`` (its
-    ``strength`` and ``known`` whole people, rounded so that the rows add up to the total),
+    ``strength`` and ``known`` the whole people placed in it),
     with ``estimated``: some of it was placed by the method (the rest, by its sources)."""
 
     estimated: bool = False
@@ -181,7 +182,9 @@ def spread(cells: Iterable[StrengthRow], maps: Maps) -> list[Placed]:
     """Where the method puts each part of strength: ``cells`` are the strength view's rows by
     contributor x location x personnel type on a date, ``maps`` the shares of that year. A
     located cell keeps its place; an unassigned one of troops, staff officers or no type, with
-    a known figure, is split over its contributor's map; every other stays unassigned."""
+    a known figure, is split over its contributor's map, in whole people (the largest
+    remainders get the odd ones), so that any grouping of the parts adds up the same; every
+    other cell stays unassigned."""
     placed: list[Placed] = []
     for cell in cells:
         shares = maps.get(cell.contributor or "")
@@ -191,9 +194,21 @@ def spread(cells: Iterable[StrengthRow], maps: Maps) -> list[Placed]:
             and cell.strength
             and shares
         ):
+            whole = whole_parts(cell.strength, list(shares.values()))
             placed += [
-                Placed(cell, loc, cell.strength * share, True) for loc, share in shares.items()
+                Placed(cell, loc, n, True) for loc, n in zip(shares, whole, strict=True) if n
             ]
         else:
-            placed.append(Placed(cell, cell.location, float(cell.known), False))
+            placed.append(Placed(cell, cell.location, cell.known, False))
     return placed
+
+
+def whole_parts(total: int, shares: list[float]) -> list[int]:
+    """``total`` split in whole numbers in proportion to ``shares`` (which add up to 1): each
+    share rounded down, then one more for the largest remainders (the first of equal ones)."""
+    exact = [total * share for share in shares]
+    parts = [math.floor(x + 1e-9) for x in exact]
+    order = sorted(range(len(exact)), key=lambda i: -(exact[i] - parts[i]))
+    for i in order[: total - sum(parts)]:
+        parts[i] += 1
+    return parts

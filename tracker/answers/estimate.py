@@ -1,10 +1,9 @@
 """Strength by location or region as the estimate gives it (``projections.estimate``): the
 strength view's figures on a date spread over that year's deployment maps, grouped like any
-strength answer, in whole people that add up to the total."""
+strength answer."""
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -70,17 +69,15 @@ def _key(part: Placed, dimension: Dimension) -> str | None:
 
 
 def grouped(placed: list[Placed], by: tuple[Dimension, ...]) -> list[EstimatedRow]:
-    """The parts added up by ``by``, rounded to whole people by the largest remainder, so the
-    rows add up to the whole figure (which is whole: the sum of the cells)."""
+    """The parts (whole people) added up by ``by``."""
     groups: dict[tuple[str | None, ...], list[Placed]] = defaultdict(list)
     for part in placed:
         groups[tuple(_key(part, d) for d in by)].append(part)
     keys = sorted(groups, key=lambda key: [(k is not None, k or "") for k in key])
-    amounts = [sum(p.amount for p in groups[key]) for key in keys]
-    whole = _whole(amounts)
     found = []
-    for key, known in zip(keys, whole, strict=True):
+    for key in keys:
         parts = groups[key]
+        known = sum(p.amount for p in parts)
         unknown = sum(1 for p in parts if p.cell.strength is None)
         counting = [p for p in parts if p.cell.strength is None or p.cell.strength != 0] or parts
         oldest = min(counting, key=lambda p: (p.cell.since, p.cell.event_id or ""))
@@ -98,14 +95,3 @@ def grouped(placed: list[Placed], by: tuple[Dimension, ...]) -> list[EstimatedRo
             )
         )
     return found
-
-
-def _whole(amounts: list[float]) -> list[int]:
-    """Whole numbers with the same (rounded) sum: each rounded down, then one more for the
-    largest remainders (the first of equal ones)."""
-    floors = [math.floor(a + 1e-9) for a in amounts]
-    left = round(sum(amounts)) - sum(floors)
-    order = sorted(range(len(amounts)), key=lambda i: -(amounts[i] - floors[i]))
-    for i in order[: max(left, 0)]:
-        floors[i] += 1
-    return floors
