@@ -177,13 +177,13 @@ def estimate_notes(answer: StrengthAnswer, place: str) -> list[str]:
     unassigned = sum(r.known for r in answer.rows if getattr(r, place) is None)
     estimated = sum(r.known for r in answer.rows if getattr(r, "estimated", False))
     sources = answer.total - unassigned - estimated
+    year = answer.on.year
     return [
         f"{method_label(answer)}, version {method.version}: a model, not a count",
-        f"placed by the estimate: {estimated:,}; by the sources: {sources:,}; unassigned: "
-        f"{unassigned:,}",
-        f"troops and staff officers spread over their units' places on the {answer.on.year} "
-        f"maps, by coded size; police, experts and contributors no {answer.on.year} map shows: "
-        "unassigned",
+        f"troops and staff officers spread over their units' places on the {year} maps, by "
+        "coded size",
+        f"placed by the estimate: {estimated:,}; by the sources: {sources:,}; unassigned "
+        f"(police, experts, contributors no {year} map shows): {unassigned:,}",
     ]
 
 
