@@ -104,11 +104,22 @@ def _shares(amounts: dict[str, float]) -> Shares:
 
 
 def main(argv: list[str]) -> int:
+    """Print the comparison; exit 0 when every year is within the target, 1 when one is not,
+    2 (with a one-line error) when the store or RADPKO's file is missing."""
+    from events.errors import TrackerError
     from tracker import Tracker
 
     store = argv[1] if len(argv) > 1 else "tracker.db"
-    tracker = Tracker(store, create=False)
+    if not RADPKO.exists():
+        print(f"Error: RADPKO's file is not beside the project: {RADPKO}", file=sys.stderr)
+        return 2
+    try:
+        tracker = Tracker(store, create=False)
+    except TrackerError as error:
+        print(f"Error: {error}", file=sys.stderr)
+        return 2
     results = compare(tracker)
+    tracker.close()
     print(report(results))
     return 0 if all(d <= TARGET for _, d, _, _ in results) else 1
 
