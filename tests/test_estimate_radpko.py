@@ -2,11 +2,13 @@
 year 2014-2019, MINUSMA's shares by admin-1 region (the mean of the 12 month ends) from the
 estimate on the seeded store, against RADPKO's base x year averages; the total variation
 distance must be at most 0.15 every year. RADPKO is read here (and by tools/radpko_check.py,
-which prints the same), never by the estimate. ``pytest -s`` shows the figures."""
+which prints the same), never by the estimate. ``pytest -s`` shows the figures. And the map
+of the estimate, on the same store."""
 
 from __future__ import annotations
 
 import os
+from datetime import date
 
 import pytest
 
@@ -51,3 +53,40 @@ def test_the_estimate_is_within_015_of_radpko_every_year(
     assert not missed, f"the estimate is further than {TARGET} from RADPKO in {missed}"
     # The estimate places most people: what it leaves (police, experts, unmapped) is a part.
     assert all(0.05 < unassigned < 0.2 for _, _, unassigned, _ in results)
+
+
+def test_the_map_of_the_estimate_says_so_and_adds_up(seeded_session: Tracker) -> None:
+    from tracker.faces.maps import strength_map_figure
+    from tracker.faces.plotting import overlapping, texts_with
+
+    on = date(2022, 11, 30)
+    made = strength_map_figure(seeded_session, "MINUSMA", on, estimate=True)
+    texts = {gid: [t.get_text() for t in texts_with(made, [gid])] for gid in ("title", "figure")}
+    assert texts["title"] == [
+        "MINUSMA strength by region on 2022-11-30, Mali: estimate (deployment maps, Geo-PKO)"
+    ]
+    # The figures on the map are the table's, region by region.
+    answer = seeded_session.strength("MINUSMA", on, ["region"], estimate=True)
+    table = sorted(f"{r.known:,}" for r in answer.rows if r.region and r.known)
+    assert sorted(t.split("\n")[-1] for t in texts["figure"]) == table
+    captions = " ".join(t.get_text() for t in texts_with(made, ["caption"]))
+    assert "12,170 by the estimate" in captions
+    assert "Unassigned: 1,914 (14%)" in captions
+    labels = ["figure", "region-name", "empty-note", "caption", "title", "source"]
+    assert overlapping(texts_with(made, labels), made) == []
+
+
+def test_the_chart_of_the_estimate_says_so(seeded_session: Tracker) -> None:
+    from tracker.faces.charts import strength_figure
+    from tracker.faces.plotting import texts_with
+
+    made = strength_figure(
+        seeded_session, "MINUSMA", date(2022, 1, 1), date(2022, 12, 31), "region", 8, True
+    )
+    (title,) = [t.get_text() for t in texts_with(made, ["title"])]
+    assert title == (
+        "MINUSMA strength by region, estimate (deployment maps, Geo-PKO), 2022-01-01 to 2022-12-31"
+    )
+    legend = [t.get_text() for t in made.axes[0].get_legend().get_texts()]
+    regions = ["Bamako", "Gao", "Kidal", "Mopti", "Ménaka", "Tombouctou", "(unassigned)"]
+    assert sorted(set(legend) & {*regions, "Ségou"}) == sorted(regions)
