@@ -156,6 +156,16 @@ def seeded_db(store: str) -> str:
     return store
 
 
+@pytest.fixture(scope="session")
+def seeded_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tracker]:
+    """One SQLite store holding the seeds (the whole record), loaded once for the session:
+    for tests that only read it (about 20 s to load)."""
+    tracker = Tracker(str(tmp_path_factory.mktemp("seeded") / "tracker.db"))
+    tracker.load_seeds(SEEDS)
+    yield tracker
+    tracker.close()
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()

@@ -346,7 +346,13 @@ def test_a_registered_projection_that_cannot_be_loaded_does_not_lock_the_store(
     assert seeded.registry.path is not None
     seeded.registry.path.write_text('["gone_module:Gone"]')
     reopened = Tracker(seeded.config.db)
-    assert [v.name for v in reopened.views()] == ["strength", "audit", "announcements", "mandates"]
+    assert [v.name for v in reopened.views()] == [
+        "strength",
+        "audit",
+        "announcements",
+        "mandates",
+        "estimate",
+    ]
     assert reopened.notices()[0].startswith(
         "projection 'gone_module:Gone': cannot import 'gone_module'"
     )

@@ -10,6 +10,7 @@ from datetime import date
 from projections import Dimension, StrengthRow
 from projections.mandates import MandateInForce
 from projections.strength import ReportedTotal
+from tracker.answers.estimate import Method
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,9 @@ class StrengthAnswer:
     un_report: date | None = None
     gap: str | None = None
     closed: tuple[date, str] | None = None
+    # The method that placed the rows (``--estimate``: ``EstimatedRow`` rows); None: the
+    # places are the sources' own.
+    method: Method | None = None
 
     @property
     def figure_of(self) -> date | None:

@@ -15,6 +15,7 @@ from events.errors import InvalidInputError, MissionNotFoundError, TrackerError
 from events.mission import mission_id
 from projections import AuditProjection, Projection, StrengthProjection
 from projections.announcements import AnnouncementProjection
+from projections.estimate import EstimateProjection
 from projections.mandates import MandateProjection
 from tracker.app.times import recorded_instant
 from tracker.app.unit_of_work import mission_acronym
@@ -68,6 +69,7 @@ class TrackerCore(Application[UUID]):
         self.audit_view = AuditProjection(self.config.view_path("audit"))
         self.announcement_view = AnnouncementProjection(self.config.view_path("announcements"))
         self.mandate_view = MandateProjection(self.config.view_path("mandates"))
+        self.estimate_view = EstimateProjection(self.config.view_path("estimate"))
         self.registry = Registry(self.config.registry_path())
         self.user_views: list[Projection] = []
         self._notices: list[str] = []
@@ -87,7 +89,13 @@ class TrackerCore(Application[UUID]):
 
     def views(self) -> list[Projection]:
         """Every projection this tracker keeps: the built-in ones, then the user's."""
-        built_in = [self.strength_view, self.audit_view, self.announcement_view, self.mandate_view]
+        built_in = [
+            self.strength_view,
+            self.audit_view,
+            self.announcement_view,
+            self.mandate_view,
+            self.estimate_view,
+        ]
         return [*built_in, *self.user_views]
 
     def view(self, name: str) -> Projection:

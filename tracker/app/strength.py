@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from tracker.answers.estimate import Method, check_estimable, estimated_strength
 from tracker.answers.forecast import Forecast, forecast
 from tracker.answers.records import CATEGORY_TYPES, CeilingCheck, MandateAnswer, StrengthAnswer
 from tracker.app.core import TrackerCore
@@ -29,6 +30,7 @@ class StrengthQuestions(TrackerCore):
         known_at: date | None = None,
         recorded_at: datetime | str | None = None,
         contributors: Iterable[str] = (),
+        estimate: bool = False,
     ) -> StrengthAnswer:
         """Strength of ``mission`` on ``on`` (valid time), grouped by ``by`` (contributor,
         location, region, personnel_type), from the strength view caught up first.
@@ -38,14 +40,25 @@ class StrengthQuestions(TrackerCore):
             contributors: only these (ISO codes or names).
             recorded_at: what this store said at that time (a datetime, or an ISO date or
                 time: a date means the end of that day, UTC).
+            estimate: place the unassigned part by the estimate from the deployment maps
+                (``projections.estimate``; ``by`` must name location or region): the rows
+                are ``EstimatedRow``, and the answer's ``method`` says how.
         """
         acronym = self.known_mission(mission)
         dims = tuple(dict.fromkeys(by))
         at = self.recorded_bound(recorded_at)
         among = tuple(dict.fromkeys(contributor_code(c) for c in contributors))
+        if estimate:
+            check_estimable(dims)
         self.strength_view.catch_up(self)
         view = self.strength_view
-        rows = view.strength(acronym, on, dims, None, known_at, at, among)
+        if estimate:
+            self.estimate_view.catch_up(self)
+            rows: list[Any] = estimated_strength(
+                view, self.estimate_view, acronym, on, dims, known_at, at, among
+            )
+        else:
+            rows = view.strength(acronym, on, dims, None, known_at, at, among)
         by_contributor = (
             rows
             if dims == ("contributor",)  # the same question: asked once
@@ -66,6 +79,7 @@ class StrengthQuestions(TrackerCore):
             recorded_at=at,
             position=view.position(self.name),
             version=view.version,
+            method=Method() if estimate else None,
             **self._record_around(acronym, on, known_at, at),
         )
 
@@ -91,6 +105,7 @@ class StrengthQuestions(TrackerCore):
         by: Iterable[Dimension] = (),
         known_at: date | None = None,
         recorded_at: datetime | str | None = None,
+        estimate: bool = False,
     ) -> list[dict[str, Any]]:
         """Strength as a tidy time series: one plain row per date x group (``date``, the
         ``by`` keys, ``strength``: None where unknown, and the evidence of the figure:
@@ -98,15 +113,27 @@ class StrengthQuestions(TrackerCore):
         report then, and ``no_un_report_for``, the month when it is a gap in the record), on
         every month end (``every`` = "month"), year end ("year") or day ("day") from
         ``start`` to ``end``, as known at ``known_at`` and recorded by ``recorded_at``. Loads
-        straight into pandas: ``pandas.DataFrame(rows)``."""
+        straight into pandas: ``pandas.DataFrame(rows)``. With ``estimate``, the places of the
+        estimate from the deployment maps (as ``strength``), and on every row ``estimated``,
+        ``method`` and ``method_version``."""
         acronym = self.known_mission(mission)
         dims = tuple(dict.fromkeys(by))
         days = series_dates(start, end, every)
         at = self.recorded_bound(recorded_at)
+        if estimate:
+            check_estimable(dims)
+            self.estimate_view.catch_up(self)
         self.strength_view.catch_up(self)  # once; then one indexed lookup a date
         rows: list[dict[str, Any]] = []
+        method = Method()
         for day in days:
-            found = self.strength_view.strength(acronym, day, dims, None, known_at, at)
+            found: list[Any] = (
+                estimated_strength(
+                    self.strength_view, self.estimate_view, acronym, day, dims, known_at, at
+                )
+                if estimate
+                else self.strength_view.strength(acronym, day, dims, None, known_at, at)
+            )
             around = self._record_around(acronym, day, known_at, at)
             report = around["un_report"]
             evidence = {
@@ -122,6 +149,15 @@ class StrengthQuestions(TrackerCore):
                     "approximate": r.approximate,
                     "event_id": r.event_id,
                     **evidence,
+                    **(
+                        {
+                            "estimated": r.estimated,
+                            "method": method.name,
+                            "method_version": method.version,
+                        }
+                        if estimate
+                        else {}
+                    ),
                 }
                 for r in found
             ]

@@ -146,6 +146,17 @@ def by_option(f: Any) -> Any:
     )(f)
 
 
+def estimate_option(f: Any) -> Any:
+    """--estimate: the places of the estimate from the deployment maps (issue 18)."""
+    return click.option(
+        "--estimate",
+        is_flag=True,
+        help="Place what no source locates by the estimate from the UN's deployment maps "
+        "(Geo-PKO): each contributor's troops spread over its units' places that year, by "
+        "their coded sizes; with --by location or region. Rows say they are estimated.",
+    )(f)
+
+
 def time_axes(f: Any) -> Any:
     """--known-at and --recorded-at: the knowledge and recorded time axes."""
     f = click.option(

@@ -14,6 +14,7 @@ import click
 from tracker.cli.base import UserError, cli, console, open_tracker
 from tracker.cli.options import (
     by_option,
+    estimate_option,
     format_option_csv,
     from_to,
     on_option,
@@ -38,6 +39,7 @@ from tracker.faces.maps import strength_map
 )
 @by_option
 @time_axes
+@estimate_option
 @format_option_csv
 @stamp_option
 @click.option(
@@ -58,6 +60,7 @@ def export(
     by: tuple[str, ...],
     known_at: datetime | None,
     recorded_at: str | None,
+    estimate: bool,
     fmt: str,
     stamp: bool,
     output: str,
@@ -73,7 +76,7 @@ def export(
         tracker.check_output(output, "-o")  # before the work, not only after it
     known = known_at.date() if known_at else None
     rows, fields, stamped = export_rows(
-        tracker, mission, start.date(), end.date(), every, dims, known, recorded_at
+        tracker, mission, start.date(), end.date(), every, dims, known, recorded_at, estimate
     )
     if fmt == "table":
         render.records_table(rows, fields, console())
@@ -111,6 +114,7 @@ def export(
     is_flag=True,
     help="Chart one contributor's announced path against what happened.",
 )
+@estimate_option
 @click.option(
     "-o", "--output", required=True, type=click.Path(dir_okay=False), help="A .png or .svg file."
 )
@@ -124,6 +128,7 @@ def chart(
     top: int,
     contributor: str | None,
     announced_vs_actual: bool,
+    estimate: bool,
     output: str,
 ) -> None:
     """Chart MISSION's strength month by month as a stacked area, with the mandate's ceiling,
@@ -132,6 +137,10 @@ def chart(
     happened. A source line is under every chart."""
     if contributor and not announced_vs_actual:
         raise UserError("--contributor is for --announced-vs-actual (one contributor's chart)")
+    if estimate and announced_vs_actual:
+        raise UserError(
+            "--estimate is for strength by location or region, not --announced-vs-actual"
+        )
     tracker = open_tracker(ctx)
     tracker.check_output(output, "-o")  # before the drawing, not only after it
     if announced_vs_actual:
@@ -143,25 +152,31 @@ def chart(
         click.echo(f"Wrote {path}")
         return
     dimension = typing.cast("Any", by.replace("-", "_"))
-    path = strength_chart(tracker, mission, start.date(), end.date(), dimension, top, Path(output))
+    path = strength_chart(
+        tracker, mission, start.date(), end.date(), dimension, top, Path(output), estimate
+    )
     click.echo(f"Wrote {path}")
 
 
 @cli.command(name="map")
 @click.argument("mission")
 @on_option
+@estimate_option
 @click.option(
     "-o", "--output", required=True, type=click.Path(dir_okay=False), help="A .png or .svg file."
 )
 @click.pass_context
-def map_command(ctx: click.Context, mission: str, on: datetime, output: str) -> None:
+def map_command(
+    ctx: click.Context, mission: str, on: datetime, estimate: bool, output: str
+) -> None:
     """Map MISSION's strength by admin-1 region on a date, on the host country's outline and
     regions: a circle per region sized by strength, labelled with its figure, and the part no
-    source locates stated under the map. No network when drawing: the boundaries are built
-    once from Natural Earth's (make boundaries)."""
+    source locates stated under the map (with --estimate, placed by the estimate from the UN's
+    deployment maps, and said so). No network when drawing: the boundaries are built once from
+    Natural Earth's (make boundaries)."""
     tracker = open_tracker(ctx)
     tracker.check_output(output, "-o")
-    path = strength_map(tracker, mission, on.date(), Path(output))
+    path = strength_map(tracker, mission, on.date(), Path(output), estimate)
     click.echo(f"Wrote {path}")
 
 

@@ -18,6 +18,7 @@ from tracker.cli.options import (
     by_option,
     contributor_option,
     emit,
+    estimate_option,
     format_option,
     on_option,
     stamp_option,
@@ -54,6 +55,7 @@ def missions(ctx: click.Context, fmt: str) -> None:
     help="Only this contributor (ISO 3166 alpha-3 or name); repeat for several.",
 )
 @time_axes
+@estimate_option
 @format_option
 @stamp_option
 @click.pass_context
@@ -65,17 +67,22 @@ def strength(
     contributors: tuple[str, ...],
     known_at: datetime | None,
     recorded_at: str | None,
+    estimate: bool,
     fmt: str,
     stamp: bool,
 ) -> None:
     """Strength of MISSION on a date, in total or by contributor, location, region and
     personnel type; as then known (--known-at) or as this store said (--recorded-at). Unknown
     figures are shown as unknown (null in JSON), never as 0. Every row carries the day its
-    figure was set, whether the source rounded it, and the event that set it."""
+    figure was set, whether the source rounded it, and the event that set it. With
+    --estimate, what no source locates is placed by the estimate from the UN's deployment maps,
+    and every row says whether it was."""
     dims = tuple(typing.cast("Any", d.replace("-", "_")) for d in by)
     known = known_at.date() if known_at else None
     tracker = open_tracker(ctx)
-    answer = tracker.strength(mission, on.date(), dims, known, recorded_at, contributors)
+    answer = tracker.strength(
+        mission, on.date(), dims, known, recorded_at, contributors, estimate=estimate
+    )
     records = render.strength_records(answer)
     if fmt == "table":
         render.strength_table(answer, console())
@@ -83,8 +90,10 @@ def strength(
     query = asked("strength", answer.mission, on, dims, known, answer.recorded_at)
     if contributors:
         query["contributors"] = list(contributors)
+    if answer.method:
+        query["estimate"] = {"method": answer.method.name, "version": answer.method.version}
     stamped = tracker.stamp(answer.position, "strength", answer.version, query)
-    emit(records, fmt, stamped if stamp else None, [*dims, "strength", *render.EVIDENCE])
+    emit(records, fmt, stamped if stamp else None, render.strength_fields(answer))
 
 
 @cli.command()

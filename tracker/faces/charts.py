@@ -87,16 +87,24 @@ def strength_chart(
     by: Dimension,
     top: int,
     output: Path,
+    estimate: bool = False,
 ) -> Path:
     """Draw ``mission``'s strength by ``by`` (the ``top`` largest groups, each in its own
     colour, the rest as "others") month by month from ``start`` to ``end`` into ``output``
-    (.png or .svg)."""
+    (.png or .svg); with ``estimate``, placed by the estimate from the deployment maps."""
     check_output(output, "chart")
-    return save(tracker, strength_figure(tracker, mission, start, end, by, top), output)
+    made = strength_figure(tracker, mission, start, end, by, top, estimate)
+    return save(tracker, made, output)
 
 
 def strength_figure(
-    tracker: Tracker, mission: str, start: date, end: date, by: Dimension, top: int
+    tracker: Tracker,
+    mission: str,
+    start: date,
+    end: date,
+    by: Dimension,
+    top: int,
+    estimate: bool = False,
 ) -> Figure:
     """The figure ``strength_chart`` saves."""
     require_charts()
@@ -105,7 +113,7 @@ def strength_figure(
     check_range(start, end)
     if top < 1:
         raise InvalidInputError(f"--top {top}: show at least 1 group")
-    rows = tracker.strength_series(mission, start, end, "month", [by])
+    rows = tracker.strength_series(mission, start, end, "month", [by], estimate=estimate)
     if not rows:
         raise InvalidInputError(f"no strength figure for {mission.upper()} from {start} to {end}")
     dates = sorted({date.fromisoformat(r["date"]) for r in rows})
@@ -159,12 +167,15 @@ def strength_figure(
         handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8
     )
     _label_strip(made, axes, marks, main, start, end)
-    title(made, f"{mission.upper()} strength by {by.replace('_', ' ')}, {start} to {end}")
+    how = f", estimate ({rows[0]['method']})" if estimate else ""
+    title(made, f"{mission.upper()} strength by {by.replace('_', ' ')}{how}, {start} to {end}")
+    placed = " Places: estimated from the UN's deployment maps (Geo-PKO) where no source gives one."
     source_line(
         made,
         source_text(tracker),
         f"Each area {CARRIED}; dotted lines: the announcements, labelled above the chart."
-        + (f" {unknown:,} figure(s) unknown (not published) are drawn as 0." if unknown else ""),
+        + (f" {unknown:,} figure(s) unknown (not published) are drawn as 0." if unknown else "")
+        + (placed if estimate else ""),
     )
     return made
 

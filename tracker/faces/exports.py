@@ -9,8 +9,9 @@ import io
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from tracker.answers.estimate import Method
 from tracker.faces import formats
-from tracker.faces.strength_text import EVIDENCE
+from tracker.faces.strength_text import ESTIMATE_FIELDS, EVIDENCE
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -30,10 +31,14 @@ def export_rows(
     by: Sequence[Dimension] = (),
     known_at: date | None = None,
     recorded_at: datetime | str | None = None,
+    estimate: bool = False,
 ) -> tuple[list[dict[str, Any]], list[str], dict[str, Any]]:
-    """The rows of ``Tracker.strength_series``, their fields in order, and their stamp."""
+    """The rows of ``Tracker.strength_series``, their fields in order, and their stamp;
+    with ``estimate``, placed by the estimate from the deployment maps (and saying so)."""
     dims = list(dict.fromkeys(by))
-    rows = tracker.strength_series(mission, start, end, every, dims, known_at, recorded_at)
+    rows = tracker.strength_series(
+        mission, start, end, every, dims, known_at, recorded_at, estimate=estimate
+    )
     view = tracker.strength_view
     query: dict[str, Any] = {
         "command": "export",
@@ -47,8 +52,13 @@ def export_rows(
         "to": end.isoformat(),
         "every": every,
     }
+    extra: tuple[str, ...] = ()
+    if estimate:
+        method = Method()
+        query["estimate"] = {"method": method.name, "version": method.version}
+        extra = ESTIMATE_FIELDS
     stamp = tracker.stamp(view.position(tracker.name), view.name, view.version, query)
-    return rows, ["date", *dims, "strength", *EVIDENCE], stamp
+    return rows, ["date", *dims, "strength", *EVIDENCE, *extra], stamp
 
 
 def export_text(

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from matplotlib.patches import PathPatch
     from matplotlib.text import Text
 
+    from tracker.answers.records import StrengthAnswer
     from tracker.app import Tracker
 
 WIDTH, MAP_WIDTH, TOP, BOTTOM = 8.0, 7.4, 0.45, 1.0  # inches
@@ -54,10 +55,13 @@ class InRegion:
     places: list[tuple[float, float, int]] = field(default_factory=list)
 
 
-def strength_map(tracker: Tracker, mission: str, on: date, output: Path) -> Path:
-    """Draw ``mission``'s strength by region on ``on`` into ``output`` (.png or .svg)."""
+def strength_map(
+    tracker: Tracker, mission: str, on: date, output: Path, estimate: bool = False
+) -> Path:
+    """Draw ``mission``'s strength by region on ``on`` into ``output`` (.png or .svg); with
+    ``estimate``, what no source locates placed by the estimate from the deployment maps."""
     check_output(output, "map")
-    return save(tracker, strength_map_figure(tracker, mission, on), output)
+    return save(tracker, strength_map_figure(tracker, mission, on, estimate), output)
 
 
 def host_of(tracker: Tracker, acronym: str) -> str:
@@ -69,10 +73,10 @@ def host_of(tracker: Tracker, acronym: str) -> str:
     return str(host)
 
 
-def strength_map_figure(tracker: Tracker, mission: str, on: date) -> Figure:
+def strength_map_figure(tracker: Tracker, mission: str, on: date, estimate: bool = False) -> Figure:
     """The figure ``strength_map`` saves."""
     require_charts()
-    answer = tracker.strength(mission, on, ["location"])
+    answer = tracker.strength(mission, on, ["location"], estimate=estimate)
     land = boundaries.country(host_of(tracker, answer.mission))
     regions: dict[str, InRegion] = defaultdict(InRegion)
     for row in answer.rows:
@@ -117,6 +121,8 @@ def strength_map_figure(tracker: Tracker, mission: str, on: date) -> Figure:
         f"Located in a region: {located:,} of {total:,}; not located by any source: "
         f"{unassigned:,}{share}, in no region."
     ]
+    if answer.method:
+        lines = _estimate_lines(answer, located, unassigned, share)
     if drawn:
         lines.append(
             "Circle area: the personnel in each region (its locations added up; ~ a source "
@@ -131,10 +137,11 @@ def strength_map_figure(tracker: Tracker, mission: str, on: date) -> Figure:
         made.text(
             0.01, (0.5 + 0.19 * (len(lines) - 1 - i)) / height, line, fontsize=8, gid="caption"
         )
+    how = f": estimate ({answer.method.name})" if answer.method else ""
     made.text(
         (WIDTH - MAP_WIDTH) / 2 / WIDTH,
         1 - 0.12 / height,
-        f"{answer.mission} strength by region on {on}, {land.name}",
+        f"{answer.mission} strength by region on {on}, {land.name}{how}",
         fontsize=12,
         va="top",
         gid="title",
@@ -145,6 +152,18 @@ def strength_map_figure(tracker: Tracker, mission: str, on: date) -> Figure:
         f"boundaries: {boundaries.BOUNDARIES_SOURCE}",
     )
     return made
+
+
+def _estimate_lines(answer: StrengthAnswer, located: int, unassigned: int, share: str) -> list[str]:
+    """The caption of a map of the estimate: what the method placed, and what it left (two
+    lines, as many as the caption of a map of the sources' own places)."""
+    estimated = sum(r.known for r in answer.rows if getattr(r, "estimated", False))
+    return [
+        f"Placed in a region: {located:,} of {answer.total:,}; {estimated:,} by the estimate: "
+        "troops and staff officers spread over",
+        f"their units' places on the {answer.on.year} deployment maps by coded size: a model, "
+        f"not a count. Unassigned: {unassigned:,}{share}.",
+    ]
 
 
 def _gazetteer_spelling(land: boundaries.Country) -> dict[str, str]:

@@ -25,6 +25,19 @@ UNASSIGNED = {
 
 
 EVIDENCE = ("figure_of", "approximate", "event_id", "un_report", "no_un_report_for")
+# On every row of an answer placed by the estimate (``--estimate``), after the evidence.
+ESTIMATE_FIELDS = ("estimated", "method", "method_version")
+
+
+def strength_fields(answer: StrengthAnswer) -> list[str]:
+    """The fields of ``strength_records``, in order."""
+    extra = ESTIMATE_FIELDS if answer.method else ()
+    return [*answer.by, "strength", *EVIDENCE, *extra]
+
+
+def method_label(answer: StrengthAnswer) -> str:
+    """How the table names an estimate: "estimate (deployment maps, Geo-PKO)"."""
+    return f"estimate ({answer.method.name})" if answer.method else ""
 
 
 def strength_records(answer: StrengthAnswer) -> list[dict[str, Any]]:
@@ -34,11 +47,28 @@ def strength_records(answer: StrengthAnswer) -> list[dict[str, Any]]:
     every figure: ``figure_of`` (the day it was set; a total: its oldest figure),
     ``approximate`` (rounded by its source), ``event_id`` (the event that set it: its source
     is in the audit trail), ``un_report`` (the mission's latest UN report on or before the
-    date) and ``no_un_report_for`` (the month asked, when it is a gap in the UN's record)."""
+    date) and ``no_un_report_for`` (the month asked, when it is a gap in the UN's record).
+    An answer of the estimate (``--estimate``) adds ``estimated`` (true: some of the row was
+    placed by the method), ``method`` and ``method_version`` to every row."""
     around = {
         "un_report": answer.un_report.isoformat() if answer.un_report else None,
         "no_un_report_for": answer.gap,
     }
+    if answer.method and answer.by:
+        how = {"method": answer.method.name, "method_version": answer.method.version}
+        return [
+            {
+                **row.keys(answer.by),
+                "strength": row.strength,
+                "figure_of": row.since.isoformat(),
+                "approximate": row.approximate,
+                "event_id": row.event_id,
+                **around,
+                "estimated": bool(getattr(row, "estimated", False)),
+                **how,
+            }
+            for row in answer.rows
+        ]
     if not answer.by:
         if not answer.rows:
             return [{"strength": None, **dict.fromkeys(EVIDENCE[:3]), **around}]
@@ -90,30 +120,71 @@ def strength_table(answer: StrengthAnswer, console: Console) -> None:
             f" as recorded at {answer.recorded_at}" if answer.recorded_at else "",
         ]
     )
-    console.print(f"{answer.mission} strength on {answer.on.isoformat()}{axes}", highlight=False)
+    method = f", {method_label(answer)}" if answer.method else ""
+    console.print(
+        f"{answer.mission} strength on {answer.on.isoformat()}{axes}{method}", highlight=False
+    )
     table = Table(box=box.SIMPLE_HEAD)
     for dimension in answer.by or ("",):
         table.add_column(dimension.replace("_", " "))
     table.add_column("strength", justify="right")
     table.add_column("figure of", justify="right")
+    if answer.method:
+        table.add_column("placed by")
     # Rows at 0 (contributors or parts that left) are summed up below, not listed one by one.
     gone = [r for r in answer.rows if r.strength == 0]
     if answer.by:
         for row in answer.rows:
             if row not in gone:
                 labels = [label_of(d, getattr(row, d)) for d in answer.by]
+                placed = [_placed_by(answer, row)] if answer.method else []
                 table.add_row(
-                    *labels, figure_text(row.strength, row.approximate), since_text(row.since)
+                    *labels,
+                    figure_text(row.strength, row.approximate),
+                    since_text(row.since),
+                    *placed,
                 )
         table.add_section()
     total = figure_text(answer.total, answer.approximate) if answer.rows else "no figure"
     oldest = min((r.since for r in answer.rows if r.strength != 0), default=None)
     table.add_row(
-        "total", *[""] * (len(answer.by) - 1), total, since_text(oldest) if oldest else ""
+        "total",
+        *[""] * (len(answer.by) - 1),
+        total,
+        since_text(oldest) if oldest else "",
+        *([""] if answer.method else []),
     )
     console.print(table)
     for note in strength_notes(answer, gone):
         console.print(f"  {note}", highlight=False)
+
+
+def _placed_by(answer: StrengthAnswer, row: StrengthRow) -> str:
+    """Who put a row's personnel there: the estimate, the sources, or nobody."""
+    if getattr(row, "estimated", False):
+        return "estimate"
+    return "" if any(getattr(row, d) is None for d in answer.by if d in PLACES) else "sources"
+
+
+PLACES = ("location", "region")
+
+
+def estimate_notes(answer: StrengthAnswer, place: str) -> list[str]:
+    """What an estimate's reader must know: it is one, how it was made, what it left."""
+    method = answer.method
+    if method is None:
+        return []
+    unassigned = sum(r.known for r in answer.rows if getattr(r, place) is None)
+    estimated = sum(r.known for r in answer.rows if getattr(r, "estimated", False))
+    sources = answer.total - unassigned - estimated
+    year = answer.on.year
+    return [
+        f"{method_label(answer)}, version {method.version}: a model, not a count",
+        f"troops and staff officers spread over their units' places on the {year} maps, by "
+        "coded size",
+        f"placed by the estimate: {estimated:,}; by the sources: {sources:,}; unassigned "
+        f"(police, experts, contributors no {year} map shows): {unassigned:,}",
+    ]
 
 
 def strength_notes(answer: StrengthAnswer, gone: list[StrengthRow]) -> list[str]:
@@ -140,7 +211,9 @@ def strength_notes(answer: StrengthAnswer, gone: list[StrengthRow]) -> list[str]
             f"the total excludes {count} contributor(s) present with unknown strength: {names}"
         )
     place = next((d for d in answer.by if d in ("location", "region")), None)
-    if place is not None and answer.rows:
+    if answer.method and place is not None and answer.rows:
+        notes += estimate_notes(answer, place)
+    elif place is not None and answer.rows:
         unassigned = sum(r.known for r in answer.rows if getattr(r, place) is None)
         notes.append(
             f"located: {answer.total - unassigned:,}; unassigned (no {place} in the sources): "

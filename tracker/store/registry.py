@@ -15,7 +15,7 @@ from pathlib import Path
 from events.errors import InvalidInputError
 from projections.engine import Projection
 
-BUILT_IN = ("strength", "audit", "announcements", "mandates")
+BUILT_IN = ("strength", "audit", "announcements", "mandates", "estimate")
 
 
 def load_class(spec: str, folder: str | None = None) -> type[Projection]:
