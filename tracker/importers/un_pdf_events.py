@@ -35,11 +35,15 @@ class UNReportImport:
         for report in self.reports:
             dated = "" if report.date_printed else " (no date printed: the date given)"
             missions = len({r.mission for r in report.rows})
+            checked = (
+                f"{report.checks:,} printed totals checked, all equal to the rows"
+                if report.checks
+                else "it prints no totals to check them against"
+            )
             out.append(
                 f"Read {report.file}: the UN's report of {report.date}{dated}, "
                 f'"{report.title}" (layout {report.layout}, {report.pages} pages): '
-                f"{len(report.rows):,} figures in {missions} missions, {report.checks:,} "
-                "printed totals checked, all equal to the rows"
+                f"{len(report.rows):,} figures in {missions} missions, {checked}"
             )
         if self.by_country:
             out.append(
@@ -49,13 +53,14 @@ class UNReportImport:
         w = self.written
         out.append(f"Imported {w.count:,} events")
         out.append(
-            f"Mission-months: {w.months_written} written, {w.months_already_there} already in "
+            f"Mission-months: {w.months_written:,} written, {w.months_already_there:,} already in "
             "the store"
         )
         if w.count == 0:
             out.append("Nothing new: every month of these reports is already in the store")
         out.append(
-            f"Inferred departures (listed one month, not the next): {w.inferred_zeros} levels of 0"
+            f"Inferred departures (listed one month, not the next): {w.inferred_zeros:,} levels "
+            "of 0"
         )
         return out
 
