@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import time
 import uuid
 from collections.abc import Iterator
@@ -147,12 +148,92 @@ def tracker(
         pass
 
 
+@pytest.fixture(scope="session")
+def seed_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """Per backend, a store seeded once for the session (its views built), that each
+    ``seeded_db`` copies: loading the whole record takes 10-20 s, copying it well under 1."""
+    made: dict[str, Any] = {}
+    yield made
+    if "postgres" in made:
+        import psycopg
+
+        with psycopg.connect(PG_URL, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {made['postgres'][2]} CASCADE")
+
+
+def _template(kind: str, made: dict[str, Any], factory: pytest.TempPathFactory) -> Any:
+    if kind not in made:
+        folder = factory.mktemp(f"seeded-{kind}")
+        schema = f"seeds_{uuid.uuid4().hex[:12]}"
+        if kind == "sqlite":
+            db = str(folder / "tracker.db")
+        else:
+            import psycopg
+
+            with psycopg.connect(PG_URL, autocommit=True) as conn:
+                conn.execute(f"CREATE SCHEMA {schema}")
+            db = f"{PG_URL}?schema={schema}"
+        tracker = Tracker(db, views_dir=folder)
+        tracker.load_seeds(SEEDS)
+        tracker.catch_up()
+        tracker.close()
+        made[kind] = (db, folder, schema)
+    return made[kind]
+
+
+def _copy_postgres(template: str, target: str) -> None:
+    """Every row of the template schema's tables into the target's (made by the tracker,
+    with its triggers), and the sequences set past them."""
+    import psycopg
+
+    with psycopg.connect(PG_URL, autocommit=False) as conn:
+        tables = [
+            row[0]
+            for row in conn.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = %s "
+                "AND table_type = 'BASE TABLE'",
+                [template],
+            )
+        ]
+        for table in tables:
+            conn.execute(
+                f'INSERT INTO {target}."{table}" OVERRIDING SYSTEM VALUE '
+                f'SELECT * FROM {template}."{table}"'
+            )
+            for (column,) in conn.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = %s "
+                "AND table_name = %s AND (column_default LIKE 'nextval%%' OR is_identity = 'YES')",
+                [target, table],
+            ).fetchall():
+                conn.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{target}.\"{table}\"', '{column}'), "
+                    f'COALESCE((SELECT MAX("{column}") FROM {target}."{table}"), 0) + 1, false)'
+                )
+        conn.commit()
+
+
 @pytest.fixture
-def seeded_db(store: str) -> str:
-    """A store (SQLite, PostgreSQL) holding the seeds, as the --db the CLI takes."""
-    tracker = Tracker(store)
-    tracker.load_seeds(SEEDS)
-    tracker.close()
+def seeded_db(
+    store: str, seed_templates: dict[str, Any], tmp_path_factory: pytest.TempPathFactory
+) -> str:
+    """A store (SQLite, PostgreSQL) holding the seeds, as the --db the CLI takes: a copy of
+    the session's seeded store, events, chain, recorded times and views."""
+    postgres = store.startswith("postgres")
+    db, folder, schema = _template(
+        "postgres" if postgres else "sqlite", seed_templates, tmp_path_factory
+    )
+    if not postgres:
+        for path in Path(folder).glob("tracker*"):
+            shutil.copyfile(path, Path(store).with_name(path.name))
+        return store
+    Tracker(store).close()  # its tables, triggers and chain, empty
+    target = store.rsplit("schema=", 1)[1]
+    _copy_postgres(schema, target)
+    views = Path(os.environ["TRACKER_VIEWS_DIR"])
+    database = db.split("?", 1)[0].rsplit("/", 1)[1]
+    for path in Path(folder).glob(f"{database}.{schema}.*"):
+        suffix = path.name.removeprefix(f"{database}.{schema}")
+        shutil.copyfile(path, views / f"{database}.{target}{suffix}")
     return store
 
 
