@@ -212,6 +212,24 @@ def _copy_postgres(template: str, target: str) -> None:
         conn.commit()
 
 
+def copy_seeded(db: Path, made: dict[str, Any], factory: pytest.TempPathFactory) -> Path:
+    """The session's seeded SQLite store (views caught up) copied to ``db``, its view files
+    beside it named after it."""
+    _, folder, _ = _template("sqlite", made, factory)
+    db.parent.mkdir(parents=True, exist_ok=True)
+    for path in Path(folder).glob("tracker*"):
+        shutil.copyfile(path, db.with_name(db.stem + path.name.removeprefix("tracker")))
+    return db
+
+
+@pytest.fixture
+def seeded_file_copy(
+    tmp_path: Path, seed_templates: dict[str, Any], tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """A seeded SQLite store of this test's own, ``tmp_path/tracker.db``."""
+    return copy_seeded(tmp_path / "tracker.db", seed_templates, tmp_path_factory)
+
+
 @pytest.fixture
 def seeded_db(
     store: str, seed_templates: dict[str, Any], tmp_path_factory: pytest.TempPathFactory
@@ -223,9 +241,7 @@ def seeded_db(
         "postgres" if postgres else "sqlite", seed_templates, tmp_path_factory
     )
     if not postgres:
-        for path in Path(folder).glob("tracker*"):
-            shutil.copyfile(path, Path(store).with_name(path.name))
-        return store
+        return str(copy_seeded(Path(store), seed_templates, tmp_path_factory))
     Tracker(store).close()  # its tables, triggers and chain, empty
     target = store.rsplit("schema=", 1)[1]
     _copy_postgres(schema, target)

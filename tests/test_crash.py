@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import ROOT, copy_seeded
 from tests.test_projection_engine import dump
 from tracker import Tracker
 
@@ -58,16 +58,14 @@ def views_equal_a_clean_rebuild(db: Path) -> bool:
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+def base(
+    tmp_path_factory: pytest.TempPathFactory, seed_templates: dict[str, Any]
+) -> tuple[Path, Path]:
     """A seeded store (views caught up), and 1,000 rows of the UN file to import into it."""
     if not UN_FILE.is_file():
         pytest.skip(f"the UN monthly file is not beside the project ({UN_FILE})")
     folder = tmp_path_factory.mktemp("crash")
-    db = folder / "base.db"
-    tracker = Tracker(db)
-    tracker.load_seeds(SEEDS)
-    tracker.catch_up()
-    tracker.close()
+    db = copy_seeded(folder / "base.db", seed_templates, tmp_path_factory)
     data = folder / "un.csv"
     with UN_FILE.open("rb") as file:
         data.write_bytes(b"".join(line for _, line in zip(range(1000), file, strict=False)))

@@ -11,11 +11,12 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import ROOT, SEEDS, copy_seeded
 from tracker import Tracker
 from tracker.cli import cli
 
@@ -42,13 +43,10 @@ RECORD = [
 
 
 @pytest.fixture
-def seeded(tmp_path: Path) -> Path:
-    db = tmp_path / "t.db"
-    tracker = Tracker(db)
-    tracker.load_seeds(SEEDS)
-    tracker.catch_up()
-    tracker.close()
-    return db
+def seeded(
+    tmp_path: Path, seed_templates: dict[str, Any], tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    return copy_seeded(tmp_path / "t.db", seed_templates, tmp_path_factory)
 
 
 def head(db: Path) -> tuple[int, str]:
@@ -261,7 +259,7 @@ def test_a_view_that_cannot_be_caught_up_after_a_write_says_the_events_were_kept
     """The disk fills between the import's commit and the views' catch-up."""
     before = head(seeded)
 
-    def full(self: Tracker) -> int:
+    def full(self: Tracker, progress: object = None) -> int:
         raise sqlite3.OperationalError("database or disk is full")
 
     monkeypatch.setattr(Tracker, "catch_up", full)

@@ -8,6 +8,7 @@ import json
 import os
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -15,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from events.errors import TrackerError
-from tests.conftest import SEEDS, UN_CSV_2013
+from tests.conftest import SEEDS, UN_CSV_2013, copy_seeded
 from tracker import Tracker
 from tracker.cli import cli
 
@@ -215,10 +216,11 @@ def test_a_100_mb_line_is_refused_without_a_traceback(
     assert Tracker(db).head()[0] == 0  # the good first line was not written either
 
 
-def test_sql_and_formula_text_is_stored_as_text_and_exported_inert(tmp_path: Path) -> None:
-    db = tmp_path / "t.db"
+def test_sql_and_formula_text_is_stored_as_text_and_exported_inert(
+    tmp_path: Path, seeded_file_copy: Path
+) -> None:
+    db = seeded_file_copy
     tracker = Tracker(db)
-    tracker.load_seeds(SEEDS)
     hostile = "=cmd()|' /C calc'!A0; DROP TABLE stored_events; --"
     recorded = tracker.note_incident(
         mission="MINUSMA",
@@ -244,12 +246,9 @@ def test_sql_and_formula_text_is_stored_as_text_and_exported_inert(tmp_path: Pat
 
 
 @pytest.fixture(scope="module")
-def seeded_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def seeded_file(tmp_path_factory: pytest.TempPathFactory, seed_templates: dict[str, Any]) -> Path:
     db = tmp_path_factory.mktemp("hostile") / "t.db"
-    tracker = Tracker(db)
-    tracker.load_seeds(SEEDS)
-    tracker.close()
-    return db
+    return copy_seeded(db, seed_templates, tmp_path_factory)
 
 
 SOURCE_ARGS = ["--source-title", "T", "--published-on", "2023-01-01"]

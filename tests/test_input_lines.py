@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from events.errors import InvalidInputError
-from tests.conftest import SEEDS
+from tests.conftest import copy_seeded
 from tests.helpers import source
 from tracker import Tracker
 from tracker.cli import cli
@@ -235,13 +235,9 @@ def test_search_limit_out_of_range_is_one_line(mission_db: Path, limit: str) -> 
 
 
 @pytest.fixture(scope="module")
-def seeded_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def seeded_file(tmp_path_factory: pytest.TempPathFactory, seed_templates: dict[str, Any]) -> Path:
     db = tmp_path_factory.mktemp("seeded") / "t.db"
-    tracker = Tracker(db)
-    tracker.load_seeds(SEEDS)
-    tracker.catch_up()
-    tracker.close()
-    return db
+    return copy_seeded(db, seed_templates, tmp_path_factory)
 
 
 def cut_off(db: Path, *args: str) -> tuple[int, bytes]:

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import SEEDS
 from tracker import Tracker
 from tracker.cli import cli
 from tracker.store.integrity import GENESIS, IMMUTABLE, link
@@ -72,9 +71,8 @@ def tracker_date(text: str):  # type: ignore[no-untyped-def]
     return date.fromisoformat(text)
 
 
-def test_sqlite_refuses_update_and_delete_of_events_and_links(tmp_path: Path) -> None:
-    db = tmp_path / "t.db"
-    Tracker(db).load_seeds(SEEDS)
+def test_sqlite_refuses_update_and_delete_of_events_and_links(seeded_file_copy: Path) -> None:
+    db = seeded_file_copy
     connection = sqlite3.connect(db)
     for statement in (
         "UPDATE stored_events SET topic = 'x' WHERE rowid = 5",
@@ -136,10 +134,11 @@ def _tamper_sqlite(db: Path, position: int) -> None:
     connection.close()
 
 
-def test_one_changed_byte_is_named_by_verify(tmp_path: Path, runner: CliRunner) -> None:
-    db = tmp_path / "t.db"
+def test_one_changed_byte_is_named_by_verify(
+    tmp_path: Path, seeded_file_copy: Path, runner: CliRunner
+) -> None:
+    db = seeded_file_copy
     tracker = Tracker(db)
-    tracker.load_seeds(SEEDS)
     head = tracker.verify().head
     row = tracker.history("MINUSMA", contributor="TCD")[3]
     name, position = row.event_id, row.position
@@ -158,9 +157,10 @@ def test_one_changed_byte_is_named_by_verify(tmp_path: Path, runner: CliRunner) 
     assert result.exit_code == 1
 
 
-def test_deleted_events_and_events_written_around_the_tracker_are_found(tmp_path: Path) -> None:
-    db = tmp_path / "t.db"
-    Tracker(db).load_seeds(SEEDS)
+def test_deleted_events_and_events_written_around_the_tracker_are_found(
+    seeded_file_copy: Path,
+) -> None:
+    db = seeded_file_copy
     connection = sqlite3.connect(db)
     connection.execute("DROP TRIGGER stored_events_no_delete")
     connection.execute("DELETE FROM stored_events WHERE rowid = 500")
@@ -331,10 +331,9 @@ def test_adopting_refuses_a_chain_that_does_not_verify(seeded_db: str, runner: C
 
 
 def test_backup_while_a_writer_goes_on_then_restore_verifies(
-    tmp_path: Path, runner: CliRunner
+    tmp_path: Path, seeded_file_copy: Path, runner: CliRunner
 ) -> None:
-    db = tmp_path / "t.db"
-    Tracker(db).load_seeds(SEEDS)
+    db = seeded_file_copy
     stop = threading.Event()
     written: list[int] = []
 

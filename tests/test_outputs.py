@@ -8,11 +8,12 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import SEEDS
+from tests.conftest import copy_seeded
 from tracker import Tracker
 from tracker.cli import cli
 
@@ -43,12 +44,9 @@ TARGETS = [
 
 
 @pytest.fixture(scope="module")
-def seeded_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def seeded_folder(tmp_path_factory: pytest.TempPathFactory, seed_templates: dict[str, Any]) -> Path:
     folder = tmp_path_factory.mktemp("store")
-    tracker = Tracker(folder / "tracker.db")
-    tracker.load_seeds(SEEDS)
-    tracker.catch_up()
-    tracker.close()
+    copy_seeded(folder / "tracker.db", seed_templates, tmp_path_factory)
     (folder / "tracker.projections.json").write_text("[]\n", encoding="utf-8")
     return folder
 

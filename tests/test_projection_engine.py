@@ -22,7 +22,7 @@ from click.testing import CliRunner
 from events.contingent import Contingent
 from projections import Projection
 from projections.engine import handles
-from tests.conftest import ROOT, SEEDS, minusma_csv_2013
+from tests.conftest import ROOT, minusma_csv_2013
 from tests.helpers import source
 from tests.test_un_monthly_input import HEADER
 from tracker import Tracker
@@ -83,9 +83,8 @@ class Counter(Projection):
 
 
 @pytest.fixture
-def seeded(store: str) -> Iterator[Tracker]:
-    tracker = Tracker(store)
-    tracker.load_seeds(SEEDS)
+def seeded(seeded_db: str) -> Iterator[Tracker]:
+    tracker = Tracker(seeded_db)
     yield tracker
     tracker.close()
 

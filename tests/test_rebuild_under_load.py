@@ -9,10 +9,11 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import ROOT, copy_seeded
 from tracker import Tracker
 
 QUERY = ["strength", "MINUSMA", "--on", "2013-12-31", "--format", "json"]
@@ -49,13 +50,10 @@ def tracker(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture
-def seeded(tmp_path: Path) -> Path:
-    db = tmp_path / "t.db"
-    store = Tracker(db)
-    store.load_seeds(SEEDS)
-    store.catch_up()
-    store.close()
-    return db
+def seeded(
+    tmp_path: Path, seed_templates: dict[str, Any], tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    return copy_seeded(tmp_path / "t.db", seed_templates, tmp_path_factory)
 
 
 def test_queries_and_writes_during_rebuilds_all_succeed(seeded: Path) -> None:

@@ -9,10 +9,11 @@ import sys
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.conftest import SEEDS
+from tests.conftest import copy_seeded
 from tests.helpers import source
 from tracker import Tracker
 
@@ -20,12 +21,9 @@ DAY = date(2013, 12, 31)
 
 
 @pytest.fixture(scope="module")
-def seeded_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def seeded_file(tmp_path_factory: pytest.TempPathFactory, seed_templates: dict[str, Any]) -> Path:
     db = tmp_path_factory.mktemp("seeded") / "t.db"
-    tracker = Tracker(db)
-    tracker.load_seeds(SEEDS)
-    tracker.close()
-    return db
+    return copy_seeded(db, seed_templates, tmp_path_factory)
 
 
 @pytest.mark.parametrize(

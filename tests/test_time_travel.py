@@ -10,15 +10,13 @@ from datetime import UTC, date, datetime
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import SEEDS
 from tracker import Tracker
 from tracker.cli import cli
 
 
 @pytest.fixture
-def seeded(store: str) -> Iterator[Tracker]:
-    tracker = Tracker(store)
-    tracker.load_seeds(SEEDS)
+def seeded(seeded_db: str) -> Iterator[Tracker]:
+    tracker = Tracker(seeded_db)
     yield tracker
     tracker.close()
 
