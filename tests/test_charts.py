@@ -373,7 +373,7 @@ def test_without_the_charts_extra_each_command_says_what_to_install(
     out = tmp_path / "c.png"
     assert run("--db", seeded_file, *command, "-o", str(out)) == (
         2,
-        "Error: charts and maps need matplotlib and colorcet: "
-        "pip install 'peacekeeping-tracker[charts]'\n",
+        "Error: charts and maps need matplotlib and colorcet: pip install '.[charts]' in the "
+        "tracker's folder (as the README says; make demo installs them)\n",
     )
     assert not out.exists()

@@ -192,7 +192,10 @@ def serve(ctx: click.Context, port: int, host: str) -> None:
     It follows the store: new events and rebuilt views show without a restart. Ctrl-C or
     SIGTERM stops it."""
     if importlib.util.find_spec("datasette") is None:
-        raise UserError("the web view needs Datasette: pip install 'peacekeeping-tracker[web]'")
+        raise UserError(
+            "the web view needs Datasette: pip install '.[web]' in the tracker's folder (as the "
+            "README says; make demo installs it)"
+        )
     from tracker.faces.web import serve as serve_views  # Datasette loads only when asked for
 
     tracker = open_tracker(ctx)

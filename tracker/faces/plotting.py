@@ -37,8 +37,8 @@ def require_charts() -> None:
         import matplotlib  # noqa: F401
     except ImportError:
         raise InvalidInputError(
-            "charts and maps need matplotlib and colorcet: "
-            "pip install 'peacekeeping-tracker[charts]'"
+            "charts and maps need matplotlib and colorcet: pip install '.[charts]' in the "
+            "tracker's folder (as the README says; make demo installs them)"
         ) from None
 
 
