@@ -9,6 +9,7 @@ withdrawal short (see ``events.timeline``).
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, NewType
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -47,6 +48,7 @@ UN_MONTHLY_TITLE = (
 PositiveCount = Annotated[int, BeforeValidator(not_a_flag), Field(ge=1, le=MAX_COUNT)]
 
 
+@cache  # asked for every event of an import: a uuid5 is a SHA-1 (issue 19)
 def contingent_id(mission: str, contributor: str) -> ContingentID:
     return ContingentID(uuid5(NAMESPACE_URL, f"/peacekeeping-tracker/{mission}/{contributor}"))
 
