@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from events import timeline
 from events.checked import Checked
@@ -13,7 +15,7 @@ from events.contingent import contingent_id
 from events.errors import InsufficientStrengthError
 from events.mission import mission_id
 from events.places import _fold
-from events.timeline import Change
+from events.timeline import Change, fold
 
 
 def monthly(count: int) -> list[Change]:
@@ -86,3 +88,77 @@ def test_stream_ids_and_folded_names_are_worked_out_once() -> None:
     for cached in (mission_id, contingent_id, _fold):
         info = cached.cache_info()  # type: ignore[attr-defined]
         assert (info.hits, info.misses) == (2, 1)
+
+
+# The saved states kept through back-dated changes, corrections and retractions agree with
+# folding the whole history: refusals, messages and the end state itself.
+OPS = st.lists(
+    st.tuples(
+        st.sampled_from(["report", "report", "deploy", "withdraw", "move", "correct", "remove"]),
+        st.integers(0, 120),  # valid day: four months (the series of record covers months)
+        st.sampled_from([("Gao", "troops"), ("Kidal", "troops"), (None, None), ("Gao", None)]),
+        st.integers(1, 120),
+        st.integers(0, 60),  # which accepted change a correction or removal replaces
+        st.integers(0, 4),  # 0: a report of the series of record, for unlocated ones
+    ),
+    min_size=1,
+    max_size=60,
+)
+
+
+def end_of(changes: list[Change]) -> timeline.State:
+    ordered = sorted(changes, key=lambda c: c.sort_key)
+    state = timeline.State("BEN", covered=timeline.covered_months(ordered))
+    for change in ordered:
+        state.apply(change)
+    return state
+
+
+@settings(max_examples=300, deadline=None)
+@given(OPS, st.sampled_from([1, 2, 3, 5, 64]))
+def test_kept_states_agree_with_a_full_fold(ops: list, every: int) -> None:
+    checked = Checked("BEN")
+    checked.EVERY = every
+    accepted: list[Change] = []
+    for number, (kind, day, (location, personnel_type), count, pick, record) in enumerate(ops, 1):
+        removed = (
+            accepted[pick % len(accepted)] if kind in ("correct", "remove") and accepted else None
+        )
+        if kind in ("correct", "remove") and removed is None:
+            continue
+        new = None
+        if kind != "remove":
+            new = Change(
+                f"M/BEN/{number}",
+                (removed.effective if removed else date(2022, 1, 1) + timedelta(days=day)),
+                number,
+                removed.kind if removed else kind,
+                count,
+                location,
+                personnel_type,
+                "Kidal" if (removed.kind if removed else kind) == "move" else None,
+                authoritative=kind == "report" and location is None and record == 0,
+            )
+        kept = [c for c in accepted if c is not removed]
+        try:
+            fold("BEN", kept, new=new)
+            expected = None
+        except InsufficientStrengthError as error:
+            expected = str(error if new is not None else error.happening_later())
+        try:
+            checked.check(new, removed)
+            actual = None
+        except InsufficientStrengthError as error:
+            actual = str(error)
+        assert actual == expected
+        if expected is None:
+            if removed is not None:  # as the contingent does: the old one out, the new one in
+                checked.remove(removed)
+                accepted.remove(removed)
+            if new is not None:
+                checked.add(new)
+                accepted.append(new)
+        want = end_of(accepted)
+        got = checked.end_state()
+        assert (got.cells, got.last_event) == (want.cells, want.last_event)
+        assert got.covered == want.covered
