@@ -77,7 +77,10 @@ class Checked:
             and not flipped
             and (not self.keys or new.sort_key > self.keys[-1])
         ):
-            self.end_state().copy().apply(new)  # the usual case: only the new one can fall short
+            # the usual case: only the new one can fall short; its ``add`` takes this end state
+            state = self.end_state().copy()
+            state.apply(new)
+            self._folded = (new, None, state)
             return
         starts = []
         if new is not None:
@@ -153,7 +156,10 @@ class Checked:
         self.changes.insert(at, change)
         self.keys.insert(at, change.sort_key)
         if at + 1 == len(self.changes) and self.end is not None:
-            self.end.apply(change)
+            if folded is not None and folded[0] == change and folded[1] is None:
+                self.end = folded[2]  # checked: the end state with it (not applied twice)
+            else:
+                self.end.apply(change)
             if len(self.changes) - self.saved_at[-1] >= self.EVERY:
                 self.saved.append(self.end.copy())
                 self.saved_at.append(len(self.changes))

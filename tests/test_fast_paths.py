@@ -162,3 +162,32 @@ def test_kept_states_agree_with_a_full_fold(ops: list, every: int) -> None:
         got = checked.end_state()
         assert (got.cells, got.last_event) == (want.cells, want.last_event)
         assert got.covered == want.covered
+
+
+def test_a_change_after_all_others_is_folded_once(applied: list[Change]) -> None:
+    # checked against the end state, then added: the state the check made is the new end
+    checked = Checked("BEN")
+    for change in monthly(200):
+        checked.check(change)
+        checked.add(change)
+    assert len(applied) == 200
+    assert checked.end_state().cells[("Gao", "troops")].strength == 100 + 200 % 7
+
+
+def test_the_replaced_event_is_read_from_the_fields_not_by_attribute_errors() -> None:
+    from pydantic import BaseModel
+
+    from events.claims import superseded_target
+
+    asked: list[str] = []
+
+    class Claim(BaseModel):
+        corrects: str | None = None
+
+        def __getattr__(self, name: str) -> object:
+            asked.append(name)  # pydantic's slow path for a name that is not a field
+            return super().__getattr__(name)  # type: ignore[misc]
+
+    assert superseded_target(Claim(corrects="M/BEN/1")) == "M/BEN/1"
+    assert superseded_target(Claim()) is None
+    assert asked == []
