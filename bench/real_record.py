@@ -43,11 +43,13 @@ def sample(files: list[Path], count: int | None) -> list[Path]:
     return [files[round(n * step)] for n in range(count)]
 
 
-def month_of(path: Path) -> date:
-    """The month a file is of, from its name (``..._2019_10.pdf``): the one report that prints
-    no date needs it, and for the others it must agree with the date printed."""
-    year, month = path.stem.rsplit("_", 2)[-2:]
-    return date(int(year), int(month), 1)
+def month_of(path: Path) -> date | None:
+    """The month of the one report that prints no date, as the seeds take it (``seeds.build``:
+    from its name, shared/data/SOURCES.md); None for the others (their name need not be the
+    month they print: 2015_03 prints 2015-04)."""
+    from seeds.build import UNDATED
+
+    return UNDATED.get(path.name)
 
 
 def bare_words(path: Path) -> int:

@@ -4,6 +4,7 @@ test counts the work a path does, so it fails without the path (timings are benc
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -191,3 +192,21 @@ def test_the_replaced_event_is_read_from_the_fields_not_by_attribute_errors() ->
     assert superseded_target(Claim(corrects="M/BEN/1")) == "M/BEN/1"
     assert superseded_target(Claim()) is None
     assert asked == []
+
+
+def test_an_import_from_a_file_reads_it_again_rather_than_holding_its_lines(
+    tmp_path: Path,
+) -> None:
+    from tracker.app.importing import _rereadable
+
+    path = tmp_path / "events.jsonl"
+    path.write_text("one\ntwo\n", encoding="utf-8")
+    with path.open(encoding="utf-8") as file:
+        file.readline()  # from where it stands
+        again = _rereadable(file)
+        assert again() is file  # the file itself, not a list of its lines
+        assert list(again()) == ["two\n"]
+        assert list(again()) == ["two\n"]  # a retry reads the same lines again
+    lines = iter(["one\n", "two\n"])  # what cannot seek is kept
+    kept = _rereadable(lines)
+    assert list(kept()) == list(kept()) == ["one\n", "two\n"]

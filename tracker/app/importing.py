@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, cast
 
 from events.errors import InvalidInputError, TrackerError
 from tracker.answers.records import ImportResult
@@ -37,11 +37,11 @@ class Importing(TrackerCore):
             InvalidInputError: a line is not valid; the message starts with ``name:line:``.
         """
         if _batch is None:
-            every = lines if isinstance(lines, list) else list(lines)  # read again on a retry
+            again = _rereadable(lines)  # read again on a retry
 
             def attempt() -> ImportResult:
                 with UnitOfWork(self, streaming=True) as batch:
-                    result = self.import_events(every, name, _batch=batch)
+                    result = self.import_events(again(), name, _batch=batch)
                     batch.save()
                     return result
 
@@ -197,6 +197,24 @@ class Importing(TrackerCore):
             return report
 
         return retrying(attempt)
+
+
+def _rereadable(lines: Iterable[str]) -> Callable[[], Iterable[str]]:
+    """The lines from their start, each time: a file that can seek is read from where it
+    stood again (not held in memory: a million lines are 400 MB, issue 19); anything else is
+    kept as a list."""
+    seekable = getattr(lines, "seekable", None)
+    if seekable is not None and seekable():
+        file = cast("IO[str]", lines)
+        start = file.tell()
+
+        def from_start() -> Iterable[str]:
+            file.seek(start)
+            return file
+
+        return from_start
+    every = lines if isinstance(lines, list) else list(lines)
+    return lambda: every
 
 
 def shipped_seeds() -> Path:
