@@ -67,8 +67,9 @@ $(VENV)/.installed-bench: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet --group bench
 	@touch $@
 
+# bench: every UN PDF of the real record (--real-pdfs 0); bench-quick: 6 of them, spread
 bench: $(VENV)/.installed-bench
-	$(BIN)/python bench/run.py 100000 1000000
+	$(BIN)/python bench/run.py 100000 1000000 --real-pdfs 0
 
 bench-quick: $(VENV)/.installed-bench
 	$(BIN)/python bench/run.py 100000

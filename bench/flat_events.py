@@ -78,9 +78,13 @@ FLAT_COLUMNS = (
 # through deployments and withdrawals until the next figure), added to by deployments, taken
 # from by withdrawals and moves (a move adds to its destination); a withdrawal with no count
 # sets its scope (and every cell it covers) to 0. A contributor's strength is the sum of its
-# cells, unknown if any cell is. Not reproduced, because bench/generate.py never makes them: a
-# report or withdrawal that covers or draws from a less specific cell (a figure for a whole
-# contingent next to figures by location), and a withdrawal larger than what was there.
+# cells, unknown if any cell is. A report for a less specific cell (a whole contingent's figure,
+# such as the UN importer's inferred 0 for a contributor no longer listed) sets every finer cell
+# it covers to 0; a report for a finer cell sets the less specific cells that cover it to 0
+# (exact where those are 0 or unknown, as in the UN's record: a published figure replaces an
+# unknown one). Not reproduced, because neither bench/generate.py nor the UN's record makes
+# them: a finer figure drawn out of a positive less specific one (1,270 at Gao out of about
+# 1,100 for the contingent), and a withdrawal larger than what was there.
 DUCKDB_STRENGTH = """
 WITH ch AS (
     SELECT e.* FROM events e
@@ -95,10 +99,11 @@ ops AS (
            CASE WHEN kind = 'report' OR (kind = 'withdraw' AND cnt IS NULL) THEN 'set'
                 ELSE 'add' END AS op,
            CASE WHEN kind IN ('report', 'deploy') THEN cnt ELSE -cnt END AS val,
-           kind = 'withdraw' AND cnt IS NULL AS everything
+           kind = 'withdraw' AND cnt IS NULL AS everything,
+           kind = 'report' AS report
     FROM ch
     UNION ALL
-    SELECT contributor, to_location, personnel_type, effective, seq, 'add', cnt, false
+    SELECT contributor, to_location, personnel_type, effective, seq, 'add', cnt, false, false
     FROM ch WHERE kind = 'move'
 ),
 cells AS (SELECT DISTINCT contributor, loc, typ FROM ops),
@@ -109,7 +114,15 @@ cell_ops AS (
     FROM ops o JOIN cells c ON c.contributor = o.contributor
         AND (o.loc IS NULL OR c.loc IS NOT DISTINCT FROM o.loc)
         AND (o.typ IS NULL OR c.typ IS NOT DISTINCT FROM o.typ)
-    WHERE o.everything
+        AND (o.everything OR (c.loc, c.typ) IS DISTINCT FROM (o.loc, o.typ))
+    WHERE o.everything OR o.report
+    UNION ALL
+    SELECT c.contributor, c.loc, c.typ, o.effective, o.seq, 'set', 0
+    FROM ops o JOIN cells c ON c.contributor = o.contributor
+        AND (c.loc IS NULL OR c.loc IS NOT DISTINCT FROM o.loc)
+        AND (c.typ IS NULL OR c.typ IS NOT DISTINCT FROM o.typ)
+        AND (c.loc, c.typ) IS DISTINCT FROM (o.loc, o.typ)
+    WHERE o.report
 ),
 keyed AS (
     SELECT *, max(CASE WHEN op = 'set' THEN k END)

@@ -89,6 +89,10 @@ def check_published(event: object) -> None:
 
 def superseded_target(event: object) -> str | None:
     """The id of the event that ``event`` retracts or corrects, if any."""
+    fields = getattr(event, "__dict__", None)
+    if fields is not None:  # a model's fields: a missing one is no slow attribute error
+        target: str | None = fields.get("retracts") or fields.get("corrects")
+        return target  # (issue 19: the attribute errors were 7% of an import)
     return getattr(event, "retracts", None) or getattr(event, "corrects", None)
 
 

@@ -8,7 +8,9 @@ withdrawal short (see ``events.timeline``).
 
 from __future__ import annotations
 
+import sys
 from datetime import date, datetime
+from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, NewType
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -47,6 +49,7 @@ UN_MONTHLY_TITLE = (
 PositiveCount = Annotated[int, BeforeValidator(not_a_flag), Field(ge=1, le=MAX_COUNT)]
 
 
+@cache  # asked for every event of an import: a uuid5 is a SHA-1 (issue 19)
 def contingent_id(mission: str, contributor: str) -> ContingentID:
     return ContingentID(uuid5(NAMESPACE_URL, f"/peacekeeping-tracker/{mission}/{contributor}"))
 
@@ -62,7 +65,10 @@ class Contingent(Aggregate):
 
         @property
         def event_id(self) -> str:
-            return f"{self.mission}/{self.contributor}/{self.originator_version}"
+            # interned: an import keeps each id in several maps of its contingent until the
+            # end (its kind, its change, the changes of its day): one string, not four
+            # (issue 19: import memory)
+            return sys.intern(f"{self.mission}/{self.contributor}/{self.originator_version}")
 
         def apply(self, aggregate: Any) -> None:
             aggregate._track(self)
@@ -229,7 +235,8 @@ class Contingent(Aggregate):
         self.kinds: dict[str, str] = {}
         self.superseded: dict[str, str] = {}
         self._checked = Checked(contributor)  # the changes in valid-time order, checkable
-        self._on: dict[date, set[str]] = {}  # valid date -> ids of the changes on it
+        # valid date -> ids of the changes on it (a list: a set costs 216 bytes, issue 19)
+        self._on: dict[date, list[str]] = {}
 
     @staticmethod
     def create_id(mission: str, contributor: str) -> UUID:
@@ -288,13 +295,14 @@ class Contingent(Aggregate):
             self.superseded[target] = event.event_id
             removed = self.changes.pop(target, None)
             if removed is not None:
-                self._on[removed.effective].discard(target)
+                if target in (same_day := self._on[removed.effective]):
+                    same_day.remove(target)
                 self._checked.remove(removed)
         change = _change(event)
         if change is not None:
             self._checked.add(change)
             self.changes[event.event_id] = change
-            self._on.setdefault(change.effective, set()).add(event.event_id)
+            self._on.setdefault(change.effective, []).append(change.event_id)
 
 
 def _change(event: object) -> Change | None:

@@ -4,6 +4,7 @@ closure, and the periodic reports that list its contributors."""
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from typing import Annotated, Any, Literal, NewType
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -33,6 +34,7 @@ Category = Literal[
 ]
 
 
+@cache  # asked for every event of an import: a uuid5 is a SHA-1 (issue 19)
 def mission_id(mission: str) -> MissionID:
     return MissionID(uuid5(NAMESPACE_URL, f"/peacekeeping-tracker/{mission}"))
 

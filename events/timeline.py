@@ -49,7 +49,7 @@ Cell = tuple[str | None, str | None]
 ChangeKind = Literal["report", "deploy", "withdraw", "move", "close"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: an import holds every change (issue 19)
 class Change:
     """One change to a contingent's strength, as the fold needs it."""
 

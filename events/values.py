@@ -4,13 +4,10 @@ sources and locations. Each validates and normalises its input, so an event that
 from __future__ import annotations
 
 import calendar
-import csv
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from importlib import resources
 from typing import Annotated, Any, Literal
 
 import pycountry
@@ -18,6 +15,12 @@ from pydantic import AfterValidator, BeforeValidator, Field, GetCoreSchemaHandle
 from pydantic_core import core_schema
 
 from events.base import Immutable
+from events.places import Place as Place  # re-exported: where they were before (issue 19)
+from events.places import _fold
+from events.places import country_name as country_name
+from events.places import find_place as find_place
+from events.places import gazetteer as gazetteer
+from events.places import region_of as region_of
 
 PERSONNEL_TYPES: tuple[str, ...] = (
     "troops",
@@ -46,13 +49,6 @@ def not_a_flag(value: Any) -> Any:
 
 
 Count = Annotated[int, BeforeValidator(not_a_flag), Field(ge=0, le=MAX_COUNT, strict=False)]
-
-
-def _fold(text: str) -> str:
-    """Lower-case, drop accents and all but letters and digits: 'Côte d’Ivoire' -> 'cotedivoire'."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"[^a-z0-9]", "", ascii_only.lower())
 
 
 # Spellings that sources use and that pycountry's names do not cover.
@@ -117,11 +113,6 @@ def country_code(value: str) -> str:
             "or a country name"
         )
     return code
-
-
-def country_name(code: str) -> str:
-    country = pycountry.countries.get(alpha_3=code)
-    return str(getattr(country, "common_name", None) or country.name) if country else code
 
 
 Contributor = Annotated[str, BeforeValidator(country_code)]
@@ -255,46 +246,6 @@ class Source(Immutable):
         return self.published_on.end
 
 
-@dataclass(frozen=True)
-class Place:
-    """A location of the gazetteer: canonical name, its admin-1 region, coordinates if known."""
-
-    country: str
-    name: str
-    region: str
-    latitude: float | None
-    longitude: float | None
-
-
-@cache
-def gazetteer() -> dict[str, Place]:
-    """Every known location by folded name and alias (see ``events/gazetteer.csv``)."""
-    places: dict[str, Place] = {}
-    text = resources.files("events").joinpath("gazetteer.csv").read_text(encoding="utf-8")
-    for row in csv.DictReader(text.splitlines()):
-        place = Place(
-            country=row["country"],
-            name=row["name"],
-            region=row["region"],
-            latitude=float(row["latitude"]) if row["latitude"] else None,
-            longitude=float(row["longitude"]) if row["longitude"] else None,
-        )
-        for name in [row["name"], *filter(None, row["aliases"].split(";"))]:
-            places[_fold(name)] = place
-    return places
-
-
-def find_place(name: str) -> Place:
-    place = gazetteer().get(_fold(name))
-    if place is None:
-        known = ", ".join(sorted({p.name for p in gazetteer().values()}))
-        raise ValueError(
-            f"unknown location {name!r}: known locations are {known} "
-            "(add a new one to events/gazetteer.csv)"
-        )
-    return place
-
-
 def _location(value: Any) -> str | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
@@ -305,7 +256,3 @@ def _location(value: Any) -> str | None:
 
 Location = Annotated[str | None, BeforeValidator(_location)]
 """A canonical location name; aliases are accepted (Timbuktu -> Tombouctou, Menaka -> Ménaka)."""
-
-
-def region_of(location: str | None) -> str | None:
-    return None if location is None else find_place(location).region

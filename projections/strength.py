@@ -41,6 +41,7 @@ from projections.strength_queries import (
 )
 from projections.strength_tables import (
     CHANGE_COLUMNS,
+    STRENGTH_VERSION,
     box_triggers,
     box_values,
     create_tables,
@@ -56,7 +57,7 @@ class StrengthProjection(StrengthQueries, StrengthDerivation, Projection):
     # 6: one authority per series (claims beside the UN's month), overlapping scopes
     # 7: recorded times in the R*Tree as minutes (seconds overflowed 32 bits in 2068);
     # 8: the current state as a view (strength_current) and the contributors' names
-    version = 8
+    version = STRENGTH_VERSION
 
     def __init__(self, path: Any) -> None:
         super().__init__(path)

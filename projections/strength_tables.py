@@ -7,11 +7,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-import pycountry
-
 from events.bitemporal import Row
+from events.places import country_name, gazetteer, region_of
 from events.timeline import Change
-from events.values import country_name, gazetteer, region_of
+
+# The version of the strength view's tables (``StrengthProjection.version``): kept here, beside
+# them, so that a read path can tell a current view without loading the projection (issue 19).
+STRENGTH_VERSION = 8
 
 INTERVAL_COLUMNS = (
     "mission",
@@ -187,6 +189,8 @@ def create_tables(db: Any) -> None:
     # file (the web view, any SQLite client) sees names beside the codes.
     contributors = db.table("contributors")
     if not contributors.exists():
+        import pycountry  # only here: a query of the view does not load it (issue 19)
+
         contributors.insert_all(
             ({"code": c.alpha_3, "name": country_name(c.alpha_3)} for c in pycountry.countries),
             pk="code",

@@ -32,6 +32,13 @@ REQUIRED_KEYS = (
     "rebuild_peak_rss_mb",
     "cost_growth_1m_vs_100k",
     "cli_strength_s",
+    # issue 19: the peers in the same run, and the real record
+    "import_vs_library_save",
+    "rebuild_vs_library_read",
+    "cli_vs_python_start",
+    "pdf_vs_pdfplumber",
+    "real_import_s",
+    "real_views_s",
 )
 
 
@@ -92,6 +99,7 @@ def test_a_tiny_run_of_the_harness_writes_every_key(tmp_path: Path) -> None:
             str(ROOT / "bench" / "run.py"),
             "2000",
             *("--samples", "8", "--appends", "1", "--repeats", "1", "--cli-runs", "2"),
+            *("--real-pdfs", "1", "--real-missions", "MINUSMA"),
             *("--quiet", "--out", str(out)),
         ],
         cwd=ROOT,
@@ -104,5 +112,10 @@ def test_a_tiny_run_of_the_harness_writes_every_key(tmp_path: Path) -> None:
     assert set(REQUIRED_KEYS) <= set(results)
     assert results["events"] == 2000
     assert results["duckdb_mismatches"] == 0  # DuckDB's answers equal the tracker's
+    assert results["real_duckdb_mismatches"] == 0  # on the real record too
+    assert results["real_duckdb_checked_answers"] == 8
+    assert results["stored_rows"] > results["events"]  # every stream's opening is stored too
+    assert results["import_vs_library_save"] > 0
+    assert results["pdf_vs_pdfplumber"] > 0
     assert results["cost_growth_1m_vs_100k"] is None  # only one size ran
     assert "import / raw" in done.stdout  # the table

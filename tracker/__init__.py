@@ -5,11 +5,20 @@ The rooms: ``tracker.app`` (the service: ``Tracker`` and its use cases), ``track
 ``tracker.importers`` (every published format, read into validated rows, then events),
 ``tracker.answers`` (the records answers are made of, forecast and ledger), ``tracker.faces``
 (tables, charts, maps, the web view, generated docs) and ``tracker.cli`` (the command line).
+
+The API below is imported when first used (PEP 562): ``import tracker.cli`` alone does not load
+the domain, so that a question answered from a current view need not (issue 19).
 """
 
-from events.errors import InsufficientStrengthError, InvalidInputError, TrackerError
-from tracker.answers.records import ImportResult, Recorded, StrengthAnswer
-from tracker.app import Tracker
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from events.errors import InsufficientStrengthError, InvalidInputError, TrackerError
+    from tracker.answers.records import ImportResult, Recorded, StrengthAnswer
+    from tracker.app import Tracker
 
 __all__ = [
     "ImportResult",
@@ -20,3 +29,22 @@ __all__ = [
     "Tracker",
     "TrackerError",
 ]
+
+_HOME = {
+    "ImportResult": "tracker.answers.records",
+    "InsufficientStrengthError": "events.errors",
+    "InvalidInputError": "events.errors",
+    "Recorded": "tracker.answers.records",
+    "StrengthAnswer": "tracker.answers.records",
+    "Tracker": "tracker.app",
+    "TrackerError": "events.errors",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module 'tracker' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value  # once: the next lookup is a plain attribute
+    return value

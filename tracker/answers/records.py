@@ -5,12 +5,14 @@ CSV, JSON, the web view) can render them."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from typing import TYPE_CHECKING
 
-from projections import Dimension, StrengthRow
-from projections.mandates import MandateInForce
-from projections.strength import ReportedTotal
-from tracker.answers.estimate import Method
+if TYPE_CHECKING:  # in annotations only: the records load without the views (issue 19)
+    from datetime import date
+
+    from projections.mandates import MandateInForce
+    from projections.strength_queries import Dimension, ReportedTotal, StrengthRow
+    from tracker.answers.estimate import Method
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, cast
 
 from events.errors import InvalidInputError, TrackerError
 from tracker.answers.records import ImportResult
@@ -45,11 +45,11 @@ class Importing(TrackerCore):
             InvalidInputError: a line is not valid; the message starts with ``name:line:``.
         """
         if _batch is None:
-            every = lines if isinstance(lines, list) else list(lines)  # read again on a retry
+            again = _rereadable(lines)  # read again on a retry
 
             def attempt() -> ImportResult:
                 with UnitOfWork(self, streaming=True) as batch:
-                    result = self.import_events(every, name, progress, _batch=batch)
+                    result = self.import_events(again(), name, progress, _batch=batch)
                     batch.save()
                     return result
 
@@ -247,6 +247,24 @@ class Importing(TrackerCore):
         return retrying(attempt)
 
 
+def _rereadable(lines: Iterable[str]) -> Callable[[], Iterable[str]]:
+    """The lines from their start, each time: a file that can seek is read from where it
+    stood again (not held in memory: a million lines are 400 MB, issue 19); anything else is
+    kept as a list."""
+    seekable = getattr(lines, "seekable", None)
+    if seekable is not None and seekable():
+        file = cast("IO[str]", lines)
+        start = file.tell()
+
+        def from_start() -> Iterable[str]:
+            file.seek(start)
+            return file
+
+        return from_start
+    every = lines if isinstance(lines, list) else list(lines)
+    return lambda: every
+
+
 def shipped_seeds() -> Path:
     """The seeds that come with the tracker (the ``seeds`` package beside it)."""
     import seeds as shipped  # the project's own event files, packaged with it
@@ -258,11 +276,24 @@ EVERY = 250  # lines between two calls of a progress callback
 
 
 def counted(lines: Iterable[str], progress: Progress) -> Iterator[str]:
-    """``lines`` as they are, calling ``progress(lines so far, lines)`` every ``EVERY``."""
-    every = lines if isinstance(lines, list) else list(lines)
+    """``lines`` as they are, calling ``progress(lines so far, lines)`` every ``EVERY``; a
+    file that can seek is counted first and read from where it stood (not held in memory)."""
+    seekable = getattr(lines, "seekable", None)
+    if isinstance(lines, list):
+        every: Iterable[str] = lines
+        total = len(lines)
+    elif seekable is not None and seekable():
+        file = cast("IO[str]", lines)
+        start = file.tell()
+        total = sum(1 for _ in file)
+        file.seek(start)
+        every = file
+    else:
+        every = list(lines)
+        total = len(every)
     number = 0
     for number, line in enumerate(every, start=1):
         yield line
         if number % EVERY == 0:
-            progress(number, len(every))
-    progress(number, len(every))
+            progress(number, total)
+    progress(number, total)

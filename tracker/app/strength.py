@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from tracker.answers.estimate import Method, check_estimable, estimated_strength
 from tracker.answers.forecast import Forecast, forecast
 from tracker.answers.records import CATEGORY_TYPES, CeilingCheck, MandateAnswer, StrengthAnswer
+from tracker.answers.strength import record_around, strength_answer
 from tracker.app.core import TrackerCore
 from tracker.app.times import series_dates
 from tracker.app.unit_of_work import contributor_code
@@ -52,49 +53,22 @@ class StrengthQuestions(TrackerCore):
             check_estimable(dims)
         self.strength_view.catch_up(self)
         view = self.strength_view
+        position = view.position(self.name)
+        rows = None
         if estimate:
             self.estimate_view.catch_up(self)
-            rows: list[Any] = estimated_strength(
+            rows = estimated_strength(
                 view, self.estimate_view, acronym, on, dims, known_at, at, among
             )
-        else:
-            rows = view.strength(acronym, on, dims, None, known_at, at, among)
-        by_contributor = (
-            rows
-            if dims == ("contributor",)  # the same question: asked once
-            else view.strength(acronym, on, ("contributor",), None, known_at, at, among)
-        )
-        unknown = [row.contributor or "" for row in by_contributor if row.strength is None]
-        return StrengthAnswer(
-            mission=acronym,
-            on=on,
-            by=dims,
-            rows=rows,
-            total=sum(row.known for row in by_contributor),
-            unknown=unknown,
-            approximate=any(row.approximate for row in by_contributor),
-            contributors=sum(1 for row in by_contributor if row.strength != 0),
-            reported_total=view.reported_total(acronym, on, known_at, at),
-            known_at=known_at,
-            recorded_at=at,
-            position=view.position(self.name),
-            version=view.version,
-            method=Method() if estimate else None,
-            **self._record_around(acronym, on, known_at, at),
-        )
+        return strength_answer(
+            view, acronym, on, dims, known_at, at, among, position, view.version,
+            rows=rows, method=Method() if estimate else None,
+        )  # fmt: skip
 
     def _record_around(
         self, acronym: str, on: date, known_at: date | None, at: str | None
     ) -> dict[str, Any]:
-        """The answer's evidence of the record: the latest report of record on or before
-        ``on``, the month asked when it is a gap, and the closure before ``on``."""
-        view = self.strength_view
-        latest, month_reported, last = view.reports(acronym, on, known_at, at)
-        closure = view.closed_on(acronym, known_at, at)
-        closed = closure if closure is not None and closure[0] < on else None
-        over = closed is not None and last is not None and on > last
-        gap = on.isoformat()[:7] if latest and not month_reported and not over else None
-        return {"un_report": latest, "gap": gap, "closed": closed}
+        return record_around(self.strength_view, acronym, on, known_at, at)
 
     def strength_series(
         self,

@@ -12,11 +12,11 @@ from typing import Any
 
 import click
 from eventsourcing.persistence import PersistenceError
-from rich.console import Console
 
 from events.errors import TrackerError
 from tracker.app import Tracker
 from tracker.cli.options import progress_bar
+from tracker.cli.terminal import console as console  # where the commands take it from
 from tracker.store.config import StoreConfig
 
 
@@ -158,8 +158,3 @@ def cli(
     """Event-sourced tracker of UN peacekeeping troop strength by contributing country,
     location and personnel type, on any date."""
     ctx.obj = {"db": database_url or db, "views_dir": views_dir}
-
-
-def console() -> Console:
-    """Tables at the terminal's width; 120 columns in a pipe (rich would take 80)."""
-    return Console(width=None if sys.stdout.isatty() else 120)

@@ -11,7 +11,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from events.values import country_name
+from events.places import country_name
 from tracker.faces.formats import as_csv, as_json
 from tracker.faces.strength_text import (
     EVIDENCE,

@@ -9,9 +9,10 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from events.values import country_name
+from events.places import country_name
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from datetime import date
 
     from projections import StrengthRow
@@ -105,15 +106,19 @@ def since_text(day: date) -> str:
     return day.isoformat()
 
 
-def label_of(dimension: str, value: str | None) -> str:
+def label_of(dimension: str, value: str | None, name: Callable[[str], str] = country_name) -> str:
     if value is None:
         return UNASSIGNED[dimension]
     if dimension == "contributor":
-        return f"{value} {country_name(value)}"
+        return f"{value} {name(value)}"
     return value.replace("_", " ") if dimension == "personnel_type" else value
 
 
-def strength_table(answer: StrengthAnswer, console: Console) -> None:
+def strength_table(
+    answer: StrengthAnswer, console: Console, name: Callable[[str], str] = country_name
+) -> None:
+    """The answer as a table with its notes; ``name``: a country's name from its code (the
+    read path takes them from the view's own table of names, rather than load pycountry)."""
     axes = "".join(
         [
             f" as known at {answer.known_at}" if answer.known_at else "",
@@ -136,7 +141,7 @@ def strength_table(answer: StrengthAnswer, console: Console) -> None:
     if answer.by:
         for row in answer.rows:
             if row not in gone:
-                labels = [label_of(d, getattr(row, d)) for d in answer.by]
+                labels = [label_of(d, getattr(row, d), name) for d in answer.by]
                 placed = [_placed_by(answer, row)] if answer.method else []
                 table.add_row(
                     *labels,

@@ -1,0 +1,212 @@
+"""The fast paths of issue 19 that are not a read path of their own (tests/test_quick.py): each
+test counts the work a path does, so it fails without the path (timings are bench/'s)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from events import timeline
+from events.checked import Checked
+from events.contingent import contingent_id
+from events.errors import InsufficientStrengthError
+from events.mission import mission_id
+from events.places import _fold
+from events.timeline import Change, fold
+
+
+def monthly(count: int) -> list[Change]:
+    """A contingent's monthly figure for troops at Gao, ``count`` months of it."""
+    return [
+        Change(
+            f"M/BEN/{n}",
+            date(1990, 1, 31) + timedelta(days=30 * n),
+            n,
+            "report",
+            100 + n % 7,
+            "Gao",
+            "troops",
+            None,
+        )
+        for n in range(1, count + 1)
+    ]
+
+
+@pytest.fixture
+def applied(monkeypatch: pytest.MonkeyPatch) -> list[Change]:
+    """Every change the fold applies from now on."""
+    seen: list[Change] = []
+    apply = timeline.State.apply
+
+    def counting(self: timeline.State, change: Change) -> None:
+        seen.append(change)
+        apply(self, change)
+
+    monkeypatch.setattr(timeline.State, "apply", counting)
+    return seen
+
+
+def test_a_back_dated_figure_is_folded_only_until_the_fold_is_as_before(
+    applied: list[Change],
+) -> None:
+    checked = Checked("BEN")
+    history = monthly(1000)
+    for change in history:
+        checked.add(change)
+    checked.end_state()
+    applied.clear()
+    # a revised figure for month 10: the report of month 11 sets the cell again, so from the
+    # next saved state on the fold is the one checked before; the 990 later months are not
+    # folded again
+    revised = Change("M/BEN/1001", history[9].effective, 1001, "report", 500, "Gao", "troops", None)
+    checked.check(revised)
+    assert len(applied) <= 2 * Checked.EVERY + 1
+    # a back-dated figure that leaves a later withdrawal short is still refused
+    day = history[500].effective
+    later = Change(
+        "M/BEN/1002", day + timedelta(days=10), 1002, "withdraw", 90, "Gao", "troops", None
+    )
+    checked.check(later)
+    checked.add(later)
+    lower = Change("M/BEN/1003", day + timedelta(days=5), 1003, "report", 20, "Gao", "troops", None)
+    with pytest.raises(InsufficientStrengthError, match="90"):
+        checked.check(lower)
+
+
+def test_stream_ids_and_folded_names_are_worked_out_once() -> None:
+    # every event of an import asks for its mission's and contingent's stream ids (a SHA-1
+    # each) and folds its country and places' names: each is worked out once per value
+    for cached in (mission_id, contingent_id, _fold):
+        cached.cache_clear()  # type: ignore[attr-defined]
+    for _ in range(3):
+        mission_id("MINUSMA")
+        contingent_id("MINUSMA", "TCD")
+        _fold("Côte d'Ivoire")
+    for cached in (mission_id, contingent_id, _fold):
+        info = cached.cache_info()  # type: ignore[attr-defined]
+        assert (info.hits, info.misses) == (2, 1)
+
+
+# The saved states kept through back-dated changes, corrections and retractions agree with
+# folding the whole history: refusals, messages and the end state itself.
+OPS = st.lists(
+    st.tuples(
+        st.sampled_from(["report", "report", "deploy", "withdraw", "move", "correct", "remove"]),
+        st.integers(0, 120),  # valid day: four months (the series of record covers months)
+        st.sampled_from([("Gao", "troops"), ("Kidal", "troops"), (None, None), ("Gao", None)]),
+        st.integers(1, 120),
+        st.integers(0, 60),  # which accepted change a correction or removal replaces
+        st.integers(0, 4),  # 0: a report of the series of record, for unlocated ones
+    ),
+    min_size=1,
+    max_size=60,
+)
+
+
+def end_of(changes: list[Change]) -> timeline.State:
+    ordered = sorted(changes, key=lambda c: c.sort_key)
+    state = timeline.State("BEN", covered=timeline.covered_months(ordered))
+    for change in ordered:
+        state.apply(change)
+    return state
+
+
+@settings(max_examples=300, deadline=None)
+@given(OPS, st.sampled_from([1, 2, 3, 5, 64]))
+def test_kept_states_agree_with_a_full_fold(ops: list, every: int) -> None:
+    checked = Checked("BEN")
+    checked.EVERY = every
+    accepted: list[Change] = []
+    for number, (kind, day, (location, personnel_type), count, pick, record) in enumerate(ops, 1):
+        removed = (
+            accepted[pick % len(accepted)] if kind in ("correct", "remove") and accepted else None
+        )
+        if kind in ("correct", "remove") and removed is None:
+            continue
+        new = None
+        if kind != "remove":
+            new = Change(
+                f"M/BEN/{number}",
+                (removed.effective if removed else date(2022, 1, 1) + timedelta(days=day)),
+                number,
+                removed.kind if removed else kind,
+                count,
+                location,
+                personnel_type,
+                "Kidal" if (removed.kind if removed else kind) == "move" else None,
+                authoritative=kind == "report" and location is None and record == 0,
+            )
+        kept = [c for c in accepted if c is not removed]
+        try:
+            fold("BEN", kept, new=new)
+            expected = None
+        except InsufficientStrengthError as error:
+            expected = str(error if new is not None else error.happening_later())
+        try:
+            checked.check(new, removed)
+            actual = None
+        except InsufficientStrengthError as error:
+            actual = str(error)
+        assert actual == expected
+        if expected is None:
+            if removed is not None:  # as the contingent does: the old one out, the new one in
+                checked.remove(removed)
+                accepted.remove(removed)
+            if new is not None:
+                checked.add(new)
+                accepted.append(new)
+        want = end_of(accepted)
+        got = checked.end_state()
+        assert (got.cells, got.last_event) == (want.cells, want.last_event)
+        assert got.covered == want.covered
+
+
+def test_a_change_after_all_others_is_folded_once(applied: list[Change]) -> None:
+    # checked against the end state, then added: the state the check made is the new end
+    checked = Checked("BEN")
+    for change in monthly(200):
+        checked.check(change)
+        checked.add(change)
+    assert len(applied) == 200
+    assert checked.end_state().cells[("Gao", "troops")].strength == 100 + 200 % 7
+
+
+def test_the_replaced_event_is_read_from_the_fields_not_by_attribute_errors() -> None:
+    from pydantic import BaseModel
+
+    from events.claims import superseded_target
+
+    asked: list[str] = []
+
+    class Claim(BaseModel):
+        corrects: str | None = None
+
+        def __getattr__(self, name: str) -> object:
+            asked.append(name)  # pydantic's slow path for a name that is not a field
+            return super().__getattr__(name)  # type: ignore[misc]
+
+    assert superseded_target(Claim(corrects="M/BEN/1")) == "M/BEN/1"
+    assert superseded_target(Claim()) is None
+    assert asked == []
+
+
+def test_an_import_from_a_file_reads_it_again_rather_than_holding_its_lines(
+    tmp_path: Path,
+) -> None:
+    from tracker.app.importing import _rereadable
+
+    path = tmp_path / "events.jsonl"
+    path.write_text("one\ntwo\n", encoding="utf-8")
+    with path.open(encoding="utf-8") as file:
+        file.readline()  # from where it stands
+        again = _rereadable(file)
+        assert again() is file  # the file itself, not a list of its lines
+        assert list(again()) == ["two\n"]
+        assert list(again()) == ["two\n"]  # a retry reads the same lines again
+    lines = iter(["one\n", "two\n"])  # what cannot seek is kept
+    kept = _rereadable(lines)
+    assert list(kept()) == list(kept()) == ["one\n", "two\n"]
