@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,8 @@ import venv
 from pathlib import Path
 
 import pytest
+
+from tests.test_web import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -61,12 +62,6 @@ def test_the_wheel_holds_every_package(installed: Path) -> None:
         if p.name != "__init__.py" and "__pycache__" not in p.parts
     }
     assert here - set(listed) == set()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def test_the_installed_tool_runs_outside_the_checkout(installed: Path, tmp_path: Path) -> None:
