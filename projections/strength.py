@@ -57,6 +57,7 @@ class StrengthProjection(StrengthQueries, StrengthDerivation, Projection):
     # 6: one authority per series (claims beside the UN's month), overlapping scopes
     # 7: recorded times in the R*Tree as minutes (seconds overflowed 32 bits in 2068);
     # 8: the current state as a view (strength_current) and the contributors' names
+    # 9: a mission's boxes one wide in the R*Tree (none wide, they had no volume to choose by)
     version = STRENGTH_VERSION
 
     def __init__(self, path: Any) -> None:
@@ -86,7 +87,7 @@ class StrengthProjection(StrengthQueries, StrengthDerivation, Projection):
                 "SELECT DISTINCT mission FROM strength_intervals ORDER BY mission"
             )
             self.db.execute(
-                "INSERT INTO _strength_box SELECT i.rowid, m.id, m.id, "
+                "INSERT INTO _strength_box SELECT i.rowid, m.id, m.id + 1, "
                 f"{box_values('i')} FROM strength_intervals i "
                 "JOIN _strength_mission m ON m.mission = i.mission ORDER BY m.id, i.valid_from"
             )

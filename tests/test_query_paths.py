@@ -1,0 +1,107 @@
+"""The fast paths of a strength question (issue 19): the R*Tree's search, the checks before an
+answer, a read of the new events only. Each test counts the work a path does, so it fails
+without the path (the timings are bench/'s)."""
+
+from __future__ import annotations
+
+import itertools
+import operator
+import struct
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from projections import StrengthProjection
+from projections.strength_tables import INTERVAL_COLUMNS, box_filter
+
+OPS: dict[str, Callable[[int, int], bool]] = {
+    "<=": operator.le,
+    "<": operator.lt,
+    ">=": operator.ge,
+    ">": operator.gt,
+}
+
+
+def nodes_searched(db: Any, condition: str, values: list[int]) -> tuple[int, int]:
+    """How many of the R*Tree's nodes a search for ``condition`` (``box_filter``'s SQL, with
+    its ``values``) reads, and how many nodes there are: the tree walked as SQLite walks it,
+    down every cell whose box meets each bound (nodes as the rtree module stores them: depth,
+    cell count, then each cell's id and its coordinates as big-endian 32-bit integers)."""
+    columns = ["m0", "m1", "v0", "v1", "k0", "k1", "r0", "r1"]
+    bounds = []
+    for term, value in zip(condition.split(" AND "), values, strict=True):
+        column, op, _ = term.split()
+        bounds.append((columns.index(column), OPS[op], value))
+    nodes = dict(db.execute("SELECT nodeno, data FROM _strength_box_node").fetchall())
+    depth = int.from_bytes(nodes[1][:2], "big")
+    cell = struct.Struct(f">q{len(columns)}i")
+    read = 0
+
+    def walk(number: int, level: int) -> None:
+        nonlocal read
+        read += 1
+        data = nodes[number]
+        for n in range(int.from_bytes(data[2:4], "big")):
+            child, *box = cell.unpack_from(data, 4 + n * cell.size)
+            # an interior cell's box bounds its children's: max of the ends, min of the starts
+            if level < depth and all(op(box[i], value) for i, op, value in bounds):
+                walk(child, level + 1)
+
+    walk(1, 0)
+    return read, len(nodes)
+
+
+def interval_rows(missions: int, contributors: int, months: int) -> list[list[Any]]:
+    """A view's rows as a long record makes them: every contingent's monthly level, each month
+    first recorded open-ended and then closed by the next report (a superseded recorded time),
+    and every other month first known at another figure (a superseded knowledge date)."""
+    found = []
+    for m, c, n in itertools.product(range(missions), range(contributors), range(months)):
+        valid = date(1990, 1, 31) + timedelta(days=30 * n)
+        after, day = (valid + timedelta(days=30)).isoformat(), valid.isoformat()
+        recorded = f"2020-01-01T00:{n // 60:02d}:{n % 60:02d}.000000+00:00"
+        later = None if n == months - 1 else f"2020-01-01T01:{n // 60:02d}:{n % 60:02d}+00:00"
+        cell, event = [f"M{m}", f"C{c:02d}", "Gao", "Gao", "troops", day], f"E/{m}/{c}/{n}"
+        found.append([*cell, None, 100 + n, 0, event, day, None, recorded, later])
+        if later is not None:
+            found.append([*cell, after, 100 + n, 0, event, day, None, later, None])
+        if n % 2:
+            known_to = (valid + timedelta(days=3)).isoformat()
+            found.append([*cell, after, 90 + n, 0, f"{event}/early", day, known_to, recorded, None])
+    assert all(len(r) == len(INTERVAL_COLUMNS) for r in found)
+    return found
+
+
+@pytest.mark.parametrize("bulk", [False, True], ids=["row by row", "rebuild"])
+@pytest.mark.parametrize("known", [False, True], ids=["now", "known at"])
+def test_the_rtree_reads_few_nodes_for_a_date(bulk: bool, known: bool) -> None:
+    # Every mission's boxes have a width (the span [id, id + 1)): with none, each box had no
+    # volume, the tree could not choose where a box grows least, and its nodes held rows of
+    # every recorded time (a date's search read 28x the nodes at 100,000 events).
+    view = StrengthProjection(None)
+    if bulk:
+        view.begin_bulk()
+    view.db.conn.executemany(
+        f"INSERT INTO strength_intervals ({', '.join(INTERVAL_COLUMNS)}) "
+        f"VALUES ({', '.join('?' for _ in INTERVAL_COLUMNS)})",
+        interval_rows(missions=4, contributors=12, months=120),
+    )
+    if bulk:
+        view.finish()
+    (mission,) = view.db.execute("SELECT id FROM _strength_mission WHERE mission = 'M2'").fetchone()
+    read_in_all = 0
+    for n in range(12):
+        on = date(1990, 3, 15) + timedelta(days=300 * n)
+        known_at = on + timedelta(days=2) if known else None
+        condition, values = box_filter(mission, on, known_at, None)
+        read, nodes = nodes_searched(view.db, condition, values)
+        read_in_all += read
+        found = view.db.execute(f"SELECT COUNT(*) FROM _strength_box WHERE {condition}", values)
+        assert found.fetchone()[0] == 12  # one box a contingent (a node holds ~70)
+        rows = view.strength("M2", on, ("contributor",), known_at=known_at)
+        assert [(r.contributor, r.strength) for r in rows] == [
+            (f"C{c:02d}", 100 + (on - date(1990, 1, 31)).days // 30) for c in range(12)
+        ]
+    assert read_in_all / 12 <= 12, f"{read_in_all / 12:.0f} of {nodes} nodes read a date"
