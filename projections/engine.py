@@ -76,6 +76,8 @@ class Projection(ABC):
     version: ClassVar[int] = 1
     rebuilt_because: str | None = None  # set when the view was thrown away to be rebuilt
     _file: tuple[int, int] = (0, 0)  # (device, inode) of the file the connection has open
+    # (recorder, position, identity) of an event found in that recorder's log: not looked up again
+    _verified: tuple[Any, int, str | None] | None = None
     _handlers: ClassVar[dict[type, str]] = {}
     _topics: ClassVar[frozenset[str] | None] = None  # None: every event goes to process()
 
@@ -228,11 +230,13 @@ class Projection(ABC):
         ).fetchone()
         return int(row[0]) if row else 0
 
-    def _last_event(self, application_name: str) -> str | None:
+    def _tracked(self, application_name: str) -> tuple[int, str | None]:
+        """The recorded position and the identity of the event at it (one read)."""
         row = self.db.execute(
-            "SELECT last_event FROM _tracking WHERE application_name = ?", [application_name]
+            "SELECT notification_id, last_event FROM _tracking WHERE application_name = ?",
+            [application_name],
         ).fetchone()
-        return str(row[0]) if row else None
+        return (int(row[0]), str(row[1])) if row else (0, None)
 
     def _record_position(self, application_name: str, old: int, new: int, last_event: str) -> None:
         if old == 0 and self.position(application_name) == 0:
@@ -253,15 +257,14 @@ class Projection(ABC):
     def _belongs_to(self, app: Application[Any]) -> bool:
         """Whether the last event this view applied is in ``app``'s log at the same place: a
         view left beside another store (or an older copy of this one) is not used."""
-        position = self.position(app.name)
-        if position == 0:
-            return True
+        position, last_event = self._tracked(app.name)
+        if position == 0 or self._verified == (app.recorder, position, last_event):
+            return True  # the log is append-only: an event found at a position stays there
         found = app.recorder.select_notifications(start=position, limit=1)
-        return (
-            bool(found)
-            and found[0].id == position
-            and _identity(found[0]) == (self._last_event(app.name))
-        )
+        if not found or found[0].id != position or _identity(found[0]) != last_event:
+            return False
+        self._verified = (app.recorder, position, last_event)
+        return True
 
     def transaction(self) -> Transaction:
         return Transaction(self.db.conn)
@@ -310,7 +313,7 @@ class Projection(ABC):
             self._prepare()
         applied = 0
         todo = max((app.recorder.max_notification_id() or 0) - self.position(app.name), 0)
-        while True:
+        while todo:  # nothing new (the usual query): no write transaction at all
             with self.transaction():
                 start = self.position(app.name)
                 notifications = app.recorder.select_notifications(
@@ -322,13 +325,17 @@ class Projection(ABC):
                     if self._topics is None or notification.topic in self._topics:
                         self.process(app.mapper.to_domain_event(notification), notification.id)
                 self.flush()
-                if len(notifications) < batch_size:  # the last batch, most likely
+                last_batch = len(notifications) < batch_size  # the log's end, when it was read
+                if last_batch:
                     self.settle()
-                last = notifications[-1]
-                self._record_position(app.name, start, last.id, _identity(last))
+                last, identity = notifications[-1], _identity(notifications[-1])
+                self._record_position(app.name, start, last.id, identity)
+                self._verified = (app.recorder, last.id, identity)
             applied += len(notifications)
             if progress is not None:
                 progress(applied, max(todo, applied))
+            if last_batch:  # what arrived since is the next catch-up's
+                break
         self.finish()
         return applied
 

@@ -7,14 +7,19 @@ from __future__ import annotations
 import itertools
 import operator
 import struct
+from collections import Counter
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
 
+from events.errors import MissionNotFoundError
 from projections import StrengthProjection
+from projections.files import Transaction
 from projections.strength_tables import INTERVAL_COLUMNS, box_filter
+from tests.helpers import source
+from tracker import Tracker
 
 OPS: dict[str, Callable[[int, int], bool]] = {
     "<=": operator.le,
@@ -105,3 +110,72 @@ def test_the_rtree_reads_few_nodes_for_a_date(bulk: bool, known: bool) -> None:
             (f"C{c:02d}", 100 + (on - date(1990, 1, 31)).days // 30) for c in range(12)
         ]
     assert read_in_all / 12 <= 12, f"{read_in_all / 12:.0f} of {nodes} nodes read a date"
+
+
+@pytest.fixture
+def counted(tracker: Tracker, monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """The log reads and the view's write transactions from now on, by name."""
+    seen: Counter[str] = Counter()
+    for name in ("select_notifications", "select_events", "max_notification_id"):
+        method = getattr(tracker.recorder, name)
+
+        def counting(*args: Any, _method: Any = method, _name: str = name, **kw: Any) -> Any:
+            seen[_name] += 1
+            return _method(*args, **kw)
+
+        monkeypatch.setattr(tracker.recorder, name, counting)
+    begin = Transaction.__enter__
+
+    def writing(self: Transaction) -> Any:
+        seen["view write transaction"] += 1
+        return begin(self)
+
+    monkeypatch.setattr(Transaction, "__enter__", writing)
+    return seen
+
+
+def report(tracker: Tracker, contributor: str, valid: str, strength: int) -> None:
+    tracker.report_strength(
+        mission="TESTMIS",
+        contributor=contributor,
+        valid=valid,
+        strength=strength,
+        location="Gao",
+        source=source(),
+    )
+
+
+def test_a_question_on_a_current_view_looks_at_the_log_once(
+    tracker: Tracker, counted: Counter[str]
+) -> None:
+    report(tracker, "BEN", "2021-01-31", 300)
+    report(tracker, "TCD", "2021-01-31", 200)
+    on = date(2021, 2, 1)
+    tracker.strength("TESTMIS", on)  # catches up (the log read, the rows derived)
+    counted.clear()
+    for _ in range(3):
+        assert tracker.strength("TESTMIS", on, by=["contributor"]).total == 500
+    # the log's head, once a question: the mission is known, the view's last event was found
+    # where it stands already (the log is append-only), and nothing new means no transaction
+    assert counted == {"max_notification_id": 3}
+
+
+def test_one_new_event_is_read_in_one_transaction(tracker: Tracker, counted: Counter[str]) -> None:
+    report(tracker, "BEN", "2021-01-31", 300)
+    on = date(2021, 3, 1)
+    tracker.strength("TESTMIS", on)
+    report(tracker, "BEN", "2021-02-28", 250)
+    counted.clear()
+    assert tracker.strength("TESTMIS", on, by=["contributor"]).total == 250
+    # its batch, the end of the log: no second look for more
+    assert counted == {
+        "max_notification_id": 1,
+        "select_notifications": 1,
+        "view write transaction": 1,
+    }
+
+
+def test_a_mission_the_log_has_not_heard_of_is_still_refused(tracker: Tracker) -> None:
+    tracker.strength("TESTMIS", date(2021, 1, 1))
+    with pytest.raises(MissionNotFoundError):
+        tracker.strength("NOSUCH", date(2021, 1, 1))

@@ -73,6 +73,7 @@ class TrackerCore(Application[UUID]):
         self.registry = Registry(self.config.registry_path())
         self.user_views: list[Projection] = []
         self._notices: list[str] = []
+        self._known_missions: set[str] = set()  # acronyms found in the log (``known_mission``)
         for spec in self.registry.specs:
             try:
                 projection_class = load_class(spec, self.registry.folder(spec))
@@ -164,7 +165,10 @@ class TrackerCore(Application[UUID]):
     def known_mission(self, mission: str) -> str:
         """The mission's acronym, if the store has heard of it (one indexed read, no replay)."""
         code = mission_acronym(mission)
+        if code in self._known_missions:  # the log is append-only: once heard of, always
+            return code
         if not self.recorder.select_events(mission_id(code), limit=1):
             self.audit_view.catch_up(self)
             raise MissionNotFoundError(code, tuple(self.audit_view.missions()))
+        self._known_missions.add(code)
         return code
