@@ -179,3 +179,29 @@ def test_a_mission_the_log_has_not_heard_of_is_still_refused(tracker: Tracker) -
     tracker.strength("TESTMIS", date(2021, 1, 1))
     with pytest.raises(MissionNotFoundError):
         tracker.strength("NOSUCH", date(2021, 1, 1))
+
+
+def test_a_contingents_rows_are_stored_in_valid_time_order(tracker: Tracker) -> None:
+    # the rows in force on a date then lie on a few pages, not one page each
+    for month in range(1, 25):
+        valid = (date(2021, 1, 1) + timedelta(days=31 * month)).isoformat()
+        for location in ("Gao", "Kidal", "Timbuktu"):
+            tracker.report_strength(
+                mission="TESTMIS",
+                contributor="BEN",
+                valid=valid,
+                strength=100 + month,
+                location=location,
+                source=source(),
+            )
+    in_force = (date(2022, 6, 1) - date(2021, 1, 1)).days // 31  # the month reported last
+    assert tracker.strength("TESTMIS", date(2022, 6, 1)).total == 3 * (100 + in_force)
+    stored = [
+        row[0]
+        for row in tracker.strength_view.db.execute(
+            "SELECT valid_from FROM strength_intervals WHERE contributor = 'BEN' "
+            "AND recorded_to IS NULL ORDER BY rowid"
+        )
+    ]
+    assert len(stored) == 3 * 24
+    assert stored == sorted(stored)
