@@ -140,8 +140,14 @@ class Projection(ABC):
             check_same_thread=False,
         )
         # A rollback journal, not WAL: a rebuilt file can then replace this one atomically,
-        # with no -wal file left over to be replayed onto it.
-        conn.execute("PRAGMA journal_mode=DELETE")
+        # with no -wal file left over to be replayed onto it. Truncated at a commit, not
+        # deleted (an empty journal is never played back), and synced once (NORMAL): a
+        # commit then waits for two syncs, not for five and the journal's removal (its
+        # creation, its folder, its header twice, the file: 18 ms of a catch-up at 1M
+        # events on a busy disk). Atomic still: the journal is synced before the file is
+        # written (and a view is derived: one found broken is rebuilt from the log).
+        conn.execute("PRAGMA journal_mode=TRUNCATE")
+        conn.execute("PRAGMA synchronous=NORMAL")
         found = self.path.stat()
         self._file = (found.st_dev, found.st_ino)  # which file this is (a rebuild replaces it)
         return cast("sqlite_utils.Database", LazyDatabase(conn))
@@ -357,6 +363,7 @@ class Projection(ABC):
         fresh.begin_bulk()
         applied = fresh.catch_up(app, progress=progress)
         fresh.close()
+        partial.with_name(partial.name + "-journal").unlink(missing_ok=True)  # empty
         with partial.open("rb+") as file:
             os.fsync(file.fileno())
         # The old file's write lock, held across the rename: no other process is half way

@@ -10,6 +10,7 @@ import struct
 from collections import Counter
 from collections.abc import Callable
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -141,7 +142,7 @@ def report(tracker: Tracker, contributor: str, valid: str, strength: int) -> Non
         valid=valid,
         strength=strength,
         location="Gao",
-        source=source(),
+        source=source(published_on=max(valid, "2022-11-30")),
     )
 
 
@@ -205,3 +206,25 @@ def test_a_contingents_rows_are_stored_in_valid_time_order(tracker: Tracker) -> 
     ]
     assert len(stored) == 3 * 24
     assert stored == sorted(stored)
+
+
+def test_a_views_commit_keeps_its_journal_and_syncs_it_once(tmp_path: Path) -> None:
+    # Deleting the journal at every commit cost its creation, a sync of its folder, a second
+    # sync of its header and its removal: waits of a catch-up's commit on the disk
+    tracker = Tracker(tmp_path / "t.db")
+    tracker.establish_mission(
+        mission="TESTMIS", name="Test mission", host="MLI", valid="2020-01-01", source=source()
+    )
+    report(tracker, "BEN", "2021-01-31", 300)
+    assert tracker.strength("TESTMIS", date(2021, 2, 1)).total == 300
+    journal = tmp_path / "t.strength.db-journal"
+    assert journal.exists()
+    assert journal.stat().st_size == 0  # truncated: an empty journal is never played back
+    for view in tracker.views():
+        assert view.db.execute("PRAGMA journal_mode").fetchone() == ("truncate",)
+        assert view.db.execute("PRAGMA synchronous").fetchone() == (1,)  # NORMAL
+    tracker.rebuild_projection("strength")
+    assert not (tmp_path / "t.strength.db.rebuild-journal").exists()
+    report(tracker, "BEN", "2021-02-28", 200)
+    assert tracker.strength("TESTMIS", date(2021, 3, 1)).total == 200
+    tracker.close()
