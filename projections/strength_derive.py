@@ -19,6 +19,11 @@ from projections.strength_tables import (
 )
 
 _VALID_FROM = INTERVAL_COLUMNS.index("valid_from")
+# the latest month of a contingent's changes in force of one kind (0: claims, 1: the record)
+_LAST_MONTH = (
+    "MAX(CASE WHEN authoritative = {} AND superseded_recorded IS NULL "
+    "THEN substr(effective, 1, 7) END)"
+)
 
 
 class StrengthDerivation:
@@ -87,9 +92,12 @@ class StrengthDerivation:
         )
         if times:
             self.db.execute(
-                "INSERT OR REPLACE INTO strength_derived (mission, contributor, recorded) "
-                "VALUES (?, ?, ?)",
-                [mission, contributor, times[-1]],
+                "INSERT OR REPLACE INTO strength_derived (mission, contributor, recorded, "
+                "changes, known, superseded_known, effective, claims_month, record_month) "
+                "SELECT ?, ?, ?, MAX(rowid), MAX(known), MAX(superseded_known), MAX(effective), "
+                f"{_LAST_MONTH.format(0)}, {_LAST_MONTH.format(1)} "
+                f"FROM strength_changes WHERE {where}",
+                [mission, contributor, times[-1], mission, contributor],
             )
 
     def append_one(self, mission: str, contributor: str, last: str) -> bool:
@@ -100,23 +108,41 @@ class StrengthDerivation:
         state, and only the rows it ends or starts are written. False: not such an arrival
         (the general derivation then runs). ``last``: the recorded time the rows are at."""
         args = [mission, contributor]
+        # What the changes derived so far hold (``strength_derived``), so that none of them is
+        # read: those stored since have greater rowids (the index on the contingent keeps
+        # them in rowid order), and one superseded since is in the index of superseded ones.
+        # (Since ``since > last``, the changes stored since are those recorded after it.)
+        derived = self.db.execute(
+            "SELECT changes, known, superseded_known, effective, claims_month, record_month "
+            "FROM strength_derived WHERE mission = ? AND contributor = ?",
+            args,
+        ).fetchone()
+        stored, known_before, superseded_before, effective_before, *months = derived
         new = list(
             rows(
                 self.db,
-                "SELECT * FROM strength_changes WHERE mission = ? AND contributor = ? "
-                "AND (recorded > ? OR superseded_recorded > ?)",
-                [*args, last, last],
+                "SELECT rowid, * FROM strength_changes WHERE mission = ? AND contributor = ? "
+                "AND rowid > ?",
+                [*args, stored if stored is not None else 2**63 - 1],
             )
         )
         if len(new) != 1 or new[0]["superseded_recorded"] is not None:
             return False
         row = new[0]
-        before = self.db.execute(
-            "SELECT MAX(known), MAX(superseded_known), MAX(effective) FROM strength_changes "
-            "WHERE mission = ? AND contributor = ? AND event_id <> ?",
-            [*args, row["event_id"]],
-        ).fetchone()
-        known_before, superseded_before, effective_before = before
+        if self.db.execute(
+            "SELECT 1 FROM strength_changes WHERE mission = ? AND contributor = ? "
+            "AND superseded_recorded > ? LIMIT 1",
+            [*args, last],
+        ).fetchone():
+            return False  # an earlier change was corrected or retracted since
+        kinds = list(enumerate(months))  # (authoritative, its latest month)
+        summary = [  # the same, with this change among them
+            row["rowid"],
+            max(filter(None, (known_before, row["known"]))),
+            superseded_before,
+            max(filter(None, (effective_before, row["effective"]))),
+            *(row["effective"][:7] if row["authoritative"] == kind else m for kind, m in kinds),
+        ]
         closures = self.db.execute(
             "SELECT MAX(known), MAX(superseded_known), MAX(effective) FROM mission_closures "
             "WHERE mission = ?",
@@ -132,13 +158,9 @@ class StrengthDerivation:
             or (effective_before is not None and effective_before >= row["effective"])
         ):
             return False  # not after all before it: the sweep decides
-        same_month = self.db.execute(
-            "SELECT COUNT(*) FROM strength_changes WHERE mission = ? AND contributor = ? "
-            "AND event_id <> ? AND substr(effective, 1, 7) = ? AND authoritative <> ? "
-            "AND superseded_recorded IS NULL",
-            [*args, row["event_id"], row["effective"][:7], row["authoritative"]],
-        ).fetchone()[0]
-        if same_month:
+        # every change before it is earlier: the latest month of the other kind of series is
+        # this one's when a change of that kind (in force) shares its month
+        if months[1 - row["authoritative"]] == row["effective"][:7]:
             return False  # a claim beside the series of record, or the record over claims
         t, k = row["recorded"], date.fromisoformat(row["known"])
         state = State(contributor, strict=False)
@@ -185,8 +207,10 @@ class StrengthDerivation:
             ([mission, contributor, *values_of(tuple(key), t)] for key in inserts),
         )
         self.db.execute(
-            "UPDATE strength_derived SET recorded = ? WHERE mission = ? AND contributor = ?",
-            [t, *args],
+            "UPDATE strength_derived SET recorded = ?, changes = ?, known = ?, "
+            "superseded_known = ?, effective = ?, claims_month = ?, record_month = ? "
+            "WHERE mission = ? AND contributor = ?",
+            [t, *summary, *args],
         )
         return True
 

@@ -294,6 +294,11 @@ def create_tables(db: Any) -> None:
         ["mission", "known_to", "recorded_to", "valid_from"], if_not_exists=True
     )
     db.table("strength_intervals").create_index(["mission", "contributor"], if_not_exists=True)
+    db.execute(  # the open rows as known and recorded now (one a cell): where a change starts
+        "CREATE INDEX IF NOT EXISTS strength_intervals_open ON strength_intervals "
+        "(mission, contributor) WHERE valid_to IS NULL AND known_to IS NULL "
+        "AND recorded_to IS NULL"
+    )
     # The rows' boxes on (mission, valid, known, recorded) in an R*Tree, kept by triggers:
     # "in force on D as known at K and recorded by T" is then a search of the boxes that
     # contain the point, not a scan of every row that began before D. Integers: days as
@@ -325,9 +330,17 @@ def create_tables(db: Any) -> None:
         "CREATE TABLE IF NOT EXISTS strength_dirty (mission TEXT, contributor TEXT, "
         "since TEXT, PRIMARY KEY (mission, contributor))"
     )
+    # With what the next arrival is checked against (``StrengthDerivation.append_one``): the
+    # last of the contingent's changes derived (rowid), the latest knowledge date, superseding
+    # knowledge date and valid date among them, and the last month of each kind of series.
     db.execute(
         "CREATE TABLE IF NOT EXISTS strength_derived (mission TEXT, contributor TEXT, "
-        "recorded TEXT, PRIMARY KEY (mission, contributor))"
+        "recorded TEXT, changes INTEGER, known TEXT, superseded_known TEXT, effective TEXT, "
+        "claims_month TEXT, record_month TEXT, PRIMARY KEY (mission, contributor))"
+    )
+    db.execute(  # the few superseded changes: "has one been superseded since" is one look
+        "CREATE INDEX IF NOT EXISTS strength_changes_superseded ON strength_changes "
+        "(mission, contributor, superseded_recorded) WHERE superseded_recorded IS NOT NULL"
     )
 
 

@@ -5,6 +5,7 @@ without the path (the timings are bench/'s)."""
 from __future__ import annotations
 
 import itertools
+import json
 import operator
 import struct
 from collections import Counter
@@ -228,3 +229,43 @@ def test_a_views_commit_keeps_its_journal_and_syncs_it_once(tmp_path: Path) -> N
     report(tracker, "BEN", "2021-02-28", 200)
     assert tracker.strength("TESTMIS", date(2021, 3, 1)).total == 200
     tracker.close()
+
+
+def reports(contributor: str, count: int) -> list[str]:
+    """``count`` reports of one contingent at Gao, every third day from 2020-02-01."""
+    lines = []
+    for n in range(count):
+        valid = (date(2020, 2, 1) + timedelta(days=3 * n)).isoformat()
+        event = {
+            "type": "strength-reported",
+            "mission": "TESTMIS",
+            "contributor": contributor,
+            "valid": valid,
+            "strength": 100 + n % 50,
+            "location": "Gao",
+            "source": source(published_on=valid),
+        }
+        lines.append(json.dumps(event))
+    return lines
+
+
+def test_one_new_change_is_derived_without_reading_the_contingents_history(
+    tracker: Tracker,
+) -> None:
+    # the checks that the change comes after all others read what the last derivation kept
+    # (strength_derived), not every change of the contingent: three reads of a contingent of
+    # 3,000 changes were 2.1 ms of a 1M-event catch-up
+    tracker.import_events([*reports("BEN", 600), *reports("TCD", 20)], "reports.jsonl")
+    on = date(2026, 1, 1)
+    tracker.strength("TESTMIS", on)  # catches up
+    steps = Counter[str]()
+    for contributor in ("BEN", "TCD"):
+        report(tracker, contributor, "2025-12-31", 77)
+        tracker.strength_view.db.conn.set_progress_handler(
+            lambda name=contributor: steps.update([name]) and 0, 100
+        )
+        rows = tracker.strength("TESTMIS", on, by=["contributor"]).rows
+        tracker.strength_view.db.conn.set_progress_handler(None, 0)
+        assert {r.contributor: r.strength for r in rows}[contributor] == 77
+    # the same work for a history 30 times as long (within a tenth)
+    assert steps["BEN"] <= 1.1 * steps["TCD"], steps
