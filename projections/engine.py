@@ -15,8 +15,8 @@ import hashlib
 import os
 import sqlite3
 from abc import ABC, abstractmethod
-from collections.abc import Callable
-from contextlib import suppress
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
@@ -274,6 +274,17 @@ class Projection(ABC):
 
     def transaction(self) -> Transaction:
         return Transaction(self.db.conn)
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """One read transaction: an answer read in it is of one state of the view (and its
+        statements take the file's lock once, not each)."""
+        self.db.conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            if self.db.conn.in_transaction:
+                self.db.conn.execute("COMMIT")
 
     def catch_up(
         self,

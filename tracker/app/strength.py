@@ -52,18 +52,20 @@ class StrengthQuestions(TrackerCore):
         if estimate:
             check_estimable(dims)
         self.strength_view.catch_up(self)
-        view = self.strength_view
-        position = view.position(self.name)
-        rows = None
         if estimate:
             self.estimate_view.catch_up(self)
-            rows = estimated_strength(
-                view, self.estimate_view, acronym, on, dims, known_at, at, among
-            )
-        return strength_answer(
-            view, acronym, on, dims, known_at, at, among, position, view.version,
-            rows=rows, method=Method() if estimate else None,
-        )  # fmt: skip
+        view = self.strength_view
+        with view.reading():  # the position and the answer of one state of the view
+            position = view.position(self.name)
+            rows = None
+            if estimate:
+                rows = estimated_strength(
+                    view, self.estimate_view, acronym, on, dims, known_at, at, among
+                )
+            return strength_answer(
+                view, acronym, on, dims, known_at, at, among, position, view.version,
+                rows=rows, method=Method() if estimate else None,
+            )  # fmt: skip
 
     def _record_around(
         self, acronym: str, on: date, known_at: date | None, at: str | None

@@ -172,6 +172,7 @@ def answer_from_view(question: Question) -> tuple[StrengthAnswer, dict[str, str]
         return None  # a missing store is refused, user projections loaded: by the full path
     view = sqlite3.connect(f"{view_file.resolve().as_uri()}?mode=ro", uri=True)
     try:
+        view.execute("BEGIN")  # the checks and the answer of one state of the view
         position = current_position(view, store)
         if position is None:
             return None
