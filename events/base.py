@@ -86,7 +86,10 @@ class PydanticMapper(Mapper[UUID]):
             state=data,
         )
 
-    def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
+    def read_state(self, stored_event: StoredEvent) -> tuple[type[Any], dict[str, Any]]:
+        """An event's class and its fields as stored (upcast to the class's version), not
+        validated: for a reader that needs a few fields of many events and trusts what was
+        validated when it was written (the strength view's rebuild, issue 19)."""
         data = stored_event.state
         if self.cipher:
             data = self.cipher.decrypt(data)
@@ -100,5 +103,9 @@ class PydanticMapper(Mapper[UUID]):
         while version < getattr(cls, "class_version", 1):
             getattr(cls, f"upcast_v{version}_v{version + 1}")(state)
             version += 1
+        return cls, state
+
+    def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
+        cls, state = self.read_state(stored_event)
         event: DomainEventProtocol[UUID] = cls(**state)
         return event
