@@ -5,14 +5,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pydantic
 import pytest
 from eventsourcing.persistence import StoredEvent
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from events import bitemporal, timeline
+from events.bitemporal import Known, sweep
 from events.contingent import UN_MONTHLY_TITLE, Contingent
+from events.timeline import Change, fold
 from projections.engine import Projection
 from projections.strength import StrengthProjection, stored_change, stored_times, times_of
 from tests.helpers import source
@@ -124,3 +130,100 @@ def test_a_change_read_from_its_stored_state_is_the_change_of_the_event(
     upcast = [mapper.read_state(edited(n, older))[1] for n in reports]
     assert {s["authoritative"] for s in upcast} == {True}  # the upcast ran on the state
     assert changes == 9 + len(reports)
+
+
+BASE = date(2022, 1, 1)
+CELLS = st.sampled_from([(None, None), ("Gao", None), (None, "troops"), ("Gao", "troops")])
+
+
+@st.composite
+def long_histories(draw: st.DrawFn) -> list[tuple[Change, Known]]:
+    """Mostly reports of a few cells, known soon after, some of them late (back-dated), some
+    superseded: long enough for the fold to save states, rewind and meet a saved state again."""
+    items: list[tuple[Change, Known]] = []
+    for n in range(1, draw(st.integers(min_value=1, max_value=40)) + 1):
+        kind = draw(st.sampled_from(["report"] * 4 + ["deploy", "withdraw", "move"]))
+        location, personnel_type = draw(CELLS)
+        count = draw(st.integers(min_value=1, max_value=300))
+        valid = BASE + timedelta(days=draw(st.integers(0, 120)))
+        change = Change(
+            f"M/X/{n}",
+            valid,
+            n,
+            kind,
+            None if kind == "report" and draw(st.integers(0, 9)) == 0 else count,
+            location,
+            personnel_type,
+            "Ménaka" if kind == "move" else None,
+            authoritative=kind == "report" and location is None and draw(st.booleans()),
+        )
+        late = draw(st.sampled_from([1, 2, 3, 5, 8, 13, 40, 90]))
+        superseded = ((valid + timedelta(days=late + draw(st.integers(0, 30))), "T"),)
+        items.append((change, Known(valid + timedelta(days=late), "T", superseded[:0])))
+        if draw(st.integers(0, 9)) == 0:
+            items[-1] = (change, Known(valid + timedelta(days=late), "T", superseded))
+    return items
+
+
+def naive_sweep(items: list[tuple[Change, Known]]) -> dict[Any, list[Any]]:
+    """By definition: at each knowledge point, the rows of a fold of what counts there."""
+    points = sorted(
+        {kn.known for _, kn in items} | {sk for _, kn in items for sk, _ in kn.superseded_at}
+    )
+    held: list[set[Any]] = [
+        {
+            bitemporal.row_of(i)
+            for i in fold("X", [c for c, kn in items if kn.counts(k, "T")], strict=False)
+        }
+        for k in points
+    ]
+    ranges: dict[Any, list[Any]] = {}
+    for index, rows in enumerate(held):
+        for row in rows:
+            if index == 0 or row not in held[index - 1]:
+                end = next((i for i in range(index, len(held)) if row not in held[i]), None)
+                ranges.setdefault(row, []).append((points[index], end and points[end]))
+    return ranges
+
+
+@settings(max_examples=300, deadline=None)
+@given(long_histories(), st.sampled_from([1, 2, 3, 8, 64]))
+def test_the_sweep_is_a_fold_at_every_knowledge_point(
+    items: list[tuple[Change, Known]], every: int
+) -> None:
+    """Row for row, with its knowledge ranges, whatever the fold takes over from before
+    (``every``: how often it saves its state)."""
+    saved_every, bitemporal.CHECKPOINT_EVERY = bitemporal.CHECKPOINT_EVERY, every
+    try:
+        found = sweep("X", items, "T")
+    finally:
+        bitemporal.CHECKPOINT_EVERY = saved_every
+    assert {row: sorted(spans) for row, spans in found.items()} == naive_sweep(items)
+
+
+def test_a_back_dated_change_is_folded_again_only_until_the_fold_is_as_before(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """500 monthly figures, each known the month after; one of month 10 is known at month 400:
+    the fold goes back to month 10 and is as before by month 11, not folded to the end."""
+    applied: list[Change] = []
+    apply = timeline.State.apply
+
+    def counting(self: timeline.State, change: Change) -> None:
+        applied.append(change)
+        apply(self, change)
+
+    monkeypatch.setattr(timeline.State, "apply", counting)
+    start = date(1990, 1, 31)
+    items = [
+        (
+            Change(f"M/X/{n}", start + timedelta(days=30 * n), n, "report", 100 + n % 7, "Gao"),
+            Known(start + timedelta(days=30 * n + 30), "T"),
+        )
+        for n in range(1, 501)
+    ]
+    late = Change("M/X/501", start + timedelta(days=30 * 10 + 1), 501, "report", 7, "Gao")
+    items.append((late, Known(start + timedelta(days=30 * 400), "T")))
+    rows = sweep("X", items, "T")
+    assert (("Gao", None, late.effective, items[10][0].effective, 7, False, "M/X/501")) in rows
+    assert len(applied) < 500 + 2 * bitemporal.CHECKPOINT_EVERY + 2
