@@ -44,7 +44,10 @@ class StrengthDerivation:
         opened: dict[tuple[Any, ...], int] = {}  # rows already stored, still open: rowid
         written: list[list[Any]] = []  # rows first recorded in this call and closed in it
         if last is None or since <= last:
-            self.db.execute(f"DELETE FROM strength_intervals WHERE {where}", [mission, contributor])
+            if last is not None:  # (none derived: it has no rows, and a rebuild no index yet)
+                self.db.execute(
+                    f"DELETE FROM strength_intervals WHERE {where}", [mission, contributor]
+                )
             todo = times
         else:
             todo = [t for t in times if t > last]

@@ -287,13 +287,7 @@ def create_tables(db: Any) -> None:
         },
         if_not_exists=True,
     )
-    db.table("strength_intervals").create_index(
-        ["mission", "valid_from", "valid_to"], if_not_exists=True
-    )
-    db.table("strength_intervals").create_index(
-        ["mission", "known_to", "recorded_to", "valid_from"], if_not_exists=True
-    )
-    db.table("strength_intervals").create_index(["mission", "contributor"], if_not_exists=True)
+    interval_indexes(db)
     # The rows' boxes on (mission, valid, known, recorded) in an R*Tree, kept by triggers:
     # "in force on D as known at K and recorded by T" is then a search of the boxes that
     # contain the point, not a scan of every row that began before D. Integers: days as
@@ -327,6 +321,19 @@ def create_tables(db: Any) -> None:
         "CREATE TABLE IF NOT EXISTS strength_derived (mission TEXT, contributor TEXT, "
         "recorded TEXT, PRIMARY KEY (mission, contributor))"
     )
+
+
+INTERVAL_INDEXES = (
+    ("mission", "valid_from", "valid_to"),
+    ("mission", "known_to", "recorded_to", "valid_from"),
+    ("mission", "contributor"),
+)
+
+
+def interval_indexes(db: Any) -> None:
+    """The indexes of ``strength_intervals`` (a rebuild makes them after its rows)."""
+    for columns in INTERVAL_INDEXES:
+        db.table("strength_intervals").create_index(list(columns), if_not_exists=True)
 
 
 def box_triggers(db: Any) -> None:

@@ -227,3 +227,31 @@ def test_a_back_dated_change_is_folded_again_only_until_the_fold_is_as_before(
     rows = sweep("X", items, "T")
     assert (("Gao", None, late.effective, items[10][0].effective, 7, False, "M/X/501")) in rows
     assert len(applied) < 500 + 2 * bitemporal.CHECKPOINT_EVERY + 2
+
+
+def indexes(db: Any) -> list[str]:
+    return sorted(
+        sql
+        for (sql,) in db.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = "
+            "'strength_intervals' AND sql IS NOT NULL"
+        )
+    )
+
+
+def test_a_rebuild_makes_the_rows_indexes_after_the_rows(
+    history: Tracker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kept = indexes(history.view("strength").db)
+    seen: list[list[str]] = []
+    rederive = StrengthProjection.rederive
+
+    def watching(self: StrengthProjection, *args: Any) -> None:
+        seen.append(indexes(self.db))
+        rederive(self, *args)
+
+    monkeypatch.setattr(StrengthProjection, "rederive", watching)
+    history.rebuild_projection("strength")
+    assert len(kept) == 3
+    assert seen == [[], []]  # none while the two contingents' rows were written
+    assert indexes(history.view("strength").db) == kept
