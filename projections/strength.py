@@ -71,7 +71,7 @@ class StrengthProjection(StrengthQueries, StrengthDerivation, Projection):
         # contingents this batch touched, with the earliest recorded time of what arrived
         self._dirty: dict[tuple[str, str], str] = {}
         self._bulk = False  # a rebuild's side file: boxes made at the end, not row by row
-        self._pending: dict[str, dict[str, Any]] = {}  # this batch's changes, by event id
+        self._pending: dict[str, list[Any]] = {}  # this batch's changes (CHANGE_COLUMNS), by id
         # (known, recorded, target) of the earlier changes this batch corrects or retracts
         self._superseded: list[tuple[str, str, str]] = []
 
@@ -151,29 +151,29 @@ class StrengthProjection(StrengthQueries, StrengthDerivation, Projection):
         known, recorded = stored_times(event) if isinstance(event, dict) else times_of(event)
         if target:
             if target in self._pending:
-                self._pending[target].update(superseded_known=known, superseded_recorded=recorded)
+                self._pending[target][-2:] = [known, recorded]  # superseded_known, _recorded
             else:
                 self._superseded.append((known, recorded, target))
             self._touch(mission, contributor, recorded)
         if change is not None:
-            self._pending[change.event_id] = {
-                "event_id": change.event_id,
-                "mission": mission,
-                "contributor": contributor,
-                "effective": change.effective.isoformat(),
-                "ord": change.order,
-                "kind": change.kind,
-                "count": change.count,
-                "location": change.location,
-                "personnel_type": change.personnel_type,
-                "to_location": change.to_location,
-                "approximate": int(change.approximate),
-                "authoritative": int(change.authoritative),
-                "known": known,
-                "recorded": recorded,
-                "superseded_known": None,
-                "superseded_recorded": None,
-            }
+            self._pending[change.event_id] = [  # CHANGE_COLUMNS
+                change.event_id,
+                mission,
+                contributor,
+                change.effective.isoformat(),
+                change.order,
+                change.kind,
+                change.count,
+                change.location,
+                change.personnel_type,
+                change.to_location,
+                int(change.approximate),
+                int(change.authoritative),
+                known,
+                recorded,
+                None,  # superseded_known
+                None,  # superseded_recorded
+            ]
             self._touch(mission, contributor, recorded)
 
     def _touch(self, mission: str, contributor: str, recorded: str) -> None:
@@ -190,7 +190,7 @@ class StrengthProjection(StrengthQueries, StrengthDerivation, Projection):
             self._touch(m, contributor, recorded)
 
     def _pending_keys(self) -> set[tuple[str, str]]:
-        return {(r["mission"], r["contributor"]) for r in self._pending.values()}
+        return {(r[1], r[2]) for r in self._pending.values()}  # (mission, contributor)
 
     def _mission_event(self, event: Mission.Event) -> None:
         target = superseded_target(event)
@@ -251,7 +251,7 @@ class StrengthProjection(StrengthQueries, StrengthDerivation, Projection):
         self.db.conn.executemany(
             f"INSERT OR REPLACE INTO strength_changes ({', '.join(CHANGE_COLUMNS)}) "
             f"VALUES ({', '.join('?' for _ in CHANGE_COLUMNS)})",
-            ([row[c] for c in CHANGE_COLUMNS] for row in self._pending.values()),
+            self._pending.values(),
         )
         self.db.conn.executemany(
             "UPDATE strength_changes SET superseded_known = ?, superseded_recorded = ? "
@@ -307,20 +307,19 @@ def stored_times(state: dict[str, Any]) -> tuple[str, str]:
 def stored_change(cls: type[Contingent.ChangeEvent], state: dict[str, Any]) -> Change:
     """``as_change`` of a change's stored state (a field not stored has its default)."""
     version = state["originator_version"]
-    count, location, personnel_type, to_location, approximate, authoritative = (
-        state.get(name, default) for name, default in _change_fields(cls)
-    )
+    get = state.get
+    count, location, personnel_type, to_location, approximate, authoritative = _change_fields(cls)
     return Change(
         f"{state['mission']}/{state['contributor']}/{version}",
         _period_end(state["valid"]),
         version,
         cls.change_kind,
-        count,
-        location,
-        personnel_type,
-        to_location,
-        approximate,
-        authoritative,
+        get(*count),
+        get(*location),
+        get(*personnel_type),
+        get(*to_location),
+        get(*approximate),
+        get(*authoritative),
     )
 
 
