@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from operator import attrgetter
 
 from events.timeline import Cell, Change, Interval, Level, Month, State, close_day
 
@@ -209,6 +210,9 @@ class _Folder:
         return before
 
 
+_SORT_KEY = attrgetter("effective", "order")  # Change.sort_key, without a property's call
+
+
 def _open_row(cell: Cell, held: tuple[date, Level, str]) -> Row:
     start, level, event_id = held
     return (cell[0], cell[1], start, None, level.strength, level.approximate, event_id)
@@ -235,7 +239,11 @@ def sweep(
     for change, known in items:
         if known.recorded > t:
             continue
-        stop = min((sk for sk, st in known.superseded_at if st <= t), default=None)
+        stop = (
+            min((sk for sk, st in known.superseded_at if st <= t), default=None)
+            if known.superseded_at
+            else None
+        )
         if stop is not None and stop <= known.known:
             continue  # superseded before it was known: never counts
         starts.setdefault(known.known, []).append(change)
@@ -249,10 +257,12 @@ def sweep(
     authorities: Counter[Month] = Counter()  # active changes per month: authoritative ones
     claims: Counter[Month] = Counter()  # and the others
     for k in sorted(starts.keys() | stops.keys()):
-        new = sorted(starts.get(k, ()), key=lambda c: c.sort_key)
+        new = sorted(starts.get(k, ()), key=_SORT_KEY)
         gone_changes = stops.get(k, ())
-        for change, delta in [*((c, 1) for c in new), *((c, -1) for c in gone_changes)]:
-            (authorities if change.authoritative else claims)[change.month] += delta
+        for change in new:
+            (authorities if change.authoritative else claims)[change.month] += 1
+        for change in gone_changes:
+            (authorities if change.authoritative else claims)[change.month] -= 1
         # months whose claims start or stop counting (a cover without claims changes nothing)
         flipped: set[Month] = set()
         for month in {c.month for c in [*new, *gone_changes] if c.authoritative}:
@@ -264,14 +274,14 @@ def sweep(
                 if claims[month] > 0:
                     flipped.add(month)
         for change in gone_changes:
-            at = bisect_left(keys, change.sort_key)
+            at = bisect_left(keys, _SORT_KEY(change))
             while active[at] is not change:
                 at += 1
             del active[at], keys[at]
         for change in new:
-            at = bisect_right(keys, change.sort_key)
+            at = bisect_right(keys, _SORT_KEY(change))
             active.insert(at, change)
-            keys.insert(at, change.sort_key)
+            keys.insert(at, _SORT_KEY(change))
         # A month that starts or stops being covered changes whether its claims count: the
         # fold goes back to that month's start.
         earliest = min(
