@@ -8,10 +8,9 @@ withdrawal short (see ``events.timeline``).
 
 from __future__ import annotations
 
-import sys
 from datetime import date, datetime
 from functools import cache
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, NewType
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, NewType, get_args
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from pydantic import BeforeValidator, Field, model_validator
@@ -65,10 +64,7 @@ class Contingent(Aggregate):
 
         @property
         def event_id(self) -> str:
-            # interned: an import keeps each id in several maps of its contingent until the
-            # end (its kind, its change, the changes of its day): one string, not four
-            # (issue 19: import memory)
-            return sys.intern(f"{self.mission}/{self.contributor}/{self.originator_version}")
+            return f"{self.mission}/{self.contributor}/{self.originator_version}"
 
         def apply(self, aggregate: Any) -> None:
             aggregate._track(self)
@@ -119,17 +115,18 @@ class Contingent(Aggregate):
 
         change_kind: ClassVar[ChangeKind]
 
-        def as_change(self) -> Change:
+        def as_change(self, event_id: str | None = None) -> Change:
             fields = vars(self)
             count = fields["strength"] if self.change_kind == "report" else fields["count"]
+            kind = fields["personnel_type"]
             return Change(
-                self.event_id,
+                event_id or self.event_id,
                 self.valid.effective,
                 self.originator_version,
                 self.change_kind,
                 count,
-                fields["location"],
-                fields["personnel_type"],
+                fields["location"],  # a place's own name: one string for every event
+                _TYPES.get(kind, kind),  # one string per type, not one per event (issue 19)
                 fields.get("to_location"),
                 fields.get("approximate", False),
                 fields.get("authoritative", False),
@@ -235,8 +232,9 @@ class Contingent(Aggregate):
         self.kinds: dict[str, str] = {}
         self.superseded: dict[str, str] = {}
         self._checked = Checked(contributor)  # the changes in valid-time order, checkable
-        # valid date -> ids of the changes on it (a list: a set costs 216 bytes, issue 19)
-        self._on: dict[date, list[str]] = {}
+        # The change ``record`` made of the event it checked, for ``_track`` to keep (made
+        # once, not twice; its event id one string for every map that holds it: issue 19).
+        self._made: tuple[Contingent.Event, Change | None] | None = None
 
     @staticmethod
     def create_id(mission: str, contributor: str) -> UUID:
@@ -266,13 +264,17 @@ class Contingent(Aggregate):
         )
         check_published(event)
         check_supersedes(event, self.kinds, self.superseded)
-        self.check_strength_holds(event)
-        event.mutate(self)
+        change = _change(event)
+        self.check_strength_holds(event, change)
+        self._made = (event, change)
+        try:
+            event.mutate(self)
+        finally:
+            self._made = None
         self.pending_events.append(event)
         return event
 
-    def check_strength_holds(self, event: Event) -> None:
-        change = _change(event)
+    def check_strength_holds(self, event: Event, change: Change | None) -> None:
         target = superseded_target(event)
         removed = self.changes.get(target) if target else None
         if change is None and removed is None:
@@ -284,27 +286,33 @@ class Contingent(Aggregate):
         return fold(self.contributor, self.changes.values())
 
     def changes_on(self, day: date) -> list[Change]:
-        """The changes in force whose valid date is ``day``."""
-        return [self.changes[event_id] for event_id in self._on.get(day, ())]
+        """The changes in force whose valid date is ``day``, in the order recorded."""
+        return self._checked.on(day)
 
     def _track(self, event: Event) -> None:
         """Keep the aggregate's view of its changes up to date (called by every event)."""
-        self.kinds[event.event_id] = type(event).__name__
+        made = self._made
+        if made is not None and made[0] is event:
+            change = made[1]
+            event_id = change.event_id if change is not None else event.event_id
+        else:  # an event read back from the store
+            event_id = event.event_id
+            change = _change(event, event_id)
+        self.kinds[event_id] = type(event).__name__
         target = superseded_target(event)
         if target:
-            self.superseded[target] = event.event_id
+            self.superseded[target] = event_id
             removed = self.changes.pop(target, None)
             if removed is not None:
-                if target in (same_day := self._on[removed.effective]):
-                    same_day.remove(target)
                 self._checked.remove(removed)
-        change = _change(event)
         if change is not None:
             self._checked.add(change)
-            self.changes[event.event_id] = change
-            self._on.setdefault(change.effective, []).append(change.event_id)
+            self.changes[event_id] = change
 
 
-def _change(event: object) -> Change | None:
+_TYPES: dict[str | None, str | None] = {kind: kind for kind in get_args(PersonnelType)}
+
+
+def _change(event: object, event_id: str | None = None) -> Change | None:
     as_change = getattr(event, "as_change", None)
-    return as_change() if as_change else None
+    return as_change(event_id) if as_change else None

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, cast
 
 from events.errors import InvalidInputError, TrackerError
-from tracker.answers.records import ImportResult
+from tracker.answers.records import EventIds, ImportResult
 from tracker.app.core import TrackerCore
 from tracker.app.unit_of_work import UnitOfWork, retrying
 from tracker.importers import jsonl, seeds, un_monthly
@@ -55,7 +55,7 @@ class Importing(TrackerCore):
 
             return retrying(attempt)
         batch = _batch
-        ids: list[str] = []
+        ids = EventIds()
         kinds: Counter[str] = Counter()
         skipped = batch.known.skipped
         if progress is not None:
