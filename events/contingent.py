@@ -16,6 +16,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from pydantic import BeforeValidator, Field, model_validator
 
 from events.base import Aggregate
+from events.by_version import ByVersion
 from events.checked import Checked
 from events.claims import (
     Claimed,
@@ -122,9 +123,9 @@ class Contingent(Aggregate):
             return Change(
                 event_id or self.event_id,
                 self.valid.effective,
-                self.originator_version,
+                _shared(self.originator_version),
                 self.change_kind,
-                count,
+                None if count is None else _shared(count),
                 fields["location"],  # a place's own name: one string for every event
                 _TYPES.get(kind, kind),  # one string per type, not one per event (issue 19)
                 fields.get("to_location"),
@@ -228,8 +229,9 @@ class Contingent(Aggregate):
     def __init__(self, mission: str, contributor: str) -> None:
         self.mission = mission
         self.contributor = contributor
-        self.changes: dict[str, Change] = {}
-        self.kinds: dict[str, str] = {}
+        stream = f"{mission}/{contributor}"  # every event id is f"{stream}/{version}"
+        self.changes: ByVersion[Change] = ByVersion(stream)  # the changes in force
+        self.kinds: ByVersion[str] = ByVersion(stream)  # every event's kind
         self.superseded: dict[str, str] = {}
         self._checked = Checked(contributor)  # the changes in valid-time order, checkable
         # The change ``record`` made of the event it checked, for ``_track`` to keep (made
@@ -283,7 +285,7 @@ class Contingent(Aggregate):
 
     def intervals(self) -> list[Interval]:
         """Every cell's levels over valid time, from the changes still in force."""
-        return fold(self.contributor, self.changes.values())
+        return fold(self.contributor, self.changes)
 
     def changes_on(self, day: date) -> list[Change]:
         """The changes in force whose valid date is ``day``, in the order recorded."""
@@ -298,19 +300,35 @@ class Contingent(Aggregate):
         else:  # an event read back from the store
             event_id = event.event_id
             change = _change(event, event_id)
-        self.kinds[event_id] = type(event).__name__
+        version = event.originator_version
+        self.kinds.put(version, _KIND_NAMES.setdefault(type(event), type(event).__name__))
         target = superseded_target(event)
         if target:
             self.superseded[target] = event_id
-            removed = self.changes.pop(target, None)
+            removed = self.changes.pop(target)
             if removed is not None:
                 self._checked.remove(removed)
         if change is not None:
             self._checked.add(change)
-            self.changes[event_id] = change
+            self.changes.put(version, change)
 
 
+_KIND_NAMES: dict[type, str] = {}  # one string for every event's kind
 _TYPES: dict[str | None, str | None] = {kind: kind for kind in get_args(PersonnelType)}
+
+
+_COUNTS: dict[int, int] = {}
+
+
+def _shared(count: int) -> int:
+    """One int object for each figure or version (an int above 256 is 28 bytes, and a log
+    repeats them): at most 65,536 of them kept (issue 19: import memory)."""
+    found = _COUNTS.get(count)
+    if found is None:
+        if len(_COUNTS) >= 1 << 16:
+            return count
+        found = _COUNTS[count] = count
+    return found
 
 
 def _change(event: object, event_id: str | None = None) -> Change | None:
