@@ -116,12 +116,12 @@ class Contingent(Aggregate):
 
         change_kind: ClassVar[ChangeKind]
 
-        def as_change(self, event_id: str | None = None) -> Change:
+        def as_change(self) -> Change:
             fields = vars(self)
             count = fields["strength"] if self.change_kind == "report" else fields["count"]
             kind = fields["personnel_type"]
             return Change(
-                event_id or self.event_id,
+                _stream(self.mission, self.contributor),  # the id: f"{stream}/{version}"
                 self.valid.effective,
                 _shared(self.originator_version),
                 self.change_kind,
@@ -131,6 +131,7 @@ class Contingent(Aggregate):
                 fields.get("to_location"),
                 fields.get("approximate", False),
                 fields.get("authoritative", False),
+                numbered=True,
             )
 
     class Deployed(ChangeEvent):
@@ -235,7 +236,7 @@ class Contingent(Aggregate):
         self.superseded: dict[str, str] = {}
         self._checked = Checked(contributor)  # the changes in valid-time order, checkable
         # The change ``record`` made of the event it checked, for ``_track`` to keep (made
-        # once, not twice; its event id one string for every map that holds it: issue 19).
+        # once, not twice: issue 19).
         self._made: tuple[Contingent.Event, Change | None] | None = None
 
     @staticmethod
@@ -294,17 +295,13 @@ class Contingent(Aggregate):
     def _track(self, event: Event) -> None:
         """Keep the aggregate's view of its changes up to date (called by every event)."""
         made = self._made
-        if made is not None and made[0] is event:
-            change = made[1]
-            event_id = change.event_id if change is not None else event.event_id
-        else:  # an event read back from the store
-            event_id = event.event_id
-            change = _change(event, event_id)
+        # the change ``record`` checked, or an event read back from the store
+        change = made[1] if made is not None and made[0] is event else _change(event)
         version = event.originator_version
         self.kinds.put(version, _KIND_NAMES.setdefault(type(event), type(event).__name__))
         target = superseded_target(event)
         if target:
-            self.superseded[target] = event_id
+            self.superseded[target] = event.event_id
             removed = self.changes.pop(target)
             if removed is not None:
                 self._checked.remove(removed)
@@ -331,6 +328,11 @@ def _shared(count: int) -> int:
     return found
 
 
-def _change(event: object, event_id: str | None = None) -> Change | None:
+@cache
+def _stream(mission: str, contributor: str) -> str:
+    return f"{mission}/{contributor}"
+
+
+def _change(event: object) -> Change | None:
     as_change = getattr(event, "as_change", None)
-    return as_change(event_id) if as_change else None
+    return as_change() if as_change else None

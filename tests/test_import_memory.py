@@ -28,9 +28,9 @@ def test_each_change_is_made_once_for_its_check_and_kept(monkeypatch: pytest.Mon
     made: list[object] = []
     as_change = Contingent.ChangeEvent.as_change
 
-    def counting(self: Contingent.ChangeEvent, event_id: str | None = None) -> object:
+    def counting(self: Contingent.ChangeEvent) -> object:
         made.append(self)
-        return as_change(self, event_id)
+        return as_change(self)
 
     monkeypatch.setattr(Contingent.ChangeEvent, "as_change", counting)
     contingent = Contingent.open("TESTMIS", "BEN")
@@ -38,7 +38,8 @@ def test_each_change_is_made_once_for_its_check_and_kept(monkeypatch: pytest.Mon
         contingent.record(Contingent.StrengthReported, report(1000 + n, f"2020-{n:02}-28"))
     assert len(made) == 10  # not once for the check and again when it is kept
     (first, *_) = contingent.changes
-    assert first.event_id is contingent._checked.changes[0].event_id
+    assert first is contingent._checked.changes[0]
+    assert first.event_id == "TESTMIS/BEN/2"  # made from its stream and version when asked
 
 
 def test_the_parts_of_changes_are_shared_between_events() -> None:
@@ -53,7 +54,7 @@ def test_the_parts_of_changes_are_shared_between_events() -> None:
     assert a[-1].personnel_type is b[0].personnel_type
 
 
-def test_an_import_holds_a_change_in_under_250_bytes() -> None:
+def test_an_import_holds_a_change_in_under_220_bytes() -> None:
     days = [f"20{y:02}-{m:02}-28" for y in range(10, 30) for m in range(1, 13)]
     Contingent.open("TESTMIS", "MLI").record(Contingent.StrengthReported, report(1))  # warm
     tracemalloc.start()
@@ -68,9 +69,10 @@ def test_an_import_holds_a_change_in_under_250_bytes() -> None:
         held = (tracemalloc.get_traced_memory()[0] - before) / 4000
     finally:
         tracemalloc.stop()
-    # 450 bytes before issue 19's second round (an id string for each of four maps, a key
-    # tuple and a date object per change, a map of days, two dicts keyed by id); 210 after
-    assert held < 250, f"{held:.0f} bytes per change"
+    # 433 bytes before issue 19's second round (an id string and an int per change for four
+    # maps, a key tuple and a date object per change, a map of days, two dicts keyed by id);
+    # 190 after (the change, 120 bytes, and a slot in three lists)
+    assert held < 220, f"{held:.0f} bytes per change"
 
 
 def test_the_ids_an_import_answers_are_packed() -> None:
@@ -83,9 +85,13 @@ def test_the_ids_an_import_answers_are_packed() -> None:
     finally:
         tracemalloc.stop()
     assert held / len(ids) < 20  # a list of the strings: about 75 bytes each
-    assert packed == ids and list(packed) == ids and len(packed) == len(ids)
-    assert packed[-1] == "TESTMIS/2" and packed[:2] == ["TESTMIS/BEN/2", "TESTMIS/BEN/3"]
-    assert packed != ids[:-1] and packed != "TESTMIS/BEN/2"
+    assert packed == ids
+    assert list(packed) == ids
+    assert len(packed) == len(ids)
+    assert packed[-1] == "TESTMIS/2"
+    assert packed[:2] == ["TESTMIS/BEN/2", "TESTMIS/BEN/3"]
+    assert packed != ids[:-1]
+    assert packed != "TESTMIS/BEN/2"
 
 
 def test_an_import_of_events_loads_no_pdf_reader_nor_pandas(tmp_path: Path) -> None:
