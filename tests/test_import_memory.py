@@ -9,6 +9,7 @@ import json
 import subprocess
 import sys
 import tracemalloc
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -113,3 +114,43 @@ def test_an_import_of_events_loads_no_pdf_reader_nor_pandas(tmp_path: Path) -> N
     assert done.returncode == 0, done.stderr
     # none loaded (40 MB and 0.3 s), and pandas still imports afterwards
     assert done.stdout.split("\n")[:2] == ["[]", "(1, 1)"]
+
+
+def test_an_import_lets_its_aggregates_go_before_moving_its_events_into_the_log(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+    import weakref
+
+    from tracker import Tracker
+    from tracker.app import unit_of_work
+    from tracker.store.sqlite import SQLiteStage
+
+    monkeypatch.setattr(unit_of_work, "SPILL_EVERY", 10)  # staged as it goes
+    held: list[weakref.ref[object]] = []
+    alive_at_commit: list[int] = []
+    spill, commit = unit_of_work.UnitOfWork._spill, SQLiteStage.commit
+
+    def spilling(self: unit_of_work.UnitOfWork) -> None:
+        held.extend(weakref.ref(a) for a in self.aggregates.values())
+        spill(self)
+
+    def committing(self: SQLiteStage) -> None:
+        gc.collect()
+        alive_at_commit.append(sum(ref() is not None for ref in held))
+        commit(self)
+
+    monkeypatch.setattr(unit_of_work.UnitOfWork, "_spill", spilling)
+    monkeypatch.setattr(SQLiteStage, "commit", committing)
+    first = {"type": "mission-established", "mission": "TESTMIS", "name": "Test mission"}
+    lines = [first | {"host": "MLI", "valid": "2020-01-01", "source": SOURCE}]
+    for n in range(1, 41):
+        day = f"2020-01-{n % 28 + 1:02}"
+        fields = {"contributor": ("BEN", "TGO")[n % 2], "count": n, "valid": day}
+        lines.append({"type": "deployed", "mission": "TESTMIS", "source": SOURCE} | fields)
+    tracker = Tracker(str(tmp_path / "t.db"))
+    result = tracker.import_events([json.dumps(line) for line in lines], "x")
+    assert result.count == 41
+    assert len(held) > 0
+    assert alive_at_commit == [0]  # none of the mission and its two contingents is held
+    assert tracker.strength("TESTMIS", date(2020, 2, 1)).rows[0].strength == sum(range(1, 41))
