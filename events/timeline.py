@@ -41,7 +41,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from events.errors import InsufficientStrengthError
 
@@ -51,9 +51,12 @@ ChangeKind = Literal["report", "deploy", "withdraw", "move", "close"]
 
 @dataclass(frozen=True, slots=True)  # slots: an import holds every change (issue 19)
 class Change:
-    """One change to a contingent's strength, as the fold needs it."""
+    """One change to a contingent's strength, as the fold needs it. ``ident``: its event's id;
+    or, ``numbered``, its stream's part of it, the id being ``f"{ident}/{order}"`` (a
+    contingent's own changes: an import holds every one of them, and the string made when
+    asked is 64 bytes less per change held, issue 19)."""
 
-    event_id: str
+    ident: str
     effective: date
     order: int
     kind: ChangeKind
@@ -63,6 +66,11 @@ class Change:
     to_location: str | None = None
     approximate: bool = False
     authoritative: bool = False  # the series of record (the UN's month-end figures)
+    numbered: bool = False
+
+    @property
+    def event_id(self) -> str:
+        return f"{self.ident}/{self.order}" if self.numbered else self.ident
 
     @property
     def sort_key(self) -> tuple[date, int]:
@@ -82,8 +90,9 @@ def covered_months(changes: Iterable[Change]) -> set[Month]:
     return {c.month for c in changes if c.authoritative}
 
 
-@dataclass(frozen=True)
-class Level:
+class Level(NamedTuple):
+    """A cell's level (a tuple: made for every change the fold applies, issue 19)."""
+
     strength: int | None
     approximate: bool = False
 
@@ -185,7 +194,9 @@ class State:
         if change.count is not None:
             new = change.count - held  # only the difference comes from the rest
             pools = self._pools(cell)
-            for source in self._overlapping(cell):
+            # Nothing to draw: only a placeholder pool goes (the rest need not be sorted).
+            sources = self._overlapping(cell, pools) if new > 0 else pools
+            for source in sources:
                 level = self.cells[source]
                 if level.strength is None:
                     if source in pools:
@@ -252,10 +263,11 @@ class State:
                 self.set(source, remaining, change.event_id)
             left -= taken
 
-    def _overlapping(self, cell: Cell) -> list[Cell]:
+    def _overlapping(self, cell: Cell, pools: list[Cell] | None = None) -> list[Cell]:
         """Other cells that may hold personnel of ``cell``'s scope: the less specific pools
         first, then the rest in name order."""
-        pools = self._pools(cell)
+        if pools is None:
+            pools = self._pools(cell)
         rest = sorted(
             (c for c in self.cells if c != cell and c not in pools and overlaps(cell, c)),
             key=lambda c: (c[0] or "", c[1] or ""),

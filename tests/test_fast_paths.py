@@ -17,6 +17,7 @@ from events.errors import InsufficientStrengthError
 from events.mission import mission_id
 from events.places import _fold
 from events.timeline import Change, fold
+from tracker import Tracker
 
 
 def monthly(count: int) -> list[Change]:
@@ -210,3 +211,32 @@ def test_an_import_from_a_file_reads_it_again_rather_than_holding_its_lines(
     lines = iter(["one\n", "two\n"])  # what cannot seek is kept
     kept = _rereadable(lines)
     assert list(kept()) == list(kept()) == ["one\n", "two\n"]
+
+
+@pytest.mark.parametrize("tracker", ["sqlite"], indirect=True)
+def test_the_stored_state_is_encoded_in_one_pass_as_it_was_in_two(
+    tracker: Tracker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The mapper serializes an event straight to JSON (issue 19); the bytes are those the
+    dict-then-JSON encoding wrote before, class version included, for every kind of event."""
+    import pydantic_core
+
+    from events.base import encoded
+    from tests.test_events import GOOD
+
+    for kind, fields in GOOD:
+        tracker.record(kind, fields)
+    stored = [*tracker.events.get(contingent_id("TESTMIS", "CIV"))]
+    stored += tracker.events.get(mission_id("TESTMIS"))
+    assert len({type(e).__name__ for e in stored}) >= 10
+    for event in stored:
+        state = event.model_dump(mode="json", exclude={"originator_id", "originator_version"})
+        if getattr(type(event), "class_version", 1) > 1:
+            state["class_version"] = type(event).class_version
+        assert encoded(event) == pydantic_core.to_json(state)
+
+    def no_dict(*_: object, **__: object) -> None:
+        raise AssertionError("the event was made a dict before its JSON")
+
+    monkeypatch.setattr(type(stored[-1]), "model_dump", no_dict)
+    assert tracker.mapper.to_stored_event(stored[-1]).state == encoded(stored[-1])
