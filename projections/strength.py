@@ -310,7 +310,7 @@ def stored_change(cls: type[Contingent.ChangeEvent], state: dict[str, Any]) -> C
     get = state.get
     count, location, personnel_type, to_location, approximate, authoritative = _change_fields(cls)
     return Change(
-        f"{state['mission']}/{state['contributor']}/{version}",
+        f"{state['mission']}/{state['contributor']}",  # the id: f"{stream}/{version}"
         _period_end(state["valid"]),
         version,
         cls.change_kind,
@@ -320,6 +320,7 @@ def stored_change(cls: type[Contingent.ChangeEvent], state: dict[str, Any]) -> C
         get(*to_location),
         get(*approximate),
         get(*authoritative),
+        numbered=True,
     )
 
 
