@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from operator import attrgetter
+from typing import NamedTuple
 
 from events.timeline import Cell, Change, Interval, Level, Month, State, close_day
 
@@ -46,10 +47,9 @@ class Known:
         )
 
 
-@dataclass(frozen=True)
-class BiInterval:
+class BiInterval(NamedTuple):
     """An interval row with the knowledge and recorded ranges in which it holds (``_to``
-    exclusive; None: still)."""
+    exclusive; None: still). A tuple, made for every row (issue 19)."""
 
     interval: Interval
     known_from: date

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -240,3 +241,36 @@ def test_the_stored_state_is_encoded_in_one_pass_as_it_was_in_two(
 
     monkeypatch.setattr(type(stored[-1]), "model_dump", no_dict)
     assert tracker.mapper.to_stored_event(stored[-1]).state == encoded(stored[-1])
+
+
+def test_a_day_is_closed_by_looking_at_the_cells_it_changed_only() -> None:
+    """``close_day`` looks at the cells set or taken away that day, not at every cell the
+    contingent has (issue 19: a rebuild closes every day of every contingent)."""
+
+    class Counting(dict[timeline.Cell, timeline.Level]):
+        asked = 0
+
+        def get(self, *args: Any) -> Any:
+            Counting.asked += 1
+            return super().get(*args)
+
+    state = timeline.State("BEN")
+    state.cells = Counting()
+    for n in range(50):
+        state.set((f"L{n}", None), timeline.Level(n), f"M/BEN/{n}")
+    open_rows: dict[timeline.Cell, tuple[date, timeline.Level, str]] = {}
+    rows: list[timeline.Interval] = []
+    timeline.close_day(state, open_rows, rows, date(2020, 1, 1))
+    assert (Counting.asked, len(open_rows), rows) == (50, 50, [])
+    Counting.asked = 0
+    state.set(("L3", None), timeline.Level(99), "M/BEN/99")
+    state._drop(("L4", None))
+    timeline.close_day(state, open_rows, rows, date(2020, 1, 2))
+    assert Counting.asked == 2  # not 50
+    first = date(2020, 1, 1)
+    assert rows == [
+        timeline.Interval("L3", None, first, date(2020, 1, 2), 3, False, "M/BEN/3"),
+        timeline.Interval("L4", None, first, date(2020, 1, 2), 4, False, "M/BEN/4"),
+    ]
+    assert open_rows[("L3", None)] == (date(2020, 1, 2), timeline.Level(99), "M/BEN/99")
+    assert ("L4", None) not in open_rows
