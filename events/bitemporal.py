@@ -21,9 +21,11 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+from operator import attrgetter
+from typing import NamedTuple
 
-from events.timeline import Cell, Change, Interval, Level, Month, State, close_day, interval
+from events.timeline import Cell, Change, Interval, Level, Month, State, close_day
 
 Row = tuple[str | None, str | None, date, date | None, int | None, bool, str]
 
@@ -45,10 +47,9 @@ class Known:
         )
 
 
-@dataclass(frozen=True)
-class BiInterval:
+class BiInterval(NamedTuple):
     """An interval row with the knowledge and recorded ranges in which it holds (``_to``
-    exclusive; None: still)."""
+    exclusive; None: still). A tuple, made for every row (issue 19)."""
 
     interval: Interval
     known_from: date
@@ -74,7 +75,27 @@ def _interval(row: Row) -> Interval:
     return Interval(*row)
 
 
-CHECKPOINT_EVERY = 64  # changes between two saved fold states (tests set it lower)
+CHECKPOINT_EVERY = 8  # changes between two saved fold states (tests set it lower)
+
+Saved = tuple[int, date, State, dict[Cell, tuple[date, Level, str]], int]
+
+
+@dataclass
+class _Before:
+    """What a fold held before it was rewound: the saved states it dropped (``saved``), the
+    closed rows it dropped (``closed``, from index ``base``), its end (``state``,
+    ``open_rows``, ``last``, ``applied``); ``shift``: how many more changes the active list
+    has now; ``after``: the last day the changes that arrived (or left) can affect."""
+
+    saved: list[Saved]
+    closed: list[Interval]
+    base: int
+    state: State
+    open_rows: dict[Cell, tuple[date, Level, str]]
+    last: tuple[date, int] | None
+    applied: int
+    shift: int
+    after: date
 
 
 @dataclass
@@ -82,7 +103,7 @@ class _Folder:
     """A fold that can go on: closed rows so far, open rows at the end of the last day, and
     the state saved every ``CHECKPOINT_EVERY`` changes (at the end of a day), so that a
     back-dated change or a supersession is refolded from the last saved state before it,
-    not from the start."""
+    not from the start, and only until the fold is in a state it was in before."""
 
     contributor: str
     # months with an authoritative change among the active ones, shared with the states
@@ -93,42 +114,89 @@ class _Folder:
     last: tuple[date, int] | None = None
     applied: int = 0  # changes of the active list applied so far
     # (changes applied, their last day, state, open rows, closed rows) after a day's close
-    saved: list[tuple[int, date, State, dict[Cell, tuple[date, Level, str]], int]] = field(
-        default_factory=list
-    )
+    saved: list[Saved] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.state = State(self.contributor, strict=False, covered=self.covered)
 
-    def extend(self, changes: list[Change]) -> None:
-        """Apply changes (sorted, all on days after the last one), closing each day."""
+    def extend(
+        self, changes: list[Change], start: int = 0, before: _Before | None = None
+    ) -> tuple[int, int] | None:
+        """Apply ``changes[start:]`` (sorted, all on days after the last one), closing each
+        day. After a rewind (``before``): at the end of a day past ``before.after`` on which
+        the fold before had saved the very same state and open rows, the rest would be
+        folded as it was (the same changes from the same state), so it is taken over
+        instead. Returns the number of closed rows before what was taken over, now and
+        before (None: folded to the end)."""
         since = self.saved[-1][0] if self.saved else 0
-        for index, change in enumerate(changes):
+        dropped = before.saved if before is not None else []
+        candidate = 0
+        for index in range(start, len(changes)):
+            change = changes[index]
             self.state.apply(change)
             self.applied += 1
-            last_of_day = (
-                index + 1 == len(changes) or changes[index + 1].effective != change.effective
-            )
-            if last_of_day:
-                close_day(self.state, self.open_rows, self.closed, change.effective)
-                if self.applied - since >= CHECKPOINT_EVERY:
-                    self.saved.append(
-                        (
-                            self.applied,
-                            change.effective,
-                            self.state.copy(),
-                            dict(self.open_rows),
-                            len(self.closed),
-                        )
-                    )
-                    since = self.applied
+            day = change.effective
+            if index + 1 < len(changes) and changes[index + 1].effective == day:
+                continue
+            close_day(self.state, self.open_rows, self.closed, day)
             self.last = change.sort_key
+            if before is not None and day > before.after:
+                while candidate < len(dropped) and dropped[candidate][1] < day:
+                    candidate += 1
+                if (
+                    candidate < len(dropped)
+                    and dropped[candidate][1] == day
+                    and self._same(dropped[candidate], before.shift)
+                ):
+                    return self._take_over(before, candidate)
+            if self.applied - since >= CHECKPOINT_EVERY:
+                self.saved.append(
+                    (self.applied, day, self.state.copy(), dict(self.open_rows), len(self.closed))
+                )
+                since = self.applied
+        return None
 
-    def rewind(self, before: date) -> int:
-        """Go back to the last saved state whose days all come before ``before``; return how
-        many changes of the active list it had applied (0: the start)."""
-        while self.saved and self.saved[-1][1] >= before:
-            self.saved.pop()
+    def _same(self, saved: Saved, shift: int) -> bool:
+        applied, _, state, open_rows, _ = saved
+        return (
+            applied + shift == self.applied
+            and state.cells == self.state.cells
+            and state.last_event == self.state.last_event
+            and open_rows == self.open_rows
+        )
+
+    def _take_over(self, before: _Before, at: int) -> tuple[int, int]:
+        """Go on as the fold before did from its saved state ``before.saved[at]``."""
+        kept = len(self.closed)
+        old_kept = before.saved[at][4]
+        self.closed.extend(before.closed[old_kept - before.base :])
+        for applied, day, state, open_rows, closed in before.saved[at:]:
+            self.saved.append(
+                (applied + before.shift, day, state, open_rows, closed - old_kept + kept)
+            )
+        self.state, self.open_rows, self.last = before.state, before.open_rows, before.last
+        self.applied = before.applied + before.shift
+        return kept, old_kept
+
+    def rewind(self, to: date, after: date, shift: int) -> _Before:
+        """Go back to the last saved state whose days all come before ``to``; return what the
+        fold held before (``after``, ``shift``: see ``_Before``)."""
+        dropped: list[Saved] = []
+        while self.saved and self.saved[-1][1] >= to:
+            dropped.append(self.saved.pop())
+        dropped.reverse()
+        base = self.saved[-1][4] if self.saved else 0
+        before = _Before(
+            dropped,
+            self.closed[base:],
+            base,
+            self.state,
+            self.open_rows,
+            self.last,
+            self.applied,
+            shift,
+            after,
+        )
         if self.saved:
             applied, day, state, open_rows, closed = self.saved[-1]
             self.state, self.open_rows = state.copy(), dict(open_rows)
@@ -139,13 +207,20 @@ class _Folder:
             self.open_rows = {}
             self.closed.clear()
             self.applied, self.last = 0, None
-        return self.applied
+        return before
 
-    def open(self) -> list[Row]:
-        return [
-            row_of(interval(cell, start, None, level, event_id))
-            for cell, (start, level, event_id) in self.open_rows.items()
-        ]
+
+_SORT_KEY = attrgetter("effective", "order")  # Change.sort_key, without a property's call
+
+
+def _open_row(cell: Cell, held: tuple[date, Level, str]) -> Row:
+    start, level, event_id = held
+    return (cell[0], cell[1], start, None, level.strength, level.approximate, event_id)
+
+
+def _month_end(month: Month) -> date:
+    year, number = month
+    return date(year + number // 12, number % 12 + 1, 1) - timedelta(days=1)
 
 
 def sweep(
@@ -155,13 +230,20 @@ def sweep(
 
     Knowledge points in order; at each, the changes that start or stop counting there. The
     usual new knowledge is later in valid time than all before it: the fold goes on. A
-    back-dated change or a supersession rewinds the fold to the last saved state before it."""
+    back-dated change or a supersession rewinds the fold to the last saved state before it,
+    and folds again until it is in a state it was in before. Only the rows that differ
+    from the knowledge point before are compared: the closed rows folded again and the
+    open rows that changed."""
     starts: dict[date, list[Change]] = {}
     stops: dict[date, list[Change]] = {}
     for change, known in items:
         if known.recorded > t:
             continue
-        stop = min((sk for sk, st in known.superseded_at if st <= t), default=None)
+        stop = (
+            min((sk for sk, st in known.superseded_at if st <= t), default=None)
+            if known.superseded_at
+            else None
+        )
         if stop is not None and stop <= known.known:
             continue  # superseded before it was known: never counts
         starts.setdefault(known.known, []).append(change)
@@ -175,40 +257,66 @@ def sweep(
     authorities: Counter[Month] = Counter()  # active changes per month: authoritative ones
     claims: Counter[Month] = Counter()  # and the others
     for k in sorted(starts.keys() | stops.keys()):
-        new = sorted(starts.get(k, ()), key=lambda c: c.sort_key)
+        new = sorted(starts.get(k, ()), key=_SORT_KEY)
         gone_changes = stops.get(k, ())
-        for change, delta in [*((c, 1) for c in new), *((c, -1) for c in gone_changes)]:
-            (authorities if change.authoritative else claims)[change.month] += delta
-        covered = {month for month, n in authorities.items() if n > 0}
-        # months whose claims start or stop counting (a cover without claims changes nothing)
-        flipped = {month for month in covered ^ folder.covered if claims[month] > 0}
-        folder.covered.clear()
-        folder.covered.update(covered)
+        for change in new:
+            (authorities if change.authoritative else claims)[change.month] += 1
         for change in gone_changes:
-            at = bisect_left(keys, change.sort_key)
+            (authorities if change.authoritative else claims)[change.month] -= 1
+        # months whose claims start or stop counting (a cover without claims changes nothing)
+        flipped: set[Month] = set()
+        for month in {c.month for c in [*new, *gone_changes] if c.authoritative}:
+            if (authorities[month] > 0) != (month in folder.covered):
+                if authorities[month] > 0:
+                    folder.covered.add(month)
+                else:
+                    folder.covered.discard(month)
+                if claims[month] > 0:
+                    flipped.add(month)
+        for change in gone_changes:
+            at = bisect_left(keys, _SORT_KEY(change))
             while active[at] is not change:
                 at += 1
             del active[at], keys[at]
         for change in new:
-            at = bisect_right(keys, change.sort_key)
+            at = bisect_right(keys, _SORT_KEY(change))
             active.insert(at, change)
-            keys.insert(at, change.sort_key)
-        earliest = min(c.effective for c in [*new, *gone_changes])
+            keys.insert(at, _SORT_KEY(change))
         # A month that starts or stops being covered changes whether its claims count: the
         # fold goes back to that month's start.
-        earliest = min([earliest, *(date(y, m, 1) for y, m in flipped)])
+        earliest = min(
+            [*(c.effective for c in [*new, *gone_changes]), *(date(y, m, 1) for y, m in flipped)]
+        )
         last_day = folder.last[0] if folder.last else None
-        closed_before, open_before = len(folder.closed), folder.open()
+        held = dict(folder.open_rows)
+        closed_before = len(folder.closed)
+        old_closed: list[Interval] = []
         if not gone_changes and not flipped and (last_day is None or earliest > last_day):
             folder.extend(new)  # appends: all after the last day folded
-            old_tail: list[Row] = open_before
+            new_closed = folder.closed[closed_before:]
         else:
-            old_closed = folder.closed[:]
-            applied = folder.rewind(earliest)
-            closed_before = len(folder.closed)
-            old_tail = [row_of(i) for i in old_closed[closed_before:]] + open_before
-            folder.extend(active[applied:])
-        new_tail = [row_of(i) for i in folder.closed[closed_before:]] + folder.open()
+            # what arrived within the days folded (the rest comes after all of them)
+            within = [c for c in new if last_day is None or c.effective <= last_day]
+            affected = max(
+                [*(c.effective for c in [*within, *gone_changes]), *map(_month_end, flipped)]
+            )
+            before = folder.rewind(earliest, affected, len(within) - len(gone_changes))
+            closed_before = before.base
+            taken = folder.extend(active, folder.applied, before)
+            if taken is None:
+                old_closed, new_closed = before.closed, folder.closed[closed_before:]
+            else:  # the same rows as before from there on, then what came after them
+                resumed = len(folder.closed)
+                folder.extend(active, folder.applied)
+                old_closed = before.closed[: taken[1] - before.base]
+                new_closed = folder.closed[closed_before : taken[0]] + folder.closed[resumed:]
+        now = folder.open_rows
+        old_tail = [row_of(i) for i in old_closed] + [
+            _open_row(cell, v) for cell, v in held.items() if now.get(cell) != v
+        ]
+        new_tail = [row_of(i) for i in new_closed] + [
+            _open_row(cell, v) for cell, v in now.items() if held.get(cell) != v
+        ]
         old_set, new_set = set(old_tail), set(new_tail)
         for r in old_tail:
             if r not in new_set and r in present:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from datetime import date
+from operator import attrgetter
 
 from events.errors import InsufficientStrengthError
 from events.timeline import Change, Month, State
@@ -26,8 +27,7 @@ class Checked:
 
     def __init__(self, contributor: str) -> None:
         self.contributor = contributor
-        self.changes: list[Change] = []
-        self.keys: list[tuple[date, int]] = []
+        self.changes: list[Change] = []  # in valid-time order (``Change.sort_key``)
         self.authorities: Counter[Month] = Counter()  # authoritative changes per month
         self.covered: set[Month] = set()  # shared by every state below
         self.saved: list[State] = [State(contributor, covered=self.covered)]
@@ -39,28 +39,55 @@ class Checked:
         # Or it folded to the end: (the change, the one it replaces, the end state with them).
         self._folded: tuple[Change | None, Change | None, State] | None = None
 
+    # Positions by valid time, bisecting the changes themselves (no list of keys beside them:
+    # issue 19, import memory).
+    def _left(self, key: tuple[date, int]) -> int:
+        return bisect_left(self.changes, key, key=_SORT_KEY)
+
+    def _right(self, key: tuple[date, int]) -> int:
+        changes = self.changes
+        if not changes or key > changes[-1].sort_key:  # the usual case: after all others
+            return len(changes)
+        return bisect_right(changes, key, key=_SORT_KEY)
+
     def _index(self, change: Change) -> int:
-        at = bisect_left(self.keys, change.sort_key)
+        at = self._left(change.sort_key)
         while self.changes[at] is not change:
             at += 1
         return at
 
+    def on(self, day: date) -> list[Change]:
+        """The changes whose valid date is ``day``, in the order recorded."""
+        found = []
+        at = self._left((day, -1))
+        while at < len(self.changes) and self.changes[at].effective == day:
+            found.append(self.changes[at])
+            at += 1
+        return found
+
     def _first_claim(self, month: Month) -> int | None:
         """Where the first change of ``month`` that is not authoritative is, if any."""
-        at = bisect_left(self.keys, (date(month[0], month[1], 1), -1))
+        at = self._left((date(month[0], month[1], 1), -1))
         while at < len(self.changes) and self.changes[at].month == month:
             if not self.changes[at].authoritative:
                 return at
             at += 1
         return None
 
-    def _covered_with(self, new: Change | None, removed: Change | None) -> set[Month]:
-        counts = Counter(self.authorities)
+    def _flipped(self, new: Change | None, removed: Change | None) -> set[Month]:
+        """The months whose cover by the series of record adding ``new`` and taking
+        ``removed`` away would change (counted, not by copying the counts: issue 19)."""
+        delta: dict[Month, int] = {}
         if new is not None and new.authoritative:
-            counts[new.month] += 1
+            delta[new.month] = 1
         if removed is not None and removed.authoritative:
-            counts[removed.month] -= 1
-        return {month for month, n in counts.items() if n > 0}
+            delta[removed.month] = delta.get(removed.month, 0) - 1
+        authorities = self.authorities
+        return {
+            month
+            for month, n in delta.items()
+            if (authorities[month] > 0) != (authorities[month] + n > 0)
+        }
 
     def check(self, new: Change | None, removed: Change | None = None) -> None:
         """Raise if adding ``new`` and/or taking ``removed`` away leaves some change short.
@@ -69,13 +96,12 @@ class Checked:
             InsufficientStrengthError: said of ``new``, or of the later change it breaks.
         """
         self._converged_at = self._folded = None
-        covered = self._covered_with(new, removed)
-        flipped = covered ^ self.covered
+        flipped = self._flipped(new, removed)
         if (
             removed is None
             and new is not None
             and not flipped
-            and (not self.keys or new.sort_key > self.keys[-1])
+            and (not self.changes or new.sort_key > self.changes[-1].sort_key)
         ):
             # the usual case: only the new one can fall short; its ``add`` takes this end state
             state = self.end_state().copy()
@@ -84,13 +110,13 @@ class Checked:
             return
         starts = []
         if new is not None:
-            starts.append(bisect_right(self.keys, new.sort_key))
+            starts.append(self._right(new.sort_key))
         if removed is not None:
             starts.append(self._index(removed))
         starts += [at for m in flipped if (at := self._first_claim(m)) is not None]
         i = bisect_right(self.saved_at, min(starts)) - 1
         state = self.saved[i].copy()
-        state.covered = covered
+        state.covered = self.covered ^ flipped
         pending = new  # applied before the first later change (as insort would place it)
         removed_at = self._index(removed) if removed is not None else -1
         for at in range(self.saved_at[i], len(self.changes)):
@@ -150,20 +176,19 @@ class Checked:
             self.end = None
 
     def add(self, change: Change) -> None:
-        at = bisect_right(self.keys, change.sort_key)
+        at = self._right(change.sort_key)
         converged, self._converged_at = self._converged_at, None
         folded, self._folded = self._folded, None
         self.changes.insert(at, change)
-        self.keys.insert(at, change.sort_key)
         if at + 1 == len(self.changes) and self.end is not None:
-            if folded is not None and folded[0] == change and folded[1] is None:
+            if folded is not None and folded[0] is change and folded[1] is None:
                 self.end = folded[2]  # checked: the end state with it (not applied twice)
             else:
                 self.end.apply(change)
             if len(self.changes) - self.saved_at[-1] >= self.EVERY:
                 self.saved.append(self.end.copy())
                 self.saved_at.append(len(self.changes))
-        elif converged is not None and converged[0] == change:
+        elif converged is not None and converged[0] is change:
             # checked: the fold is as it was from the first ``n`` changes on (now n + 1), and
             # so is the end state; only the states saved between are folded again
             n = converged[1]
@@ -174,7 +199,7 @@ class Checked:
         else:
             self._forget_after(at)
             self.end = None
-            if folded is not None and folded[0] == change and folded[1] is None:
+            if folded is not None and folded[0] is change and folded[1] is None:
                 self.end = folded[2]  # as the check folded it
                 self.end.covered = self.covered
         if change.authoritative:
@@ -183,7 +208,7 @@ class Checked:
     def remove(self, change: Change) -> None:
         folded, self._converged_at, self._folded = self._folded, None, None
         at = self._index(change)
-        del self.changes[at], self.keys[at]
+        del self.changes[at]
         self._forget_after(at)
         self.end = None
         if folded is not None and folded[1] is change:
@@ -207,6 +232,9 @@ class Checked:
                     self.saved_at.append(index + 1)
             self.end = state
         return self.end
+
+
+_SORT_KEY = attrgetter("sort_key")
 
 
 def _same(state: State, saved: State) -> bool:

@@ -5,13 +5,18 @@ from __future__ import annotations
 import time
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field, model_validator
 
 from events.base import Immutable
 from events.errors import AlreadySupersededError, EventNotFoundError, InvalidInputError
 from events.values import Count, Location, Source, ValidDate
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from events.by_version import ByVersion
 
 IncidentKind = Literal["attack", "detention", "fatalities", "accident", "other"]
 EventRef = Annotated[str, Field(min_length=3, max_length=80, pattern=r"^[A-Z0-9/-]+/\d+$")]
@@ -96,7 +101,9 @@ def superseded_target(event: object) -> str | None:
     return getattr(event, "retracts", None) or getattr(event, "corrects", None)
 
 
-def check_supersedes(event: object, kinds: dict[str, str], superseded: dict[str, str]) -> None:
+def check_supersedes(
+    event: object, kinds: Mapping[str, str] | ByVersion[str], superseded: dict[str, str]
+) -> None:
     """Refuse a correction or retraction of an event that is unknown, already superseded, or
     (for a correction) of another kind. ``kinds`` maps an aggregate's event ids to kinds.
 

@@ -8,15 +8,15 @@ withdrawal short (see ``events.timeline``).
 
 from __future__ import annotations
 
-import sys
 from datetime import date, datetime
 from functools import cache
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, NewType
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, NewType, get_args
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from pydantic import BeforeValidator, Field, model_validator
 
 from events.base import Aggregate
+from events.by_version import ByVersion
 from events.checked import Checked
 from events.claims import (
     Claimed,
@@ -65,10 +65,7 @@ class Contingent(Aggregate):
 
         @property
         def event_id(self) -> str:
-            # interned: an import keeps each id in several maps of its contingent until the
-            # end (its kind, its change, the changes of its day): one string, not four
-            # (issue 19: import memory)
-            return sys.intern(f"{self.mission}/{self.contributor}/{self.originator_version}")
+            return f"{self.mission}/{self.contributor}/{self.originator_version}"
 
         def apply(self, aggregate: Any) -> None:
             aggregate._track(self)
@@ -122,17 +119,19 @@ class Contingent(Aggregate):
         def as_change(self) -> Change:
             fields = vars(self)
             count = fields["strength"] if self.change_kind == "report" else fields["count"]
+            kind = fields["personnel_type"]
             return Change(
-                self.event_id,
+                _stream(self.mission, self.contributor),  # the id: f"{stream}/{version}"
                 self.valid.effective,
-                self.originator_version,
+                _shared(self.originator_version),
                 self.change_kind,
-                count,
-                fields["location"],
-                fields["personnel_type"],
+                None if count is None else _shared(count),
+                fields["location"],  # a place's own name: one string for every event
+                _TYPES.get(kind, kind),  # one string per type, not one per event (issue 19)
                 fields.get("to_location"),
                 fields.get("approximate", False),
                 fields.get("authoritative", False),
+                numbered=True,
             )
 
     class Deployed(ChangeEvent):
@@ -231,12 +230,14 @@ class Contingent(Aggregate):
     def __init__(self, mission: str, contributor: str) -> None:
         self.mission = mission
         self.contributor = contributor
-        self.changes: dict[str, Change] = {}
-        self.kinds: dict[str, str] = {}
+        stream = f"{mission}/{contributor}"  # every event id is f"{stream}/{version}"
+        self.changes: ByVersion[Change] = ByVersion(stream)  # the changes in force
+        self.kinds: ByVersion[str] = ByVersion(stream)  # every event's kind
         self.superseded: dict[str, str] = {}
         self._checked = Checked(contributor)  # the changes in valid-time order, checkable
-        # valid date -> ids of the changes on it (a list: a set costs 216 bytes, issue 19)
-        self._on: dict[date, list[str]] = {}
+        # The change ``record`` made of the event it checked, for ``_track`` to keep (made
+        # once, not twice: issue 19).
+        self._made: tuple[Contingent.Event, Change | None] | None = None
 
     @staticmethod
     def create_id(mission: str, contributor: str) -> UUID:
@@ -266,13 +267,17 @@ class Contingent(Aggregate):
         )
         check_published(event)
         check_supersedes(event, self.kinds, self.superseded)
-        self.check_strength_holds(event)
-        event.mutate(self)
+        change = _change(event)
+        self.check_strength_holds(event, change)
+        self._made = (event, change)
+        try:
+            event.mutate(self)
+        finally:
+            self._made = None
         self.pending_events.append(event)
         return event
 
-    def check_strength_holds(self, event: Event) -> None:
-        change = _change(event)
+    def check_strength_holds(self, event: Event, change: Change | None) -> None:
         target = superseded_target(event)
         removed = self.changes.get(target) if target else None
         if change is None and removed is None:
@@ -281,28 +286,51 @@ class Contingent(Aggregate):
 
     def intervals(self) -> list[Interval]:
         """Every cell's levels over valid time, from the changes still in force."""
-        return fold(self.contributor, self.changes.values())
+        return fold(self.contributor, self.changes)
 
     def changes_on(self, day: date) -> list[Change]:
-        """The changes in force whose valid date is ``day``."""
-        return [self.changes[event_id] for event_id in self._on.get(day, ())]
+        """The changes in force whose valid date is ``day``, in the order recorded."""
+        return self._checked.on(day)
 
     def _track(self, event: Event) -> None:
         """Keep the aggregate's view of its changes up to date (called by every event)."""
-        self.kinds[event.event_id] = type(event).__name__
+        made = self._made
+        # the change ``record`` checked, or an event read back from the store
+        change = made[1] if made is not None and made[0] is event else _change(event)
+        version = event.originator_version
+        self.kinds.put(version, _KIND_NAMES.setdefault(type(event), type(event).__name__))
         target = superseded_target(event)
         if target:
             self.superseded[target] = event.event_id
-            removed = self.changes.pop(target, None)
+            removed = self.changes.pop(target)
             if removed is not None:
-                if target in (same_day := self._on[removed.effective]):
-                    same_day.remove(target)
                 self._checked.remove(removed)
-        change = _change(event)
         if change is not None:
             self._checked.add(change)
-            self.changes[event.event_id] = change
-            self._on.setdefault(change.effective, []).append(change.event_id)
+            self.changes.put(version, change)
+
+
+_KIND_NAMES: dict[type, str] = {}  # one string for every event's kind
+_TYPES: dict[str | None, str | None] = {kind: kind for kind in get_args(PersonnelType)}
+
+
+_COUNTS: dict[int, int] = {}
+
+
+def _shared(count: int) -> int:
+    """One int object for each figure or version (an int above 256 is 28 bytes, and a log
+    repeats them): at most 65,536 of them kept (issue 19: import memory)."""
+    found = _COUNTS.get(count)
+    if found is None:
+        if len(_COUNTS) >= 1 << 16:
+            return count
+        found = _COUNTS[count] = count
+    return found
+
+
+@cache
+def _stream(mission: str, contributor: str) -> str:
+    return f"{mission}/{contributor}"
 
 
 def _change(event: object) -> Change | None:

@@ -7,7 +7,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, cached_property, lru_cache
 from typing import Annotated, Any, Literal
 
 import pycountry
@@ -166,6 +166,10 @@ class ValidDate:
             return cls(check_date_range(value), "day")
         if not isinstance(value, str):
             raise ValueError("a date is required: YYYY-MM-DD, YYYY-MM or YYYY")
+        return _parse_text(value)
+
+    @classmethod
+    def _parse(cls, value: str) -> ValidDate:
         text = value.strip()
         try:
             if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
@@ -183,7 +187,7 @@ class ValidDate:
         check_date_range(parsed.start)
         return parsed
 
-    @property
+    @cached_property  # asked for every change the fold applies (issue 19)
     def end(self) -> date:
         if self.precision == "day":
             return self.start
@@ -213,6 +217,11 @@ class ValidDate:
             serialization=core_schema.plain_serializer_function_ser_schema(str),
             json_schema_input_schema=core_schema.str_schema(),
         )
+
+
+@lru_cache(maxsize=1 << 16)  # a log names few dates many times: parsed once, one object each
+def _parse_text(value: str) -> ValidDate:
+    return ValidDate._parse(value)
 
 
 def _http_url(value: str | None) -> str | None:

@@ -29,7 +29,7 @@ from projections.files import rows as rows  # the views import it from here
 if TYPE_CHECKING:
     import sqlite_utils
     from eventsourcing.application import Application
-    from eventsourcing.persistence import Notification
+    from eventsourcing.persistence import Mapper, Notification
 
 BATCH_SIZE = 1000  # notifications per view transaction: per-event commits cap replay at ~2,500/s
 TRACKING_COLUMNS: dict[str, type] = {
@@ -211,6 +211,11 @@ class Projection(ABC):
                 getattr(self, attr)(event, position)
                 return
 
+    def process_stored(self, mapper: Mapper[Any], notification: Notification) -> None:
+        """Decode one stored event and apply it (``process``). A view that needs a few fields
+        of many events may read them from the stored state instead (issue 19)."""
+        self.process(mapper.to_domain_event(notification), notification.id)
+
     def flush(self) -> None:
         """Finish a batch, in its transaction (write what it gathered)."""
         return None
@@ -340,7 +345,7 @@ class Projection(ABC):
                     break
                 for notification in notifications:
                     if self._topics is None or notification.topic in self._topics:
-                        self.process(app.mapper.to_domain_event(notification), notification.id)
+                        self.process_stored(app.mapper, notification)
                 self.flush()
                 last_batch = len(notifications) < batch_size  # the log's end, when it was read
                 if last_batch:

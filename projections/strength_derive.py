@@ -51,7 +51,10 @@ class StrengthDerivation:
         opened: dict[tuple[Any, ...], int] = {}  # rows already stored, still open: rowid
         written: list[list[Any]] = []  # rows first recorded in this call and closed in it
         if last is None or since <= last:
-            self.db.execute(f"DELETE FROM strength_intervals WHERE {where}", [mission, contributor])
+            if last is not None:  # (none derived: it has no rows, and a rebuild no index yet)
+                self.db.execute(
+                    f"DELETE FROM strength_intervals WHERE {where}", [mission, contributor]
+                )
             todo = times
         else:
             todo = [t for t in times if t > last]
@@ -217,14 +220,46 @@ class StrengthDerivation:
     def changes_with_times(self, mission: str, contributor: str) -> list[tuple[Change, Known]]:
         """A contingent's changes with their knowledge and recorded times, its mission's
         closures among them (each ends the contingent, the day after)."""
-        found = rows(
-            self.db,
-            "SELECT * FROM strength_changes WHERE mission = ? AND contributor = ?",
+        day = date.fromisoformat
+        items: list[tuple[Change, Known]] = []
+        for (
+            event_id,
+            effective,
+            order,
+            kind,
+            count,
+            location,
+            personnel_type,
+            to_location,
+            approximate,
+            authoritative,
+            known,
+            recorded,
+            superseded_known,
+            superseded_recorded,
+        ) in self.db.execute(
+            "SELECT event_id, effective, ord, kind, count, location, personnel_type, "
+            "to_location, approximate, authoritative, known, recorded, superseded_known, "
+            "superseded_recorded FROM strength_changes WHERE mission = ? AND contributor = ?",
             [mission, contributor],
-        )
+        ):
+            change = Change(
+                event_id,
+                day(effective),
+                order,
+                kind,
+                count,
+                location,
+                personnel_type,
+                to_location,
+                bool(approximate),
+                bool(authoritative),
+            )
+            superseded = ((day(superseded_known), superseded_recorded),) if superseded_known else ()
+            items.append((change, Known(day(known), recorded, superseded)))
         closures = rows(self.db, "SELECT * FROM mission_closures WHERE mission = ?", [mission])
         return [
-            *((change_of(r), _known(r)) for r in found),
+            *items,
             *(
                 (
                     Change(r["event_id"], date.fromisoformat(r["effective"]), 0, "close", None),

@@ -287,18 +287,7 @@ def create_tables(db: Any) -> None:
         },
         if_not_exists=True,
     )
-    db.table("strength_intervals").create_index(
-        ["mission", "valid_from", "valid_to"], if_not_exists=True
-    )
-    db.table("strength_intervals").create_index(
-        ["mission", "known_to", "recorded_to", "valid_from"], if_not_exists=True
-    )
-    db.table("strength_intervals").create_index(["mission", "contributor"], if_not_exists=True)
-    db.execute(  # the open rows as known and recorded now (one a cell): where a change starts
-        "CREATE INDEX IF NOT EXISTS strength_intervals_open ON strength_intervals "
-        "(mission, contributor) WHERE valid_to IS NULL AND known_to IS NULL "
-        "AND recorded_to IS NULL"
-    )
+    interval_indexes(db)
     # The rows' boxes on (mission, valid, known, recorded) in an R*Tree, kept by triggers:
     # "in force on D as known at K and recorded by T" is then a search of the boxes that
     # contain the point, not a scan of every row that began before D. Integers: days as
@@ -341,6 +330,24 @@ def create_tables(db: Any) -> None:
     db.execute(  # the few superseded changes: "has one been superseded since" is one look
         "CREATE INDEX IF NOT EXISTS strength_changes_superseded ON strength_changes "
         "(mission, contributor, superseded_recorded) WHERE superseded_recorded IS NOT NULL"
+    )
+
+
+INTERVAL_INDEXES = (
+    ("mission", "valid_from", "valid_to"),
+    ("mission", "known_to", "recorded_to", "valid_from"),
+    ("mission", "contributor"),
+)
+
+
+def interval_indexes(db: Any) -> None:
+    """The indexes of ``strength_intervals`` (a rebuild makes them after its rows)."""
+    for columns in INTERVAL_INDEXES:
+        db.table("strength_intervals").create_index(list(columns), if_not_exists=True)
+    db.execute(  # the open rows as known and recorded now (one a cell): where a change starts
+        "CREATE INDEX IF NOT EXISTS strength_intervals_open ON strength_intervals "
+        "(mission, contributor) WHERE valid_to IS NULL AND known_to IS NULL "
+        "AND recorded_to IS NULL"
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -17,6 +18,7 @@ from events.errors import InsufficientStrengthError
 from events.mission import mission_id
 from events.places import _fold
 from events.timeline import Change, fold
+from tracker import Tracker
 
 
 def monthly(count: int) -> list[Change]:
@@ -210,3 +212,65 @@ def test_an_import_from_a_file_reads_it_again_rather_than_holding_its_lines(
     lines = iter(["one\n", "two\n"])  # what cannot seek is kept
     kept = _rereadable(lines)
     assert list(kept()) == list(kept()) == ["one\n", "two\n"]
+
+
+@pytest.mark.parametrize("tracker", ["sqlite"], indirect=True)
+def test_the_stored_state_is_encoded_in_one_pass_as_it_was_in_two(
+    tracker: Tracker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The mapper serializes an event straight to JSON (issue 19); the bytes are those the
+    dict-then-JSON encoding wrote before, class version included, for every kind of event."""
+    import pydantic_core
+
+    from events.base import encoded
+    from tests.test_events import GOOD
+
+    for kind, fields in GOOD:
+        tracker.record(kind, fields)
+    stored = [*tracker.events.get(contingent_id("TESTMIS", "CIV"))]
+    stored += tracker.events.get(mission_id("TESTMIS"))
+    assert len({type(e).__name__ for e in stored}) >= 10
+    for event in stored:
+        state = event.model_dump(mode="json", exclude={"originator_id", "originator_version"})
+        if getattr(type(event), "class_version", 1) > 1:
+            state["class_version"] = type(event).class_version
+        assert encoded(event) == pydantic_core.to_json(state)
+
+    def no_dict(*_: object, **__: object) -> None:
+        raise AssertionError("the event was made a dict before its JSON")
+
+    monkeypatch.setattr(type(stored[-1]), "model_dump", no_dict)
+    assert tracker.mapper.to_stored_event(stored[-1]).state == encoded(stored[-1])
+
+
+def test_a_day_is_closed_by_looking_at_the_cells_it_changed_only() -> None:
+    """``close_day`` looks at the cells set or taken away that day, not at every cell the
+    contingent has (issue 19: a rebuild closes every day of every contingent)."""
+
+    class Counting(dict[timeline.Cell, timeline.Level]):
+        asked = 0
+
+        def get(self, *args: Any) -> Any:
+            Counting.asked += 1
+            return super().get(*args)
+
+    state = timeline.State("BEN")
+    state.cells = Counting()
+    for n in range(50):
+        state.set((f"L{n}", None), timeline.Level(n), f"M/BEN/{n}")
+    open_rows: dict[timeline.Cell, tuple[date, timeline.Level, str]] = {}
+    rows: list[timeline.Interval] = []
+    timeline.close_day(state, open_rows, rows, date(2020, 1, 1))
+    assert (Counting.asked, len(open_rows), rows) == (50, 50, [])
+    Counting.asked = 0
+    state.set(("L3", None), timeline.Level(99), "M/BEN/99")
+    state._drop(("L4", None))
+    timeline.close_day(state, open_rows, rows, date(2020, 1, 2))
+    assert Counting.asked == 2  # not 50
+    first = date(2020, 1, 1)
+    assert rows == [
+        timeline.Interval("L3", None, first, date(2020, 1, 2), 3, False, "M/BEN/3"),
+        timeline.Interval("L4", None, first, date(2020, 1, 2), 4, False, "M/BEN/4"),
+    ]
+    assert open_rows[("L3", None)] == (date(2020, 1, 2), timeline.Level(99), "M/BEN/99")
+    assert ("L4", None) not in open_rows

@@ -8,14 +8,13 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, cast
 
 from events.errors import InvalidInputError, TrackerError
-from tracker.answers.records import ImportResult
+from tracker.answers.records import EventIds, ImportResult
 from tracker.app.core import TrackerCore
 from tracker.app.unit_of_work import UnitOfWork, retrying
 from tracker.importers import jsonl, seeds, un_monthly
 from tracker.importers.un_events import UNMonthlyImport, import_rows
 from tracker.importers.un_pdf import Report
 from tracker.importers.un_pdf_events import UNReportImport, record_reports
-from tracker.importers.un_reports import read_reports
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -55,7 +54,7 @@ class Importing(TrackerCore):
 
             return retrying(attempt)
         batch = _batch
-        ids: list[str] = []
+        ids = EventIds()
         kinds: Counter[str] = Counter()
         skipped = batch.known.skipped
         if progress is not None:
@@ -166,6 +165,8 @@ class Importing(TrackerCore):
                 progress(len(paths) + done, steps)
 
         several = len(paths) > 1  # a report by country only is skipped among others
+        from tracker.importers.un_reports import read_reports  # pdfplumber: only for PDFs
+
         found = read_reports(paths, on, reading, with_missions_only=several)
         by_country = [Path(p).name for p, r in zip(paths, found, strict=True) if r is None]
         reports = [r for r in found if r is not None]

@@ -34,11 +34,19 @@ SHARED_KINDS: dict[str, tuple[type[Contingent.Event], type[Mission.Event]]] = {
 KINDS: tuple[str, ...] = (*MISSION_KINDS, *CONTINGENT_KINDS, *SHARED_KINDS)
 
 
+_NAMED: dict[str, str] = {}  # spellings seen -> their kind
+
+
 def kind_name(value: str) -> str:
     """The canonical kind for 'strength-reported', 'StrengthReported' or 'strength_reported'."""
+    known = _NAMED.get(value) if isinstance(value, str) else None
+    if known is not None:  # asked for every line of an import (issue 19)
+        return known
     folded = re.sub(r"[^a-z]", "", str(value).lower())
     for kind in KINDS:
         if kind.replace("-", "") == folded:
+            if isinstance(value, str) and len(_NAMED) < 1000:
+                _NAMED[value] = kind
             return kind
     raise InvalidInputError(f"unknown event type {value!r}: use one of {', '.join(KINDS)}")
 

@@ -69,7 +69,7 @@ RESERVED_FIELDS = {
 }
 
 
-SPILL_EVERY = 5000  # events held as objects before a large import stages them
+SPILL_EVERY = 2000  # events held as objects before a large import stages them
 
 
 class UnitOfWork:
@@ -209,6 +209,10 @@ class UnitOfWork:
             if self.stage is not None:  # a large import: the rest, then all of it at once
                 self._spill()
                 stage, self.stage = self.stage, None
+                # Every event is staged: the aggregates are let go before the move into the
+                # log, whose own memory then takes their place (issue 19: import peak memory).
+                self.aggregates.clear()
+                self.known = KnownEvents(self.tracker)
                 stage.commit()
                 return
             pending = [a for a in self.aggregates.values() if a.pending_events]

@@ -14,7 +14,23 @@ only (layouts D and I) have no mission column and are refused.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from .model import PdfRow, Report
-from .reader import NoMissionBreakdownError, read
+
+if TYPE_CHECKING:
+    from .reader import NoMissionBreakdownError, read
 
 __all__ = ["NoMissionBreakdownError", "PdfRow", "Report", "read"]
+
+
+def __getattr__(name: str) -> Any:
+    """The reader (and pdfplumber, numpy, pdfminer with it: 40 MB) loads when a PDF is read,
+    not with every import of other files (issue 19: import memory)."""
+    if name not in ("NoMissionBreakdownError", "read"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from . import reader
+
+    value = getattr(reader, name)
+    globals()[name] = value
+    return value
