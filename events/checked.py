@@ -30,9 +30,11 @@ class Checked:
         self.changes: list[Change] = []  # in valid-time order (``Change.sort_key``)
         self.authorities: Counter[Month] = Counter()  # authoritative changes per month
         self.covered: set[Month] = set()  # shared by every state below
-        self.saved: list[State] = [State(contributor, covered=self.covered)]
+        self.saved: list[State] = [State(contributor, covered=self.covered, touched=None)]
         self.saved_at: list[int] = [0]  # how many changes each saved state has folded
-        self.end: State | None = State(contributor, covered=self.covered)  # None: to redo
+        self.end: State | None = State(
+            contributor, covered=self.covered, touched=None
+        )  # None: to redo
         # The last check of a back-dated change found the fold as saved again after the first
         # ``n`` changes (as they were): (the change, n), for ``add`` to keep the states after.
         self._converged_at: tuple[Change, int] | None = None

@@ -142,14 +142,16 @@ class State:
     covered: set[Month] = field(default_factory=set)
     # The cells set or taken away since the last ``close_day``, which looks at those only (a
     # rebuild closes every day of every contingent: issue 19); all of ``cells`` when given.
-    touched: dict[Cell, None] = field(default_factory=dict)
+    # None: not kept, for a fold whose days are never closed (a command's check).
+    touched: dict[Cell, None] | None = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        if self.cells and not self.touched:
+        if self.touched is not None and self.cells and not self.touched:
             self.touched.update(dict.fromkeys(self.cells))
 
     def copy(self) -> State:
-        copied = State(self.contributor, {}, {}, self.strict, self.covered, dict(self.touched))
+        touched = None if self.touched is None else dict(self.touched)
+        copied = State(self.contributor, {}, {}, self.strict, self.covered, touched)
         copied.cells, copied.last_event = dict(self.cells), dict(self.last_event)
         return copied
 
@@ -160,11 +162,13 @@ class State:
     def set(self, cell: Cell, level: Level, event_id: str) -> None:
         self.cells[cell] = level
         self.last_event[cell] = event_id
-        self.touched[cell] = None
+        if self.touched is not None:
+            self.touched[cell] = None
 
     def _drop(self, cell: Cell) -> None:
         del self.cells[cell], self.last_event[cell]
-        self.touched[cell] = None
+        if self.touched is not None:
+            self.touched[cell] = None
 
     def apply(self, change: Change) -> None:
         if not self.counts(change):
@@ -331,7 +335,11 @@ def close_day(
     rows: list[Interval],
     on: date,
 ) -> None:
-    touched, state.touched = state.touched, {}
+    touched: Iterable[Cell] | None = state.touched
+    if touched is None:  # not kept: every cell
+        touched = set(open_rows) | set(state.cells)
+    else:
+        state.touched = {}
     for cell in touched:  # the others are as their open rows say
         level = state.cells.get(cell, Level(0))
         current = open_rows.get(cell)
