@@ -5,8 +5,9 @@ view's tables (``projections.strength_queries``) does not load the event classes
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from events.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from projections.audit import AuditProjection, HistoryRow
@@ -37,10 +38,4 @@ _HOME = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOME.get(name)
-    if home is None:
-        raise AttributeError(f"module 'projections' has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value  # once: the next lookup is a plain attribute
-    return value
+__getattr__ = lazy_exports(__name__, _HOME)

@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from events import timeline
+from events.timeline import Change
 from tests.helpers import source
 from tracker import Tracker
 
@@ -283,3 +285,17 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         f"PostgreSQL cases: {counts['passed']} passed, {counts['failed']} failed, "
         f"{counts['skipped']} skipped"
     )
+
+
+@pytest.fixture
+def applied(monkeypatch: pytest.MonkeyPatch) -> list[Change]:
+    """Every change the fold applies from now on."""
+    seen: list[Change] = []
+    apply = timeline.State.apply
+
+    def counting(self: timeline.State, change: Change) -> None:
+        seen.append(change)
+        apply(self, change)
+
+    monkeypatch.setattr(timeline.State, "apply", counting)
+    return seen

@@ -38,20 +38,6 @@ def monthly(count: int) -> list[Change]:
     ]
 
 
-@pytest.fixture
-def applied(monkeypatch: pytest.MonkeyPatch) -> list[Change]:
-    """Every change the fold applies from now on."""
-    seen: list[Change] = []
-    apply = timeline.State.apply
-
-    def counting(self: timeline.State, change: Change) -> None:
-        seen.append(change)
-        apply(self, change)
-
-    monkeypatch.setattr(timeline.State, "apply", counting)
-    return seen
-
-
 def test_a_back_dated_figure_is_folded_only_until_the_fold_is_as_before(
     applied: list[Change],
 ) -> None:

@@ -15,7 +15,7 @@ from eventsourcing.persistence import StoredEvent
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from events import bitemporal, timeline
+from events import bitemporal
 from events.bitemporal import Known, sweep
 from events.contingent import UN_MONTHLY_TITLE, Contingent
 from events.timeline import Change, fold
@@ -202,18 +202,10 @@ def test_the_sweep_is_a_fold_at_every_knowledge_point(
 
 
 def test_a_back_dated_change_is_folded_again_only_until_the_fold_is_as_before(
-    monkeypatch: pytest.MonkeyPatch,
+    applied: list[Change],
 ) -> None:
     """500 monthly figures, each known the month after; one of month 10 is known at month 400:
     the fold goes back to month 10 and is as before by month 11, not folded to the end."""
-    applied: list[Change] = []
-    apply = timeline.State.apply
-
-    def counting(self: timeline.State, change: Change) -> None:
-        applied.append(change)
-        apply(self, change)
-
-    monkeypatch.setattr(timeline.State, "apply", counting)
     start = date(1990, 1, 31)
     items = [
         (

@@ -12,8 +12,9 @@ the domain, so that a question answered from a current view need not (issue 19).
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from events.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from events.errors import InsufficientStrengthError, InvalidInputError, TrackerError
@@ -41,10 +42,4 @@ _HOME = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOME.get(name)
-    if home is None:
-        raise AttributeError(f"module 'tracker' has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value  # once: the next lookup is a plain attribute
-    return value
+__getattr__ = lazy_exports(__name__, _HOME)

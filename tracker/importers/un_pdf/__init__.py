@@ -14,7 +14,9 @@ only (layouts D and I) have no mission column and are refused.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from events.lazy import lazy_exports
 
 from .model import PdfRow, Report
 
@@ -24,13 +26,8 @@ if TYPE_CHECKING:
 __all__ = ["NoMissionBreakdownError", "PdfRow", "Report", "read"]
 
 
-def __getattr__(name: str) -> Any:
-    """The reader (and pdfplumber, numpy, pdfminer with it: 40 MB) loads when a PDF is read,
-    not with every import of other files (issue 19: import memory)."""
-    if name not in ("NoMissionBreakdownError", "read"):
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from . import reader
-
-    value = getattr(reader, name)
-    globals()[name] = value
-    return value
+# The reader (and pdfplumber, numpy, pdfminer with it: 40 MB) loads when a PDF is read, not
+# with every import of other files (issue 19: import memory).
+__getattr__ = lazy_exports(
+    __name__, dict.fromkeys(("NoMissionBreakdownError", "read"), f"{__name__}.reader")
+)
