@@ -50,6 +50,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
+import floors  # noqa: E402
 import library_peer  # noqa: E402
 import real_record  # noqa: E402
 from flat_events import DUCKDB_STRENGTH, duckdb_table  # noqa: E402
@@ -312,6 +313,17 @@ def step_library_read(args: argparse.Namespace) -> dict[str, Any]:
     return library_peer.read(library_store(args.store))
 
 
+def step_import_floor(args: argparse.Namespace) -> dict[str, Any]:
+    store = Path(args.store)
+    return floors.import_floor(Path(args.log), store, store.with_suffix(".floor.db"))
+
+
+def step_rebuild_floor(args: argparse.Namespace) -> dict[str, Any]:
+    store = Path(args.store)
+    view = store.with_suffix(".strength.db")
+    return floors.rebuild_floor(view, store.with_suffix(".floor-view.db"))
+
+
 def library_store(store: str) -> Path:
     return Path(store).with_suffix(".library.db")
 
@@ -331,6 +343,8 @@ STEPS = {
     "catchup": step_catchup,
     "library_save": step_library_save,
     "library_read": step_library_read,
+    "import_floor": step_import_floor,
+    "rebuild_floor": step_rebuild_floor,
     "real_record": step_real_record,
 }
 
@@ -485,6 +499,9 @@ def run_size(events: int, folder: Path, args: argparse.Namespace) -> dict[str, A
     say(f"[{events:,}] the library's own save and read of the same events")
     library_save = step("library_save")
     library_read = step("library_read")
+    say(f"[{events:,}] floors: the least an import and a rebuild of this design can cost")
+    import_floor = step("import_floor", log=log)
+    rebuild_floor = step("rebuild_floor")
     import_eps = imported["events"] / imported["seconds"]
     raw_import_eps = raw_import["events"] / raw_import["seconds"]
     rebuild_eps = rebuilt["events"] / rebuilt["seconds"]
@@ -499,7 +516,14 @@ def run_size(events: int, folder: Path, args: argparse.Namespace) -> dict[str, A
         "catchup": catchup,
         "library_save": library_save,
         "library_read": library_read,
+        "import_floor": import_floor,
+        "rebuild_floor": rebuild_floor,
     }
+    # The floors (bench/floors.py): validated, checked and chained with nothing else; the view's
+    # writes after the least read of the log. What the import and the rebuild could reach.
+    import_floor_s = import_floor["seconds"]
+    unchecked_floor_cpu_s = import_floor["cpu_s"] - import_floor["parts_cpu_s"]["check"]
+    rebuild_floor_s = raw_read["seconds"] + rebuild_floor["seconds"]
     result = {
         "code_digest_by_step": {name: r.get("code", "") for name, r in steps.items()},
         "events": written,
@@ -557,6 +581,17 @@ def run_size(events: int, folder: Path, args: argparse.Namespace) -> dict[str, A
         "catchup_write_part_ms": catchup["write_part_median_ms"],
         "import_peak_rss_mb": imported["peak_rss_mb"],
         "rebuild_peak_rss_mb": rebuilt["peak_rss_mb"],
+        "import_floor_s": import_floor_s,
+        "import_floor_cpu_s": import_floor["cpu_s"],
+        "import_floor_parts_cpu_s": import_floor["parts_cpu_s"],
+        "import_floor_vs_library_save": library_save["seconds"] / import_floor_s,
+        "import_floor_vs_library_save_cpu": library_save["cpu_s"] / import_floor["cpu_s"],
+        "import_floor_unchecked_vs_library_save_cpu": library_save["cpu_s"] / unchecked_floor_cpu_s,
+        "rebuild_floor_s": rebuild_floor_s,
+        "rebuild_floor_write_s": rebuild_floor["seconds"],
+        "rebuild_floor_parts_cpu_s": rebuild_floor["parts_cpu_s"],
+        "rebuild_floor_rows": rebuild_floor["rows"],
+        "rebuild_floor_vs_library_read": library_read["seconds"] / rebuild_floor_s,
     }
     done.write_text(json.dumps(result, default=str))
     for leftover in [*folder.glob(f"store-{events}.*"), log]:
@@ -617,6 +652,9 @@ ROWS = [
     ("  library Application.save, s", "library_save_s", "{:,.1f}"),
     ("  import vs library save (s / s)", "import_vs_library_save", "{:.3f}"),
     ("  the same in CPU seconds", "import_vs_library_save_cpu", "{:.3f}"),
+    ("  floor (validate, check, chain, write), s", "import_floor_s", "{:,.1f}"),
+    ("  floor vs library save (s / s)", "import_floor_vs_library_save", "{:.3f}"),
+    ("  the floor without the check (CPU)", "import_floor_unchecked_vs_library_save_cpu", "{:.3f}"),
     ("  import, events/s", "import_events_per_s", "{:,.0f}"),
     ("  raw executemany, rows/s", "raw_import_events_per_s", "{:,.0f}"),
     ("  import / raw", "import_ratio_vs_raw", "{:.4f}"),
@@ -624,6 +662,8 @@ ROWS = [
     ("  library select_notifications + mapper, s", "library_read_s", "{:,.1f}"),
     ("  rebuild vs library read (s / s)", "rebuild_vs_library_read", "{:.3f}"),
     ("  the same in CPU seconds", "rebuild_vs_library_read_cpu", "{:.3f}"),
+    ("  floor (raw read + the view's writes), s", "rebuild_floor_s", "{:,.1f}"),
+    ("  floor vs library read (s / s)", "rebuild_floor_vs_library_read", "{:.3f}"),
     ("  rebuild strength, events/s", "rebuild_events_per_s", "{:,.0f}"),
     ("  raw read + json.loads, rows/s", "raw_read_events_per_s", "{:,.0f}"),
     ("  rebuild / raw", "rebuild_ratio_vs_raw", "{:.4f}"),

@@ -39,6 +39,10 @@ REQUIRED_KEYS = (
     "pdf_vs_pdfplumber",
     "real_import_s",
     "real_views_s",
+    # what the design itself costs: the floors (bench/floors.py)
+    "import_floor_vs_library_save",
+    "import_floor_unchecked_vs_library_save_cpu",
+    "rebuild_floor_vs_library_read",
 )
 
 
@@ -116,6 +120,10 @@ def test_a_tiny_run_of_the_harness_writes_every_key(tmp_path: Path) -> None:
     assert results["real_duckdb_checked_answers"] == 8
     assert results["stored_rows"] > results["events"]  # every stream's opening is stored too
     assert results["import_vs_library_save"] > 0
+    # the floors did the same work as the product: every event, every row of the view
+    assert results["runs"]["2000"]["import_floor_parts_cpu_s"]["check"] > 0
+    assert results["rebuild_floor_rows"] > results["events"]
+    assert results["rebuild_floor_s"] > results["rebuild_floor_write_s"] > 0
     assert results["pdf_vs_pdfplumber"] > 0
     assert results["cost_growth_1m_vs_100k"] is None  # only one size ran
     assert "import / raw" in done.stdout  # the table
