@@ -254,15 +254,24 @@ def step_catchup(args: argparse.Namespace) -> dict[str, Any]:
         rows = tracker.strength(mission, day, by=["contributor"]).rows
         return next((r.strength for r in rows if r.contributor == code), None)
 
+    def level_of(key: tuple[Any, ...], day: date) -> int:
+        """The cell's level on ``day``, as the store has it (a run before this one on the same
+        store may have appended to it: the level is asked, not carried from ``on``)."""
+        rows = tracker.strength(mission, day, by=["contributor", "location", "personnel_type"])
+        found = (
+            r.strength for r in rows.rows if (r.contributor, r.location, r.personnel_type) == key
+        )
+        return next(found, None) or 0
+
     different: list[float] = []
     same: list[float] = []
     write_ms: list[float] = []
     reflected_ms: list[float] = []
-    level = {(r.contributor, r.location, r.personnel_type): r.strength for r in targets}
     for n, cell in enumerate(targets):
         day = on + timedelta(days=n + 1)
         key = (cell.contributor, cell.location, cell.personnel_type)
         before = strength_of(cell.contributor or "", day)  # untimed: what it should become
+        level = level_of(key, day)
         figure = 1000 + n
         start = time.perf_counter()
         tracker.report_strength(
@@ -285,9 +294,8 @@ def step_catchup(args: argparse.Namespace) -> dict[str, Any]:
         )
         took = (time.perf_counter() - start) * 1000
         after_write = (time.perf_counter() - written) * 1000  # the catch-up and the answer
-        if before is None or after != before - (level[key] or 0) + figure:
+        if before is None or after != before - level + figure:
             raise SystemExit(f"catch-up: {cell.contributor} {before} -> {after}, not reflected")
-        level[key] = figure
         write_ms.append((written - start) * 1000)
         reflected_ms.append(after_write)
         (different if n < len(targets) - args.repeats else same).append(took)

@@ -127,3 +127,29 @@ def test_a_tiny_run_of_the_harness_writes_every_key(tmp_path: Path) -> None:
     assert results["pdf_vs_pdfplumber"] > 0
     assert results["cost_growth_1m_vs_100k"] is None  # only one size ran
     assert "import / raw" in done.stdout  # the table
+
+
+def test_the_catch_up_step_runs_again_on_the_same_store(tmp_path: Path) -> None:
+    """A second catch-up on a store that had one asks each cell's level where it appends
+    (it used to carry the level from before the first run, and refused its own answers)."""
+    lines = generated(2000)
+    store = tmp_path / "bench.db"
+    tracker = Tracker(store)
+    tracker.import_events(lines, "generated.jsonl")
+    tracker.close()
+    counts: dict[str, int] = {}
+    for line in lines:
+        event = json.loads(line)
+        if event["type"] in ("strength-reported", "deployed", "withdrawn", "moved"):
+            counts[event["mission"]] = counts.get(event["mission"], 0) + 1
+    mission = min(counts, key=lambda m: (-counts[m], m))  # as the queries step picks it
+    command = [
+        sys.executable,
+        str(ROOT / "bench" / "run.py"),
+        *("--step", "catchup", "--store", str(store), "--mission", mission),
+        *("--appends", "2", "--repeats", "1"),
+    ]
+    for _ in range(2):
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stderr + done.stdout
+        assert json.loads(done.stdout)["mission"] == mission
