@@ -260,3 +260,50 @@ def test_a_day_is_closed_by_looking_at_the_cells_it_changed_only() -> None:
     ]
     assert open_rows[("L3", None)] == (date(2020, 1, 2), timeline.Level(99), "M/BEN/99")
     assert ("L4", None) not in open_rows
+
+
+PARTS = st.sampled_from([None, "Gao", "Kidal"]), st.sampled_from([None, "troops", "police"])
+CELLS = st.tuples(*PARTS)
+
+
+@settings(max_examples=300, deadline=None)
+@given(present=st.sets(CELLS, max_size=9), cell=CELLS)
+def test_the_cells_a_scope_covers_or_overlaps_are_what_a_scan_of_every_cell_finds(
+    present: set, cell: tuple
+) -> None:
+    """A cell naming both a location and a personnel type covers no other cell and overlaps
+    only its pools, so the fold no longer scans every cell for it (issue 19); for every cell,
+    the answer is what the scan by the definitions (``covers``, ``overlaps``) finds."""
+    state = timeline.State("BEN")
+    for n, each in enumerate(sorted(present, key=str)):
+        state.set(each, timeline.Level(10 + n), f"M/BEN/{n}")
+    covered = [c for c in state.cells if c != cell and timeline.covers(cell, c)]
+    assert state._covered(cell) == covered
+    pools = state._pools(cell)
+    rest = sorted(
+        (c for c in state.cells if c != cell and c not in pools and timeline.overlaps(cell, c)),
+        key=lambda c: (c[0] or "", c[1] or ""),
+    )
+    assert state._overlapping(cell) == pools + rest
+
+
+def test_a_figure_for_a_located_type_looks_at_no_other_cell(monkeypatch: Any) -> None:
+    """Reporting troops at Gao, with 40 other cells present, asks neither ``covers`` nor
+    ``overlaps`` of any of them (it asked both of every one)."""
+    state = timeline.State("BEN")
+    for n in range(40):
+        state.set((f"Place{n}", "troops"), timeline.Level(5), f"M/BEN/{n}")
+    state.set(("Gao", "troops"), timeline.Level(5), "M/BEN/40")
+    asked: list[str] = []
+    for name in ("covers", "overlaps"):
+        real = getattr(timeline, name)
+        monkeypatch.setattr(
+            timeline, name, lambda a, b, real=real, name=name: asked.append(name) or real(a, b)
+        )
+    report = Change("M/BEN/41", date(2020, 1, 31), 41, "report", 9, "Gao", "troops")
+    state.apply(report)
+    withdrawal = Change("M/BEN/42", date(2020, 2, 5), 42, "withdraw", 3, "Gao", "troops")
+    state.apply(withdrawal)
+    assert state.level(("Gao", "troops")) == 6
+    assert asked.count("covers") <= 6  # the three pool candidates, for each of the two
+    assert "overlaps" not in asked
