@@ -38,7 +38,9 @@ class StrengthRow:
     present with no published figure); ``known`` is the sum of the parts that are known and
     ``unknown_parts`` how many parts are not; ``approximate``: some part was rounded;
     ``since``: the day the oldest of its figures was set (how current the answer is), and
-    ``event_id`` the event that set that figure (its source is in the audit trail)."""
+    ``event_id`` the event that set that figure (its source is in the audit trail);
+    ``newest``: the day the newest of them was set, a part gone to 0 included (a total of the
+    UN's month end that a later claim changed says so by it)."""
 
     strength: int | None
     known: int
@@ -50,6 +52,7 @@ class StrengthRow:
     location: str | None = None
     region: str | None = None
     personnel_type: str | None = None
+    newest: date | None = None
 
     def keys(self, by: tuple[Dimension, ...]) -> dict[str, Any]:
         return {dimension: getattr(self, dimension) for dimension in by}
@@ -139,7 +142,7 @@ class StrengthQueries:
             # group's strength); when every part is 0, the day the last of them went to 0
             "COALESCE(MIN(CASE WHEN strength IS NULL OR strength <> 0 "
             "THEN valid_from || ' ' || event_id END), MAX(valid_from || ' ' || event_id)) "
-            "AS since "
+            "AS since, MAX(valid_from) AS newest "
             f"FROM strength_intervals WHERE rowid IN (SELECT id FROM _strength_box WHERE {boxes}) "
             # +mission: not through the mission indexes, so the boxes drive the search
             "AND +mission = ? AND valid_from <= ? "
@@ -153,6 +156,7 @@ class StrengthQueries:
                 continue  # nothing in force: no row at all (not a row of 0)
             known, unknown = row.pop("known"), row.pop("unknown_parts")
             since = row.pop("since")  # "YYYY-MM-DD event-id": the oldest figure, its event
+            newest = date.fromisoformat(row.pop("newest")[:10])
             found.append(
                 StrengthRow(
                     strength=None if unknown else known,
@@ -162,6 +166,7 @@ class StrengthQueries:
                     since=date.fromisoformat(since[:10]),
                     event_id=since[11:],
                     **row,
+                    newest=newest,
                 )
             )
         return found

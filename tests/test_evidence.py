@@ -115,6 +115,9 @@ def test_the_table_and_the_machine_formats_show_a_gap_month(store: Path) -> None
     table = ask(store, "strength", "TESTMIS", "--on", "2022-04-30", "--by", "contributor")
     assert "no UN report for 2022-04; figures of 2022-03-31" in table
     assert "~300" in table
+    # The total says so too: it is not the UN's figure of 2022-03-31 alone (it said it was)
+    whole = ask(store, "strength", "TESTMIS", "--on", "2022-04-30")
+    assert "figures of 2022-03-31 and the claims since, to 2022-04-20" in whole
     (total,) = json.loads(
         ask(store, "strength", "TESTMIS", "--on", "2022-04-30", "--format", "json")
     )
@@ -125,6 +128,7 @@ def test_the_table_and_the_machine_formats_show_a_gap_month(store: Path) -> None
         "event_id": total["event_id"],
         "un_report": "2022-03-31",
         "no_un_report_for": "2022-04",
+        "newest_figure_of": "2022-04-20",  # the press figure of the month
     }
     (may,) = json.loads(ask(store, "strength", "TESTMIS", "--on", "2022-05-31", "--format", "json"))
     assert may["no_un_report_for"] is None

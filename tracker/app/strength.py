@@ -86,7 +86,8 @@ class StrengthQuestions(TrackerCore):
         """Strength as a tidy time series: one plain row per date x group (``date``, the
         ``by`` keys, ``strength``: None where unknown, and the evidence of the figure:
         ``figure_of``, ``approximate``, ``event_id``; ``un_report``, the mission's latest UN
-        report then, and ``no_un_report_for``, the month when it is a gap in the record), on
+        report then, ``no_un_report_for``, the month when it is a gap in the record, and
+        ``newest_figure_of``, the day its newest figure was set), on
         every month end (``every`` = "month"), year end ("year") or day ("day") from
         ``start`` to ``end``, as known at ``known_at`` and recorded by ``recorded_at``. Loads
         straight into pandas: ``pandas.DataFrame(rows)``. With ``estimate``, the places of the
@@ -125,6 +126,7 @@ class StrengthQuestions(TrackerCore):
                     "approximate": r.approximate,
                     "event_id": r.event_id,
                     **evidence,
+                    "newest_figure_of": (r.newest or r.since).isoformat(),
                     **(
                         {
                             "estimated": r.estimated,

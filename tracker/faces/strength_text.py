@@ -25,7 +25,14 @@ UNASSIGNED = {
 }
 
 
-EVIDENCE = ("figure_of", "approximate", "event_id", "un_report", "no_un_report_for")
+EVIDENCE = (
+    "figure_of",
+    "approximate",
+    "event_id",
+    "un_report",
+    "no_un_report_for",
+    "newest_figure_of",
+)
 # On every row of an answer placed by the estimate (``--estimate``), after the evidence.
 ESTIMATE_FIELDS = ("estimated", "method", "method_version")
 
@@ -48,7 +55,9 @@ def strength_records(answer: StrengthAnswer) -> list[dict[str, Any]]:
     every figure: ``figure_of`` (the day it was set; a total: its oldest figure),
     ``approximate`` (rounded by its source), ``event_id`` (the event that set it: its source
     is in the audit trail), ``un_report`` (the mission's latest UN report on or before the
-    date) and ``no_un_report_for`` (the month asked, when it is a gap in the UN's record).
+    date), ``no_un_report_for`` (the month asked, when it is a gap in the UN's record) and
+    ``newest_figure_of`` (the day its newest figure was set: after ``un_report``, a claim
+    since the UN's report changed it).
     An answer of the estimate (``--estimate``) adds ``estimated`` (true: some of the row was
     placed by the method), ``method`` and ``method_version`` to every row."""
     around = {
@@ -65,6 +74,7 @@ def strength_records(answer: StrengthAnswer) -> list[dict[str, Any]]:
                 "approximate": row.approximate,
                 "event_id": row.event_id,
                 **around,
+                "newest_figure_of": newest_of(row),
                 "estimated": bool(getattr(row, "estimated", False)),
                 **how,
             }
@@ -72,7 +82,14 @@ def strength_records(answer: StrengthAnswer) -> list[dict[str, Any]]:
         ]
     if not answer.by:
         if not answer.rows:
-            return [{"strength": None, **dict.fromkeys(EVIDENCE[:3]), **around}]
+            return [
+                {
+                    "strength": None,
+                    **dict.fromkeys(EVIDENCE[:3]),
+                    **around,
+                    "newest_figure_of": None,
+                }
+            ]
         row = answer.rows[0]
         return [
             {
@@ -81,6 +98,7 @@ def strength_records(answer: StrengthAnswer) -> list[dict[str, Any]]:
                 "approximate": row.approximate,
                 "event_id": row.event_id,
                 **around,
+                "newest_figure_of": newest_of(row),
             }
         ]
     return [
@@ -91,9 +109,15 @@ def strength_records(answer: StrengthAnswer) -> list[dict[str, Any]]:
             "approximate": row.approximate,
             "event_id": row.event_id,
             **around,
+            "newest_figure_of": newest_of(row),
         }
         for row in answer.rows
     ]
+
+
+def newest_of(row: StrengthRow) -> str:
+    """The day the newest figure of ``row`` was set (ISO)."""
+    return (row.newest or row.since).isoformat()
 
 
 def figure_text(strength: int | None, approximate: bool) -> str:
@@ -228,11 +252,10 @@ def strength_notes(answer: StrengthAnswer, gone: list[StrengthRow]) -> list[str]
         notes.append("no strength figure is recorded for this date")
     if answer.gap:
         since = f"figures of {answer.un_report}" if answer.un_report else "no earlier report"
-        later = any(answer.un_report and r.since > answer.un_report for r in answer.rows)
-        notes.append(
-            f"no UN report for {answer.gap}; {since}"
-            + (" and the claims since (the only evidence for the month)" if later else "")
-        )
+        newest = max((r.newest or r.since for r in answer.rows), default=None)
+        later = answer.un_report is not None and newest is not None and newest > answer.un_report
+        claims = f" and the claims since, to {newest} (the only evidence for the month)"
+        notes.append(f"no UN report for {answer.gap}; {since}" + (claims if later else ""))
     if answer.closed:
         day, event_id = answer.closed
         remnant = f": the UN still reports {answer.total:,} (liquidation)" if answer.total else ""
