@@ -308,3 +308,89 @@ def test_bad_arguments_are_one_line_exit_2_nothing_written(
     assert result.output.startswith("Error: "), result.output
     assert result.output.count("\n") == 1, result.output
     assert Tracker(seeded_file, create=False).head() == before
+
+
+def digest(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (None, "a SQLite database of something else (it has notes), not an event store"),
+        (b"", "an empty file, not an event store"),
+        (b"my notes\n", "not a SQLite database, not an event store"),
+    ],
+)
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["missions"],
+        ["verify"],
+        ["strength", "MINUSMA", "--on", "2022-11-30"],
+    ],
+)
+def test_a_query_on_a_file_that_is_no_store_changes_nothing(
+    tmp_path: Path, content: bytes | None, said: str, command: list[str]
+) -> None:
+    """A query never makes a store of the file it is given: an analyst's own SQLite file, an
+    empty file or a text file is refused in one line, status 2, byte for byte unchanged and
+    with nothing beside it (it was given the tracker's tables and five view files)."""
+    db = tmp_path / "notes.db"
+    if content is None:
+        import sqlite3
+
+        connection = sqlite3.connect(db)
+        connection.execute("CREATE TABLE notes (t TEXT)")
+        connection.execute("INSERT INTO notes VALUES ('mine')")
+        connection.commit()
+        connection.close()
+    else:
+        db.write_bytes(content)
+    before = digest(tmp_path)
+    result = CliRunner().invoke(cli, ["--db", str(db), *command])
+    assert result.exit_code == 2, result.output
+    assert result.output.count("\n") == 1
+    assert f"Error: {db}: {said}" in result.output
+    assert digest(tmp_path) == before
+
+
+ESTABLISHED = (
+    '{"type": "mission-established", "mission": "TESTMIS", "name": "Test mission", '
+    '"host": "MLI", "valid": "2020-01-01", '
+    '"source": {"title": "Test", "published_on": "2020-01-01"}}\n'
+)
+
+
+def test_a_write_into_a_file_of_something_else_is_refused(tmp_path: Path) -> None:
+    good = tmp_path / "good.jsonl"
+    good.write_text(ESTABLISHED)
+    db = tmp_path / "notes.db"
+    db.write_bytes(b"my notes\n")
+    result = CliRunner().invoke(cli, ["--db", str(db), "import", str(good)])
+    assert result.exit_code == 2
+    assert "not a SQLite database, not an event store - nothing was changed" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["good.jsonl", "notes.db"]
+    assert db.read_bytes() == b"my notes\n"
+
+
+def test_a_refused_first_write_leaves_no_store_behind(tmp_path: Path) -> None:
+    """The first write into a new store that is refused leaves nothing: a later query still
+    says there is no store (an empty store and five views were left, and it said the
+    mission was not in the store)."""
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"type": "deployed", "mission": "MINUSMA", "contributor": "DEU"}\n')
+    db = tmp_path / "new.db"
+    result = CliRunner().invoke(cli, ["--db", str(db), "import", str(bad)])
+    assert result.exit_code == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.jsonl"]
+    asked = CliRunner().invoke(cli, ["--db", str(db), "strength", "MINUSMA", "--on", "2022-11-30"])
+    assert asked.exit_code == 2
+    assert "no event store at" in asked.output
+    # An empty file the user made may become the store, by a command that writes.
+    db.touch()
+    good = tmp_path / "good.jsonl"
+    good.write_text(ESTABLISHED)
+    written = CliRunner().invoke(cli, ["--db", str(db), "import", str(good)])
+    assert written.exit_code == 0, written.output
+    assert Tracker(db, create=False).missions()[0].mission == "TESTMIS"

@@ -3,6 +3,7 @@ built-in views and the user's projections, kept in files beside the store."""
 
 from __future__ import annotations
 
+import sqlite3
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -59,6 +60,9 @@ class TrackerCore(Application[UUID]):
                 "'tracker seed', create one with 'tracker import' or 'tracker record', or name "
                 "another with --db"
             )
+        refused = self.config.refusal(create)
+        if refused:
+            raise TrackerError(refused)
         env = self.config.event_store_env()
         if self.config.postgres and postgres_store_exists(env, self.config.display()):
             # Others may be writing: skip the library's CREATE statements, whose catalogue and
@@ -87,6 +91,26 @@ class TrackerCore(Application[UUID]):
         for view in self.views():
             view.close()
         super().close()
+
+    def discard_if_empty(self) -> bool:
+        """After ``close``: delete the files of this SQLite store, its views and their
+        journals if the store holds no event (a command's first write into a new store was
+        refused: it leaves nothing behind). Returns whether it did."""
+        files = self.config.files()
+        if not files or not files[0].is_file():
+            return False
+        connection = sqlite3.connect(files[0])
+        try:
+            (count,) = connection.execute("SELECT COUNT(*) FROM stored_events").fetchone()
+        except sqlite3.Error:
+            return False
+        finally:
+            connection.close()
+        if count:
+            return False
+        for path in files:
+            path.unlink(missing_ok=True)
+        return True
 
     def views(self) -> list[Projection]:
         """Every projection this tracker keeps: the built-in ones, then the user's."""

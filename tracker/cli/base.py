@@ -98,22 +98,25 @@ def open_tracker(ctx: click.Context, *, create: bool = False) -> Tracker:
     """The tracker of ``--db``, closed when the command ends. Only commands that write may
     create a store: a mistyped path for a query is an error, not a new empty store."""
     db: str | None = ctx.obj["db"]
-    shown = StoreConfig.resolve(db).display()
+    config = StoreConfig.resolve(db)
+    shown, new = config.display(), create and not config.exists()
     try:
         tracker = Tracker(db, create=create, views_dir=ctx.obj["views_dir"])
     except (PersistenceError, sqlite3.Error, OSError) as error:
         raise click.ClickException(
             f"cannot open the store {shown!r}: {store_problem(error)}"
         ) from None
-    ctx.call_on_close(lambda: _finish(tracker, wrote=create))
+    ctx.call_on_close(lambda: _finish(tracker, wrote=create, new=new))
     return tracker
 
 
-def _finish(tracker: Tracker, wrote: bool) -> None:
+def _finish(tracker: Tracker, wrote: bool, new: bool = False) -> None:
     """After a command: bring every view up to date if it wrote (so the files an analyst
     opens are current), tell what happened behind it, close. The write is committed by then:
     a view that cannot be caught up now (its file locked, the disk full) is said in a note,
-    and the command still succeeds; the view catches up on the next command."""
+    and the command still succeeds; the view catches up on the next command. A store the
+    command made, whose write was refused, is not left behind (nothing written)."""
+    failed = sys.exc_info()[0] is not None
     if wrote and sys.exc_info()[0] is None:
         try:
             with progress_bar("bringing the views up to date") as progress:
@@ -127,6 +130,8 @@ def _finish(tracker: Tracker, wrote: bool) -> None:
     for notice in tracker.notices():
         click.echo(f"Note: {notice}", err=True)
     tracker.close()
+    if new and failed:
+        tracker.discard_if_empty()
 
 
 @click.group(cls=TrackerGroup, name="tracker")

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -165,6 +166,36 @@ class StoreConfig:
         store = Path(self.db)
         return store.with_name(store.stem)
 
+    def refusal(self, create: bool) -> str | None:
+        """Why the SQLite file named is not to be opened as the store (None: it may be). A
+        file of something else is never made into a store; an empty one only by a command
+        that writes (nothing in it is lost)."""
+        if self.in_memory or self.postgres or not Path(self.db).is_file():
+            return None
+        held = what_is_in(Path(self.db))
+        if held is None or (create and held == EMPTY):
+            return None
+        if held == EMPTY:
+            return (
+                f"{self.db}: an empty file, not an event store - load MINUSMA's record into "
+                "it with 'tracker seed', or name the store with --db"
+            )
+        return (
+            f"{self.db}: {held}, not an event store - nothing was changed; name the store "
+            "with --db, or a new file to start one"
+        )
+
+    def files(self) -> list[Path]:
+        """Every file of a SQLite store: the store, its views, their journals, the list of
+        user projections."""
+        if self.in_memory or self.postgres:
+            return []
+        stem = self._stem()
+        main = [Path(self.db), *stem.parent.glob(f"{stem.name}.*.db")]
+        journals = [p.with_name(p.name + end) for p in main for end in JOURNALS]
+        registry = self.registry_path()
+        return [*main, *journals, *([registry] if registry else [])]
+
     def registry_path(self) -> Path | None:
         """Where the user projections of this store are listed."""
         if self.in_memory:
@@ -204,3 +235,31 @@ def postgres_store_exists(env: dict[str, str], shown: str) -> bool:
             said = said.replace(env["POSTGRES_PASSWORD"], "***")
         raise TrackerError(f"cannot reach the PostgreSQL store {shown}: {said}") from None
     return bool(row and row[0])
+
+
+EMPTY = "nothing"
+JOURNALS = ("-wal", "-shm", "-journal")
+
+
+def what_is_in(path: Path) -> str | None:
+    """None when the file ``path`` holds an event store; else what it holds: ``EMPTY`` (no
+    byte, or a SQLite database with no table) or what it is instead."""
+    with path.open("rb") as file:
+        head = file.read(16)
+    if not head:
+        return EMPTY
+    if head != b"SQLite format 3\x00":
+        return "not a SQLite database"
+    connection = sqlite3.connect(path)
+    try:
+        names = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+    except sqlite3.Error as error:
+        return f"an unreadable SQLite database ({error})"
+    finally:
+        connection.close()
+    if "stored_events" in names:
+        return None
+    if not names:
+        return EMPTY
+    shown = ", ".join(sorted(names)[:3]) + (", ..." if len(names) > 3 else "")
+    return f"a SQLite database of something else (it has {shown})"
