@@ -165,23 +165,26 @@ class Projection(ABC):
     def _prepare(self) -> None:
         if self._ready():
             return
-        info = self.db.table("_projection")
-        stored = next(iter(info.rows), None) if info.exists() else None
-        tracking = self.db.table("_tracking")
-        if stored and (stored["name"], stored["version"]) != (self.name, self.version):
-            self.reset(f"version {stored['version']} -> {self.version}")
-            stored = None
-        elif tracking.exists() and set(tracking.columns_dict) != set(TRACKING_COLUMNS):
-            self.reset("its bookkeeping is of an older kind")
-            stored = None
-        self.create_tables()
-        if stored is None:
-            self.db.table("_projection").insert({"name": self.name, "version": self.version})
-        self.db.table("_tracking").create(
-            TRACKING_COLUMNS,
-            pk="application_name",
-            if_not_exists=True,
-        )
+        with self.transaction():  # one process makes the tables; the others wait, find them
+            if self._ready():
+                return
+            info = self.db.table("_projection")
+            stored = next(iter(info.rows), None) if info.exists() else None
+            tracking = self.db.table("_tracking")
+            if stored and (stored["name"], stored["version"]) != (self.name, self.version):
+                self.reset(f"version {stored['version']} -> {self.version}")
+                stored = None
+            elif tracking.exists() and set(tracking.columns_dict) != set(TRACKING_COLUMNS):
+                self.reset("its bookkeeping is of an older kind")
+                stored = None
+            self.create_tables()
+            if stored is None:
+                self.db.table("_projection").insert({"name": self.name, "version": self.version})
+            self.db.table("_tracking").create(
+                TRACKING_COLUMNS,
+                pk="application_name",
+                if_not_exists=True,
+            )
 
     def reset(self, why: str) -> None:
         """Throw the view away, to be rebuilt from position 0; say so once."""

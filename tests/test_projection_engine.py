@@ -404,3 +404,48 @@ def test_a_projection_added_in_one_folder_runs_from_any_other(tmp_path: Path) ->
     with sqlite3.connect(db.with_name("tracker.kinds_test.db")) as conn:
         seen = [row[0] for row in conn.execute("SELECT kind FROM seen")]
     assert "Deployed" in seen
+
+
+def test_views_made_by_two_at_once_are_made_once(tmp_path: Path, monkeypatch: Any) -> None:
+    """Two commands opening a store whose views are not made yet: one makes them, the other
+    waits and finds them (they made them both, one failing on 'UNIQUE constraint failed:
+    locations.name', or a second bookkeeping row that threw the view away later)."""
+    import threading
+    import time
+
+    from projections import StrengthProjection
+
+    path = tmp_path / "s.strength.db"
+    first_in = threading.Event()
+    make = StrengthProjection.create_tables
+
+    def slowly(self: StrengthProjection) -> None:
+        if threading.current_thread().name == "first":
+            first_in.set()
+            time.sleep(0.5)  # the second opens the file meanwhile
+        make(self)
+
+    monkeypatch.setattr(StrengthProjection, "create_tables", slowly)
+    errors: list[BaseException] = []
+
+    def open_view() -> None:
+        try:
+            StrengthProjection(path).close()
+        except BaseException as error:  # reported by the assertion below
+            errors.append(error)
+
+    first = threading.Thread(target=open_view, name="first")
+    first.start()
+    assert first_in.wait(10)
+    second = threading.Thread(target=open_view, name="second")
+    second.start()
+    first.join(30)
+    second.join(30)
+    assert errors == []
+    connection = sqlite3.connect(path)
+    assert connection.execute("SELECT name, version FROM _projection").fetchall() == [
+        ("strength", StrengthProjection.version)
+    ]
+    (places,) = connection.execute("SELECT COUNT(DISTINCT name) = COUNT(*) FROM locations")
+    assert places == (1,)
+    connection.close()
