@@ -108,3 +108,51 @@ def test_an_export_is_written_beside_and_renamed(
     tracker.close()
     assert out.read_text(encoding="utf-8").startswith("date,strength,figure_of,")
     assert not [p for p in seeded_folder.iterdir() if ".partial" in p.name]
+
+
+def test_an_export_through_a_pipe_or_a_link_leaves_them_as_they_were(
+    seeded_folder: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """-o a FIFO writes through it and it stays a FIFO (it was replaced by a regular file,
+    and its reader waited for ever); -o a link replaces the file it names and keeps the link
+    (it replaced the link: as root, -o /dev/stdout replaced the system's /dev/stdout)."""
+    import stat
+    import threading
+
+    monkeypatch.chdir(seeded_folder)
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    result = CliRunner().invoke(cli, ["--db", "tracker.db", *COMMANDS["export"], str(fifo)])
+    reader.join(10)
+    assert result.exit_code == 0, result.output
+    assert received
+    assert received[0].startswith(b"date,strength,figure_of,")
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fifo"]  # no stamp beside a pipe
+    real = tmp_path / "real.csv"
+    real.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "link.csv"
+    link.symlink_to(real)
+    result = CliRunner().invoke(cli, ["--db", "tracker.db", *COMMANDS["export"], str(link)])
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink()
+    assert real.read_text(encoding="utf-8").startswith("date,strength,figure_of,")
+
+
+def test_an_export_as_a_table_goes_into_the_file_it_is_given(
+    seeded_folder: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """--format table -o FILE writes the table into FILE (it printed it and wrote nothing)."""
+    monkeypatch.chdir(seeded_folder)
+    out = tmp_path / "table.txt"
+    args = ["--db", "tracker.db", *COMMANDS["export"], str(out), "--format", "table"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "6,439" not in result.output
+    written = out.read_text(encoding="utf-8")
+    assert "2013-12-31" in written
+    assert "6,439" in written
+    assert "MINUSMA/BDI/7" in written  # whole, not cut to the terminal's width

@@ -21,7 +21,7 @@ from projections.mandates import MandateProjection
 from tracker.app.times import recorded_instant
 from tracker.app.unit_of_work import mission_acronym
 from tracker.store.config import APP_NAME, StoreConfig, both_names, postgres_store_exists
-from tracker.store.outputs import check_output, written_beside
+from tracker.store.outputs import check_output, special, written_beside
 from tracker.store.registry import Registry, load_class
 
 if TYPE_CHECKING:
@@ -185,6 +185,12 @@ class TrackerCore(Application[UUID]):
         ``check_output``), renamed into place when the block ends well, removed if not."""
         with written_beside(self.check_output(path, option)) as partial:
             yield partial
+
+    @staticmethod
+    def writes_through(path: str | Path) -> bool:
+        """Whether ``writing`` writes through ``path`` (a pipe, a device) rather than put a
+        file in its place."""
+        return special(Path(path))
 
     def known_mission(self, mission: str) -> str:
         """The mission's acronym, if the store has heard of it (one indexed read, no replay)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import io
 import typing
 from contextlib import suppress
 from datetime import datetime
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich.console import Console
 
 from tracker.cli.base import UserError, cli, console, open_tracker
 from tracker.cli.options import (
@@ -48,7 +50,8 @@ from tracker.faces.maps import strength_map
     type=click.Path(dir_okay=False, allow_dash=True),
     default="-",
     help="A file to write, beside and then renamed into place (default: standard output); "
-    "never the store or one of its views. Its stamp goes beside it, in FILE.stamp.json.",
+    "never the store or one of its views. Its stamp goes beside it, in FILE.stamp.json (not "
+    "for a pipe or a device, which are written through).",
 )
 @click.pass_context
 def export(
@@ -78,10 +81,15 @@ def export(
     rows, fields, stamped = export_rows(
         tracker, mission, start.date(), end.date(), every, dims, known, recorded_at, estimate
     )
-    if fmt == "table":
+    if fmt == "table" and output == "-":
         render.records_table(rows, fields, console())
         return
-    text = export_text(rows, fields, fmt, stamped if stamp else None)
+    if fmt == "table":  # into the file, as the terminal would show it (it was not written)
+        buffer = io.StringIO()
+        render.records_table(rows, fields, Console(file=buffer, width=200, color_system=None))
+        text = buffer.getvalue()
+    else:
+        text = export_text(rows, fields, fmt, stamped if stamp else None)
     if output == "-":
         click.echo(text, nl=False)
     else:

@@ -76,13 +76,15 @@ def export_text(
 
 def write_export(tracker: Tracker, output: Path, text: str, stamp: dict[str, Any]) -> Path:
     """Write ``text`` into ``output`` and the stamp beside it, each written beside and then
-    renamed into place.
+    renamed into place (a pipe or a device: written through, with no stamp beside).
 
     Raises:
         InvalidInputError: ``output`` is the store, one of its views or its projections list.
     """
     with tracker.writing(output, "-o") as partial:
         partial.write_text(text, encoding="utf-8")
+    if tracker.writes_through(output):  # a pipe or a device has no "beside"
+        return output
     side = output.with_name(formats.sidecar(output.name))
     with tracker.writing(side, "-o") as partial:
         partial.write_text(formats.as_json(stamp) + "\n", encoding="utf-8")

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import shutil
+import stat
 import tempfile
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -93,7 +95,11 @@ def check_output(path: str | Path, config: StoreConfig, option: str = "the outpu
 @contextmanager
 def written_beside(path: Path) -> Iterator[Path]:
     """A new temporary file in ``path``'s folder (with its suffix, so a chart keeps its
-    format), renamed to ``path`` when the block ends well and removed when it does not."""
+    format), renamed to ``path`` when the block ends well and removed when it does not. A
+    link is followed (the file it names is replaced, the link kept); a pipe or a device
+    (``/dev/stdout``, a FIFO) is written through, never replaced by a file."""
+    if not special(path) and path.is_symlink():
+        path = Path(os.path.realpath(path))
     handle, name = tempfile.mkstemp(
         prefix=f".{path.name}.", suffix=f".partial{path.suffix}", dir=path.parent
     )
@@ -104,8 +110,23 @@ def written_beside(path: Path) -> Iterator[Path]:
         mask = os.umask(0)
         os.umask(mask)
         os.chmod(partial, 0o666 & ~mask)  # as a file made the ordinary way (mkstemp: 0600)
-        os.replace(partial, path)
+        if special(path):
+            with partial.open("rb") as written, path.open("wb") as through:
+                shutil.copyfileobj(written, through)
+            partial.unlink()
+        else:
+            os.replace(partial, path)
     except BaseException:
         with suppress(OSError):
             partial.unlink()
         raise
+
+
+def special(path: Path) -> bool:
+    """Whether ``path`` is (or links to) something other than a regular file or a folder: a
+    pipe, a device, a socket."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
