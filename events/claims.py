@@ -114,6 +114,14 @@ def check_supersedes(
     if target is None:
         return
     if kinds.get(target, "Opened") == "Opened":
+        contributor = getattr(event, "contributor", None)
+        own = "/".join(filter(None, [getattr(event, "mission", None), contributor]))
+        if own and target.rpartition("/")[0] != own:
+            raise InvalidInputError(
+                f"event {target!r} is not one of {own}'s: a correction or retraction names an "
+                f"event of its own stream ({own}/N) - give the mission and contributor of "
+                "the event it replaces"
+            )
         raise EventNotFoundError(target)
     if target in superseded:
         raise AlreadySupersededError(target, superseded[target])

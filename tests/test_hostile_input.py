@@ -394,3 +394,34 @@ def test_a_refused_first_write_leaves_no_store_behind(tmp_path: Path) -> None:
     written = CliRunner().invoke(cli, ["--db", str(db), "import", str(good)])
     assert written.exit_code == 0, written.output
     assert Tracker(db, create=False).missions()[0].mission == "TESTMIS"
+
+
+def test_a_write_refused_for_its_mission_or_target_says_what_the_store_has(
+    tmp_path: Path,
+) -> None:
+    """An unknown mission in an import names the missions the store has (it said the store
+    had none); a correction naming another contingent's event says whose it is (it said the
+    event was not in the store)."""
+    db = tmp_path / "t.db"
+    good = tmp_path / "good.jsonl"
+    deployed = (
+        '{"type": "deployed", "mission": "TESTMIS", "contributor": "%s", "count": 5, '
+        '"valid": "2020-02-01", "source": {"title": "Test", "published_on": "2020-02-02"}%s}\n'
+    )
+    good.write_text(ESTABLISHED + deployed % ("SEN", ""))
+    assert CliRunner().invoke(cli, ["--db", str(db), "import", str(good)]).exit_code == 0
+    cases = {
+        deployed.replace("TESTMIS", "NOPE") % ("SEN", ""): (
+            "mission 'NOPE' is not in the store - the store has TESTMIS"
+        ),
+        deployed % ("BEN", ', "corrects": "TESTMIS/SEN/2", "reason": "typo"'): (
+            "event 'TESTMIS/SEN/2' is not one of TESTMIS/BEN's"
+        ),
+    }
+    for line, said in cases.items():
+        bad = tmp_path / "bad.jsonl"
+        bad.write_text(line)
+        result = CliRunner().invoke(cli, ["--db", str(db), "import", str(bad)])
+        assert result.exit_code == 2
+        assert said in result.output
+        assert result.output.count("\n") == 1

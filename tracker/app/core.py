@@ -192,13 +192,17 @@ class TrackerCore(Application[UUID]):
         file in its place."""
         return special(Path(path))
 
+    def mission_names(self) -> tuple[str, ...]:
+        """The acronyms of the missions in the store (for a message that names them)."""
+        self.audit_view.catch_up(self)
+        return tuple(self.audit_view.missions())
+
     def known_mission(self, mission: str) -> str:
         """The mission's acronym, if the store has heard of it (one indexed read, no replay)."""
         code = mission_acronym(mission)
         if code in self._known_missions:  # the log is append-only: once heard of, always
             return code
         if not self.recorder.select_events(mission_id(code), limit=1):
-            self.audit_view.catch_up(self)
-            raise MissionNotFoundError(code, tuple(self.audit_view.missions()))
+            raise MissionNotFoundError(code, self.mission_names())
         self._known_missions.add(code)
         return code

@@ -123,7 +123,7 @@ class UnitOfWork:
     def mission(self, acronym: str) -> Mission:
         found = self._get(mission_id(acronym))
         if found is None:
-            raise MissionNotFoundError(acronym)
+            raise MissionNotFoundError(acronym, self.tracker.mission_names())
         assert isinstance(found, Mission)
         return found
 
