@@ -187,3 +187,17 @@ def test_stamped_answer_can_be_derived_again(seeded: Tracker) -> None:
     assert header.endswith("log_position,chain_hash,view_version")
     assert row.split(",")[0] == "6439"
     assert row.split(",")[-3] == str(seeded.recorder.max_notification_id())
+
+
+def test_a_forecast_row_is_as_current_as_strength_says_its_figure_is(seeded: Tracker) -> None:
+    """A part at 0 is not a figure of its group, in a forecast as in strength: Sweden's
+    individual police, at 0 since February 2022, do not date its 180 of November (the
+    forecast said 2022-02-28, strength 2022-11-30, for the same figure)."""
+    day = date(2022, 11, 30)
+    strength = {r.contributor: r for r in seeded.strength("MINUSMA", day, ["contributor"]).rows}
+    forecast = {
+        r.keys["contributor"]: r for r in seeded.forecast("MINUSMA", day, ["contributor"]).rows
+    }
+    assert strength["SWE"].strength == forecast["SWE"].from_changes == 180
+    assert strength["SWE"].since == forecast["SWE"].figure_of == day
+    assert all(forecast[c].figure_of == strength[c].since for c in strength)

@@ -166,7 +166,14 @@ def _group(
         groups.items(), key=lambda kv: tuple("" if k is None else k for k in kv[0])
     ):
         evidence = [rows[c] for c in parts if c in rows]
-        oldest = min(evidence, key=lambda r: (r.since, r.event_id or ""), default=None)
+        # as strength tells how current a figure is: by the oldest part that counts (a part
+        # at 0 is not a figure of the group's strength); all at 0: the day the last went
+        counting = [r for r in evidence if r.strength != 0]
+        oldest = (
+            min(counting, key=_evidence_order)
+            if counting
+            else max(evidence, key=_evidence_order, default=None)
+        )
         found.append(
             ForecastRow(
                 dict(zip(by, key, strict=True)),
@@ -179,6 +186,10 @@ def _group(
             )
         )
     return found
+
+
+def _evidence_order(row: StrengthRow) -> tuple[date, str]:
+    return (row.since, row.event_id or "")
 
 
 @dataclass(frozen=True)
