@@ -425,3 +425,16 @@ def test_a_write_refused_for_its_mission_or_target_says_what_the_store_has(
         assert result.exit_code == 2
         assert said in result.output
         assert result.output.count("\n") == 1
+
+
+def test_a_pdf_given_as_events_says_how_it_imports(tmp_path: Path) -> None:
+    """A UN PDF given without --format was refused as text that is not UTF-8."""
+    pdf = tmp_path / "UN_country_contributions_2020_02.pdf"
+    pdf.write_bytes(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")
+    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "t.db"), "import", str(pdf)])
+    assert result.exit_code == 2
+    assert result.output == (
+        f"Error: {pdf}: a PDF, not JSON Lines - a UN monthly report imports with "
+        "'tracker import --format un-pdf'\n"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == [pdf.name]

@@ -43,8 +43,13 @@ def decode(data: bytes, name: str) -> list[str]:
     string, and ``str.splitlines`` would cut the line there.
 
     Raises:
-        InvalidInputError: not UTF-8, naming the line.
+        InvalidInputError: not UTF-8, naming the line; a PDF, saying how it imports.
     """
+    if data.startswith(b"%PDF-"):
+        raise InvalidInputError(
+            f"{name}: a PDF, not JSON Lines - a UN monthly report imports with "
+            "'tracker import --format un-pdf'"
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
