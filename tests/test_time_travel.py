@@ -201,3 +201,22 @@ def test_a_forecast_row_is_as_current_as_strength_says_its_figure_is(seeded: Tra
     assert strength["SWE"].strength == forecast["SWE"].from_changes == 180
     assert strength["SWE"].since == forecast["SWE"].figure_of == day
     assert all(forecast[c].figure_of == strength[c].since for c in strength)
+
+
+def test_a_diff_says_when_an_event_has_no_source(seeded: Tracker) -> None:
+    """A retraction recorded without a source: 'source: none given' (it printed 'source:
+    None (published None)')."""
+    import time
+
+    before = datetime.now(UTC).replace(microsecond=0)
+    time.sleep(1.1)
+    code, _ = run(seeded, "retract", "MINUSMA/DEU/118", "--reason", "test")
+    assert code == 0
+    time.sleep(1.1)
+    after = datetime.now(UTC).replace(microsecond=0)
+    args = ["diff", "MINUSMA", "--on", "2018-07-05", "--recorded-at", before.isoformat()]
+    code, out = run(seeded, *args, "--vs", after.isoformat())
+    assert code == 0
+    assert "Retracted: retracts MINUSMA/DEU/118" in out
+    assert "source: none given" in out
+    assert "None" not in out

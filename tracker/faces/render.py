@@ -308,12 +308,19 @@ def forecast_table(answer: Forecast, console: Console) -> None:
     notes.append(f"announcements that make the difference: {len(answer.applied)}")
     for a in answer.applied:
         notes.append(f"  {a.valid:<11} {a.contributor}  {a.summary}  [{a.event_id}]")
-        notes.append(f"  {'':<11} source: {a.source_title} (published {a.published_on})")
+        notes.append(f"  {'':<11} source: {source_text(a.source_title, a.published_on)}")
     if answer.undated:
         names = ", ".join(f"{a.contributor} {a.event_id}" for a in answer.undated)
         notes.append(f"pending with no target date (not applied): {names}")
     for note in notes:
         console.print(f"  {note}", highlight=False)
+
+
+def source_text(title: str | None, published_on: object) -> str:
+    """An event's source as a line says it (an event recorded without one says so)."""
+    if not title:
+        return "none given"
+    return f"{title} (published {published_on})" if published_on else title
 
 
 def diff_records(differences: list[Difference]) -> list[dict[str, Any]]:
@@ -339,7 +346,7 @@ def diff_text(mission: str, on: date, differences: list[Difference]) -> str:
         )
         for e in d.events:
             lines.append(f"    {e.valid or '-':<11} {e.event_id}  {e.kind}: {e.summary}")
-            lines.append(f"    {'':<11} source: {e.source_title} (published {e.published_on})")
+            lines.append(f"    {'':<11} source: {source_text(e.source_title, e.published_on)}")
         if not d.events:
             lines.append("    (no event of that contributor in between: a change elsewhere)")
     return "\n".join(lines)
