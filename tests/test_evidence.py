@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -287,3 +288,24 @@ def test_strength_narrows_to_some_contributors_by_name_or_code(store: Path) -> N
         )
     )
     assert [r["contributor"] for r in rows] == ["BEN", "TCD"]
+
+
+def test_a_total_of_nothing_known_is_unknown_not_0(store: Path) -> None:
+    """Benin present with no figure published: the total of Benin alone is 'unknown' (it
+    said 0, beside the note that Benin's unknown strength is not in it); the mission's
+    total still adds up what is known, and says what it leaves out."""
+    tracker = Tracker(store)
+    tracker.report_strength(
+        mission="TESTMIS",
+        contributor="BEN",
+        valid="2022-04-25",
+        strength=None,
+        source=source("2022-04-26", "Press: Benin present, figure not given"),
+    )
+    tracker.close()
+    alone = ask(store, "strength", "TESTMIS", "--on", "2022-04-30", "--contributor", "BEN")
+    assert re.search(r"total +unknown", alone)
+    assert not re.search(r"total +0 ", alone)
+    whole = ask(store, "strength", "TESTMIS", "--on", "2022-04-30")
+    assert re.search(r"total +980 ", whole)
+    assert "the total excludes 1 contributor(s) present with unknown strength: BEN" in whole

@@ -175,6 +175,8 @@ def strength_table(
                 )
         table.add_section()
     total = figure_text(answer.total, answer.approximate) if answer.rows else "no figure"
+    if answer.unknown and not any(r.known for r in answer.rows):
+        total = "unknown"  # not 0: nothing known to add up
     oldest = min((r.since for r in answer.rows if r.strength != 0), default=None)
     table.add_row(
         "total",
