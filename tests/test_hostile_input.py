@@ -270,6 +270,18 @@ BAD_ARGUMENTS = [
     ["announcements", "MINUSMA", "--on", "2099-13-01"],
     ["mandates", "NOPE", "--on", "2020-01-01"],
     ["retract", "MINUSMA/SWE/99999", "--reason", "x", *SOURCE_ARGS],
+    # a new source with no title: said so (it was "field 'source.title': Input should be...")
+    [
+        "correct",
+        "MINUSMA/DEU/241",
+        "--reason",
+        "x",
+        "--set",
+        "strength=1",
+        "--published-on",
+        "2023",
+    ],
+    ["import", "--format", "un-pdf", "--date", "2099-01", "report.pdf"],  # a month to come
     ["retract", "'; DROP TABLE x", "--reason", "x", *SOURCE_ARGS],
     [*RECORD, "--valid", "2023-02-30", "--count", "5"],
     [*RECORD, "--valid", "0025-01-01", "--count", "5"],
@@ -438,3 +450,25 @@ def test_a_pdf_given_as_events_says_how_it_imports(tmp_path: Path) -> None:
         "'tracker import --format un-pdf'\n"
     )
     assert sorted(p.name for p in tmp_path.iterdir()) == [pdf.name]
+
+
+NEW = ("--published-on", "2023")  # a new source's date, with no title
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (
+            [*("correct", "MINUSMA/DEU/241", "--reason", "x", "--set", "strength=1"), *NEW],
+            "--published-on names a new source: give its --source-title too",
+        ),
+        (
+            ["import", "--format", "un-pdf", "--date", "2099-01", "report.pdf"],
+            "'2099-01': that month has not ended; give the month the report is of",
+        ),
+    ],
+)
+def test_a_refusal_says_which_option_to_give(seeded_file: Path, args: list[str], said: str) -> None:
+    result = CliRunner().invoke(cli, ["--db", str(seeded_file), *args])
+    assert result.exit_code == 2
+    assert said in result.output

@@ -149,6 +149,11 @@ BAD = [
         "t.csv:3: field 'Troops_Male': '-5' is not a number or NA",
     ),
     (
+        row("2013-01-31", "Chad", "TCD", "TESTMIS", troops="9" * 19, total="5"),
+        "t.csv:3: field 'Troops_Male': '9999999999999999999' is more personnel than any "
+        "mission has had (at most 9,999,999) - check the file",
+    ),
+    (
         row("2013-01-31", "Chad", "TCD", "TESTMIS", troops="5", total="6"),
         "t.csv:3: field 'Total_Total': 6 is not the sum of its parts (5)",
     ),

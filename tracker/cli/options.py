@@ -261,6 +261,11 @@ def source_of(options: dict[str, Any]) -> dict[str, Any] | None:
     """The --source-* options as a source, or None when none was given."""
     if not (options.get("source_title") or options.get("published_on")):
         return None
+    if not options.get("source_title"):
+        raise click.UsageError(
+            "--published-on names a new source: give its --source-title too (a correction or "
+            "retraction given no --source option keeps the original's source)"
+        )
     return {
         "title": options.get("source_title"),
         "url": options.get("source_url"),

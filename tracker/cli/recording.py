@@ -65,6 +65,10 @@ class Month(click.ParamType):  # type: ignore[type-arg]
             self.fail(f"{text[:40]!r} is not a month: give YYYY-MM", param, ctx)
         if not EARLIEST <= day <= LATEST:
             self.fail(f"{text!r}: give a month from {EARLIEST:%Y-%m} to {LATEST:%Y-%m}", param, ctx)
+        if (day.year, day.month) >= (date.today().year, date.today().month):
+            self.fail(
+                f"{text!r}: that month has not ended; give the month the report is of", param, ctx
+            )
         return day
 
 

@@ -117,6 +117,11 @@ def _leap_february_28(day: date) -> bool:
 def _figure(value: str, column: str, where: str) -> int | None:
     if value == "NA":
         return None
+    if re.fullmatch(r"\d{8,}", value):
+        raise InvalidInputError(
+            f"{where}: field {column!r}: {value[:24]!r} is more personnel than any mission has "
+            "had (at most 9,999,999) - check the file"
+        )
     if not re.fullmatch(r"\d{1,7}", value):
         raise InvalidInputError(f"{where}: field {column!r}: {value!r} is not a number or NA")
     return int(value)
