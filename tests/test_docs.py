@@ -90,3 +90,36 @@ def test_readme_python_example_prints_what_its_comments_say(tmp_path: Path) -> N
     ]
     assert shown
     assert shown == printed
+
+
+def _options(group: click.Group, path: str = "tracker") -> list[tuple[str, click.Option]]:
+    found: list[tuple[str, click.Option]] = []
+    for name, command in group.commands.items():
+        found += [(f"{path} {name}", p) for p in command.params if isinstance(p, click.Option)]
+        if isinstance(command, click.Group):
+            found += _options(command, f"{path} {name}")
+    return found
+
+
+def test_every_option_says_its_default_once() -> None:
+    """'Output format (default: table).  [default: (table)]': a hand-written default beside
+    click's own said it twice."""
+    twice = []
+    for where, option in _options(cli):
+        with click.Context(click.Command(where)) as ctx:
+            record = option.get_help_record(ctx)
+        if record and record[1].lower().count("default") > 1:
+            twice.append(f"{where} {record[0]}: {record[1]}")
+    assert twice == []
+
+
+def test_map_help_asks_for_no_by() -> None:
+    """The map has no --by: its --estimate must not send the reader to one."""
+    (estimate,) = [p for p in cli.commands["map"].params if p.name == "estimate"]
+    assert isinstance(estimate, click.Option)
+    assert estimate.help
+    assert "--by" not in estimate.help
+    (charted,) = [p for p in cli.commands["chart"].params if p.name == "estimate"]
+    assert isinstance(charted, click.Option)
+    assert charted.help
+    assert "--by" in charted.help

@@ -109,10 +109,9 @@ def format_option(f: Any, default: str = "table", choices: tuple[str, ...] = FOR
     @functools.wraps(f)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         shorts = [name for name in ("csv", "json", "nl") if kwargs.pop(f"as_{name}")]
-        if len(shorts) > 1 or (shorts and kwargs["fmt"] not in (None, default)):
+        if len(shorts) > 1 or (shorts and kwargs["fmt"] != default):
             raise click.UsageError("give one output format: --format, --csv, --json or --nl")
-        chosen = {"nl": "ndjson"}.get(shorts[0], shorts[0]) if shorts else kwargs["fmt"]
-        kwargs["fmt"] = chosen or default
+        kwargs["fmt"] = {"nl": "ndjson"}.get(shorts[0], shorts[0]) if shorts else kwargs["fmt"]
         return f(*args, **kwargs)
 
     for name, what in (("nl", "NDJSON (one object a line)"), ("json", "JSON"), ("csv", "CSV")):
@@ -126,9 +125,9 @@ def format_option(f: Any, default: str = "table", choices: tuple[str, ...] = FOR
         "--format",
         "fmt",
         type=click.Choice(list(choices)),
-        default=None,
-        show_default=default,
-        help=f"Output format (default: {default}).",
+        default=default,
+        show_default=True,
+        help="Output format.",
     )(wrapper)
 
 
@@ -147,13 +146,28 @@ def by_option(f: Any) -> Any:
 
 
 def estimate_option(f: Any) -> Any:
-    """--estimate: the places of the estimate from the deployment maps (issue 18)."""
+    """--estimate: the places of the estimate from the deployment maps (issue 18), for an
+    answer in rows (strength, export)."""
+    return _estimate(f, "; with --by location or region. Rows say they are estimated.")
+
+
+def chart_estimate_option(f: Any) -> Any:
+    """--estimate for a chart: by location or region, said in its title and caption."""
+    return _estimate(f, "; with --by location or region. The title and the caption say so.")
+
+
+def map_estimate_option(f: Any) -> Any:
+    """--estimate for a map, which is always by region: said in its title and caption."""
+    return _estimate(f, ". The title and the caption say so.")
+
+
+def _estimate(f: Any, how: str) -> Any:
     return click.option(
         "--estimate",
         is_flag=True,
         help="Place what no source locates by the estimate from the UN's deployment maps "
-        "(Geo-PKO): each contributor's troops spread over its units' places that year, by "
-        "their coded sizes; with --by location or region. Rows say they are estimated.",
+        "(Geo-PKO): each contributor's troops and staff officers spread over its units' places "
+        f"that year, by their coded sizes{how}",
     )(f)
 
 
@@ -175,9 +189,11 @@ def stamp_option(f: Any) -> Any:
     return click.option(
         "--stamp",
         is_flag=True,
-        help="With json or csv: add the log position, the hash chain's link there, the "
-        "projection and the query, so the figures can be derived again exactly and the history "
-        "behind them checked ('tracker verify --expect').",
+        help="With json, csv or ndjson: add the log position, the hash chain's link there and "
+        'the view\'s version (json: an object {"stamp": ..., "rows": [...]} whose stamp also '
+        "names the projection and the query; csv and ndjson: log_position, chain_hash and "
+        "view_version columns in every row), so the figures can be derived again exactly and "
+        "the history behind them checked ('tracker verify --expect').",
     )(f)
 
 

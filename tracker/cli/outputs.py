@@ -16,9 +16,11 @@ from rich.console import Console
 from tracker.cli.base import UserError, cli, console, open_tracker
 from tracker.cli.options import (
     by_option,
+    chart_estimate_option,
     estimate_option,
     format_option_csv,
     from_to,
+    map_estimate_option,
     on_option,
     stamp_option,
     time_axes,
@@ -122,7 +124,7 @@ def export(
     is_flag=True,
     help="Chart one contributor's announced path against what happened.",
 )
-@estimate_option
+@chart_estimate_option
 @click.option(
     "-o", "--output", required=True, type=click.Path(dir_okay=False), help="A .png or .svg file."
 )
@@ -169,7 +171,7 @@ def chart(
 @cli.command(name="map")
 @click.argument("mission")
 @on_option
-@estimate_option
+@map_estimate_option
 @click.option(
     "-o", "--output", required=True, type=click.Path(dir_okay=False), help="A .png or .svg file."
 )
