@@ -258,6 +258,10 @@ def test_a_reader_that_leaves_early_is_not_an_error(seeded_file: Path, tmp_path:
     Broken pipe' (exit 1); an import said so after it had committed."""
     code, error = cut_off(seeded_file, "history", "MINUSMA", "--format", "csv")
     assert (code, error) == (141, b"")  # as a Unix tool killed by SIGPIPE, quietly
+    for table in (["--by", "contributor"], ["--by", "contributor", "--known-at", "2022-12-31"]):
+        # a table, by the read path and by the full command (rich's own exit was 1)
+        code, error = cut_off(seeded_file, "strength", "MINUSMA", "--on", "2022-11-30", *table)
+        assert (code, error) == (141, b"")
     path = tmp_path / "more.jsonl"
     record = deployed(valid="2021-04-01")
     path.write_text(line(**MISSION) + "\n" + line(**record) + "\n", "utf-8")
