@@ -220,3 +220,19 @@ def test_a_diff_says_when_an_event_has_no_source(seeded: Tracker) -> None:
     assert "Retracted: retracts MINUSMA/DEU/118" in out
     assert "source: none given" in out
     assert "None" not in out
+
+
+def test_a_mandate_with_no_recorded_end_says_how_old_its_ceilings_are(seeded: Tracker) -> None:
+    """The seeds hold resolution 2100's ceilings (2013) and no renewal until 2021: in 2018 the
+    answer says the ceilings are five years old rather than showing them as current, and
+    dates the mission's reported total (IPI's of 2017-03-31)."""
+    code, out = run(seeded, "mandates", "MINUSMA", "--on", "2018-06-30")
+    assert code == 0
+    assert "resolution 2100, from 2013-07-01\n" in out
+    assert "nor any renewal since: these ceilings are the last recorded, 5 year(s) old" in out
+    assert "reported for the mission on 2017-03-31: 1,278" in out
+    code, out = run(seeded, "mandates", "MINUSMA", "--on", "2022-11-30")
+    assert "resolution 2640, from 2022-06-29 to 2023-06-30\n" in out
+    assert "renewal since" not in out  # a period of its own, in force
+    code, out = run(seeded, "mandates", "MINUSMA", "--on", "2018-06-30", "--format", "json")
+    assert {(r["valid_from"], r["until"]) for r in json.loads(out)} == {("2013-07-01", None)}

@@ -193,7 +193,8 @@ def projections_table(statuses: list[ProjectionStatus], console: Console) -> Non
 
 
 def mandate_records(answer: MandateAnswer) -> list[dict[str, Any]]:
-    """One record per ceiling of the mandate in force; none in force: one record saying so
+    """One record per ceiling of the mandate in force, with the day it began and the end of
+    its period (``until``: None when none is recorded); none in force: one record saying so
     (``in_force`` false, the last mandate's resolution and the day it ended)."""
     mandate = answer.mandate
     if mandate is None:
@@ -218,6 +219,8 @@ def mandate_records(answer: MandateAnswer) -> list[dict[str, Any]]:
             "resolution": mandate.resolution,
             "in_force": True,
             "ended_on": None,
+            "valid_from": mandate.valid_from.isoformat(),
+            "until": mandate.until.isoformat() if mandate.until else None,
         }
         for c in answer.checks
     ]
@@ -241,10 +244,19 @@ def mandate_text(answer: MandateAnswer) -> str:
     ]
     if mandate.ended_on:
         lines.append(f"  the mandate ended on {mandate.ended_on}")
+    age = (answer.on - mandate.valid_from).days // 365
+    if mandate.until is None and not mandate.ended_on and age >= 1:
+        lines.append(
+            f"  no end is recorded for it, nor any renewal since: these ceilings are the last "
+            f"recorded, {age} year(s) old (a mandate is usually renewed every year)"
+        )
     for c in answer.checks:
         actual = "unknown" if c.actual is None else f"{c.actual:,}"
         share = f" ({c.share:.0%} of the ceiling)" if c.share is not None else ""
-        reported = f"; reported for the mission: {c.reported:,}" if c.reported is not None else ""
+        when = f" on {answer.reported_total.as_of}" if answer.reported_total else ""
+        reported = (
+            f"; reported for the mission{when}: {c.reported:,}" if c.reported is not None else ""
+        )
         lines.append(
             f"  {c.category.replace('_', ' ')}: ceiling {c.ceiling:,}; from the contributors' "
             f"figures {actual}{share}{reported}"
