@@ -244,17 +244,17 @@ JOURNALS = ("-wal", "-shm", "-journal")
 def what_is_in(path: Path) -> str | None:
     """None when the file ``path`` holds an event store; else what it holds: ``EMPTY`` (no
     byte, or a SQLite database with no table) or what it is instead."""
-    with path.open("rb") as file:
-        head = file.read(16)
-    if not head:
+    # Read by SQLite alone, never by open(): closing a file descriptor of the store drops
+    # every POSIX lock this process holds on it, its open connections' included (a server
+    # then read an old state of the log once).
+    if path.stat().st_size == 0:
         return EMPTY
-    if head != b"SQLite format 3\x00":
-        return "not a SQLite database"
     connection = sqlite3.connect(path)
     try:
         names = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
-    except sqlite3.Error as error:
-        return f"an unreadable SQLite database ({error})"
+    except sqlite3.DatabaseError as error:
+        said = str(error)
+        return "not a SQLite database" if "not a database" in said else f"unreadable ({said})"
     finally:
         connection.close()
     if "stored_events" in names:
