@@ -61,8 +61,32 @@ _GROUPS = (
     "coalesce(sum(strength), 0) AS known, max(approximate) AS approximate, "
     "coalesce(min(CASE WHEN strength IS NULL OR strength <> 0 THEN valid_from END), "
     "min(valid_from)) AS figure_of, "
-    "replace(group_concat(DISTINCT event_id), ',', ' ') AS sources "
+    "(SELECT group_concat(e, ' ') FROM (SELECT DISTINCT event_id AS e FROM cells c "
+    "WHERE c.{key} IS cells.{key} ORDER BY e)) AS sources "  # in order: the same every time
     "FROM cells GROUP BY {key})"
+)
+# The record around :on, as the CLI says it: no UN report for the month asked, though the
+# series goes on (not after the mission's last report once it has closed); the figures then
+# are of the latest report before it, and of the claims since, if any is newer.
+_RECORD = (
+    "record AS (SELECT r.latest, r.newest FROM (SELECT "
+    "(SELECT max(effective) FROM mission_reports WHERE mission = upper(:mission) "
+    "AND superseded_known IS NULL AND effective <= :on) AS latest, "
+    "(SELECT count(*) FROM mission_reports WHERE mission = upper(:mission) "
+    "AND superseded_known IS NULL AND substr(effective, 1, 7) = substr(:on, 1, 7)) AS month, "
+    "(SELECT max(effective) FROM mission_reports WHERE mission = upper(:mission) "
+    "AND superseded_known IS NULL) AS last, "
+    "(SELECT min(effective) FROM mission_closures WHERE mission = upper(:mission) "
+    "AND superseded_known IS NULL) AS closed, "
+    "(SELECT max(valid_from) FROM cells) AS newest) r "
+    "WHERE r.latest IS NOT NULL AND r.month = 0 "
+    "AND NOT (r.closed IS NOT NULL AND r.closed < :on AND :on > r.last))"
+)
+# A row saying so, after the total: {columns} are the blanks before the figure's date.
+_GAP = (
+    " UNION ALL SELECT 3, {blanks}NULL, latest, 'no UN report for ' || substr(:on, 1, 7) || "
+    "'; figures of ' || latest || CASE WHEN newest > latest THEN ' and the claims since, to ' "
+    "|| newest || ' (the only evidence for the month)' ELSE '' END, '' FROM record"
 )
 _NOTE = (
     "trim(CASE WHEN strength IS NULL THEN 'unknown: present, no figure published; ' ELSE '' END"
@@ -78,7 +102,7 @@ _TOTAL = (
 )
 
 STRENGTH_BY_CONTRIBUTOR = (
-    f"WITH {_CELLS}, "
+    f"WITH {_CELLS}, {_RECORD}, "
     + _GROUPS.format(key="contributor", extra="max(contributor_name) AS country, ")
     + ", reported AS (SELECT * FROM mission_totals WHERE mission = upper(:mission) "
     "AND date(:on, '+0 days') = :on AND effective <= :on AND superseded_known IS NULL "
@@ -96,11 +120,13 @@ STRENGTH_BY_CONTRIBUTOR = (
     + " UNION ALL SELECT 2, NULL, 'Reported for the whole mission', strength, effective, "
     "CASE WHEN approximate THEN 'about; ' ELSE '' END || coalesce((SELECT "
     "group_concat(replace(key, '_', ' ') || ' ' || value, ', ') FROM json_each(categories)), ''),"
-    " event_id FROM reported) ORDER BY part, contributor"
+    " event_id FROM reported"
+    + _GAP.format(blanks="NULL, 'No UN report for this month', ")
+    + ") ORDER BY part, contributor"
 )
 
 STRENGTH_BY_LOCATION = (
-    f"WITH {_CELLS}, "
+    f"WITH {_CELLS}, {_RECORD}, "
     + _GROUPS.format(key="location", extra="max(region) AS region, ")
     + " SELECT g.location, g.region, l.latitude, l.longitude, g.strength, g.figure_of, g.note, "
     "g.sources FROM (SELECT 0 AS part, location, region, strength, figure_of, "
@@ -114,6 +140,7 @@ STRENGTH_BY_LOCATION = (
         present="'every place, unassigned included'",
         who="coalesce(location, '(unassigned)')",
     )
+    + _GAP.format(blanks="'No UN report for this month', NULL, ")
     + ") g LEFT JOIN locations l ON l.name = g.location AND g.part = 0 "
     "ORDER BY g.part, g.location IS NOT NULL, g.location"
 )
