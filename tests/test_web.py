@@ -155,6 +155,25 @@ def test_strength_by_contributor_is_the_clis_answer(served: Server, on: str) -> 
     assert all(str(r["sources"]).startswith("MINUSMA/") for r in countries)
 
 
+@pytest.mark.parametrize("on", ["2018-06-30", "2023-09-30", "2022-11-30"])
+def test_a_month_with_no_un_report_is_said_as_the_cli_says_it(served: Server, on: str) -> None:
+    """The pages showed the total of a gap month with no word of the gap; now a last row says
+    what the CLI's note says, and the sources come in order."""
+    table = CliRunner().invoke(cli, ["--db", str(served.db), "strength", "MINUSMA", "--on", on])
+    said = [line.strip() for line in table.output.splitlines() if "no UN report for" in line]
+    for page in ("strength_by_contributor", "strength_by_location"):
+        rows = served.rows(f"/strength/{page}.json?mission=MINUSMA&_shape=array&on={on}")
+        gap = [
+            r
+            for r in rows
+            if "No UN report for this month" in (r.get("country"), r.get("location"))
+        ]
+        assert [r["note"] for r in gap] == said
+    for row in served.rows(BY_CONTRIBUTOR + on):
+        ids = str(row["sources"]).split()
+        assert ids == sorted(ids)
+
+
 def test_strength_by_location_matches_the_cli(served: Server) -> None:
     rows = served.rows(
         "/strength/strength_by_location.json?mission=MINUSMA&on=2023-06-30&_shape=array"
