@@ -30,6 +30,14 @@ class MandateInForce:
     ended_on: date | None
     event_id: str
 
+    def unrenewed_years(self, on: date) -> int:
+        """Whole years from its start to ``on`` with no end and no renewal recorded (0: it
+        has a period of its own, or ended, or is under a year old): a mandate is usually
+        renewed every year, so its ceilings are then the last recorded, not known current."""
+        if self.until is not None or self.ended_on is not None:
+            return 0
+        return max((on - self.valid_from).days // 365, 0)
+
 
 class MandateProjection(Projection):
     name = "mandates"

@@ -6,6 +6,7 @@ well as by code."""
 from __future__ import annotations
 
 import itertools
+import math
 import sys
 from collections.abc import Iterator
 from datetime import date
@@ -16,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 from matplotlib.collections import PolyCollection
 from matplotlib.colors import to_rgb
+from matplotlib.dates import num2date
 
 from events.errors import InvalidInputError
 from events.values import country_code
@@ -195,6 +197,23 @@ def test_a_source_line_is_under_every_chart(seeded: Tracker) -> None:
         assert f"position {position:,}" in line.get_text().replace("\n", " ")
         chart = made.axes[0].get_window_extent(renderer(made))
         assert extent(line, made).y1 < chart.y0  # under the chart, not on it
+
+
+def test_a_ceiling_is_not_drawn_on_past_a_year_with_no_renewal(seeded: Tracker) -> None:
+    """The seeds hold resolution 2100's ceilings (2013) and no renewal until 2021: the line
+    stops after its first year and says why (it ran on at 12,640 until 2021)."""
+    made = strength_figure(
+        seeded, "MINUSMA", date(2013, 7, 1), date(2024, 11, 30), "contributor", 8
+    )
+    (line,) = [ln for ln in made.axes[0].get_lines() if ln.get_gid() == "ceiling"]
+    drawn = dict(zip(num2date(line.get_xdata()), line.get_ydata(), strict=True))
+    by_month = {(d.year, d.month): v for d, v in drawn.items()}
+    assert by_month[(2013, 12)] == 11_200 + 1_440
+    assert all(math.isnan(by_month[(year, 6)]) for year in range(2015, 2021))
+    assert by_month[(2022, 11)] == 13_289 + 1_920
+    (note,) = [t for t in made.texts if t.get_gid() == "note"]
+    said = note.get_text().replace("\n", " ")
+    assert "not drawn past a year of a mandate with no renewal" in said
 
 
 def test_the_y_axis_counts_whole_people_from_zero(tmp_path: Path) -> None:

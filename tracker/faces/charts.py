@@ -122,6 +122,7 @@ def strength_figure(
     colours = [*palette(len(labels) - labels[-1].startswith("others (")), OTHERS]
     tracker.mandate_view.catch_up(tracker)  # once, for every month's ceiling below
     ceiling = [_ceiling(tracker, mission, day) for day in dates]
+    unrenewed = any(_unrenewed(tracker, mission, day) for day in dates)
     reported = [_reported(tracker, mission, day) for day in dates]
     marks = _announcement_marks(tracker, mission, start, end)
     entries = len(labels) + 1 + any(ceiling) + any(reported)
@@ -144,6 +145,7 @@ def strength_figure(
             linestyle="--",
             linewidth=1.3,
             label="authorised ceiling (military + police)",
+            gid="ceiling",
         )
     if any(r is not None for r in reported):
         handles += axes.plot(
@@ -175,6 +177,7 @@ def strength_figure(
         source_text(tracker),
         f"Each area {CARRIED}; dotted lines: the announcements, labelled above the chart."
         + (f" {unknown:,} figure(s) unknown (not published) are drawn as 0." if unknown else "")
+        + (UNRENEWED if unrenewed else "")
         + (placed if estimate else ""),
     )
     return made
@@ -271,9 +274,22 @@ def _reported(tracker: Tracker, mission: str, day: date) -> int | None:
     return found.strength
 
 
+UNRENEWED = (
+    " The ceiling is not drawn past a year of a mandate with no renewal recorded (the last "
+    "recorded ceilings, not known to be current)."
+)
+
+
+def _unrenewed(tracker: Tracker, mission: str, day: date) -> bool:
+    mandate = tracker.mandate_view.in_force(mission.upper(), day)
+    return mandate is not None and mandate.unrenewed_years(day) > 0
+
+
 def _ceiling(tracker: Tracker, mission: str, day: date) -> int | None:
     mandate = tracker.mandate_view.in_force(mission.upper(), day)
     if mandate is None or (mandate.ended_on and mandate.ended_on < day):
+        return None
+    if mandate.unrenewed_years(day):  # not drawn on past a year with no renewal recorded
         return None
     parts = [mandate.ceilings.get(k) for k in ("military", "police")]
     return sum(p for p in parts if p is not None) or None

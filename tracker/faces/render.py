@@ -244,8 +244,8 @@ def mandate_text(answer: MandateAnswer) -> str:
     ]
     if mandate.ended_on:
         lines.append(f"  the mandate ended on {mandate.ended_on}")
-    age = (answer.on - mandate.valid_from).days // 365
-    if mandate.until is None and not mandate.ended_on and age >= 1:
+    age = mandate.unrenewed_years(answer.on)
+    if age:
         lines.append(
             f"  no end is recorded for it, nor any renewal since: these ceilings are the last "
             f"recorded, {age} year(s) old (a mandate is usually renewed every year)"
