@@ -236,3 +236,16 @@ def test_a_mandate_with_no_recorded_end_says_how_old_its_ceilings_are(seeded: Tr
     assert "renewal since" not in out  # a period of its own, in force
     code, out = run(seeded, "mandates", "MINUSMA", "--on", "2018-06-30", "--format", "json")
     assert {(r["valid_from"], r["until"]) for r in json.loads(out)} == {("2013-07-01", None)}
+
+
+def test_an_announcement_done_after_its_target_says_so(seeded: Tracker) -> None:
+    """The UK's withdrawal, announced for 2023-05, reached 0 on 2023-12-31: 'FULFILLED ...
+    done on 2023-12-31, after its target (2023-05)' (it read as done on time); Sweden's, done
+    before its target, says nothing more."""
+    code, out = run(seeded, "announcements", "MINUSMA", "--on", "2024-01-31")
+    assert code == 0
+    assert "done on 2023-12-31, after its target (2023-05)" in out
+    code, out = run(seeded, "announcements", "MINUSMA", "--on", "2024-01-31", "--format", "json")
+    late = {r["event_id"]: r["late"] for r in json.loads(out) if r["status"] == "fulfilled"}
+    assert late["MINUSMA/GBR/134"] is True
+    assert late["MINUSMA/SWE/215"] is False

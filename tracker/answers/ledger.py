@@ -46,7 +46,7 @@ class LedgerRow:
     """One announcement and what followed. ``announced``: the number announced (None: not
     given); ``level_then``/``level_now``: the strength in its scope on the announcement's day
     and on the ledger's date (None: unknown or nothing recorded); ``fulfilled_on``: the day
-    the record shows it done."""
+    the record shows it done; ``late``: done after its target date."""
 
     event_id: str
     contributor: str
@@ -62,6 +62,7 @@ class LedgerRow:
     source_title: str | None
     source_url: str | None
     published_on: str | None
+    late: bool = False
 
 
 def level(
@@ -179,6 +180,7 @@ def _status(
         level_then=then,
         level_now=now,
         fulfilled_on=fulfilled_on,
+        late=bool(fulfilled_on and target_end and fulfilled_on > target_end),
         source_title=a.source_title,
         source_url=a.source_url,
         published_on=a.published_on,

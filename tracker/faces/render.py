@@ -152,6 +152,8 @@ def ledger_text(mission: str, rows: list[LedgerRow], on: date) -> str:
             f"{r.valid:<11} {r.contributor}  {r.status.upper()}: {r.summary}  [{r.event_id}]"
         )
         done = f", done on {r.fulfilled_on}" if r.fulfilled_on else ""
+        if r.late:
+            done += f", after its target ({r.target})"
         lines.append(
             f"{'':<11} announced {_number(r.announced)}; strength in its scope "
             f"{_number(r.level_then)} then, {_number(r.level_now)} on {on}{done}"
