@@ -219,6 +219,7 @@ def test_cli_table_says_it_is_an_estimate(tmp_path: Any, runner: CliRunner) -> N
         "un_report",
         "no_un_report_for",
         "newest_figure_of",
+        "known",
     }
     # Refused, in one line, with status 2.
     result = runner.invoke(cli, [*args[:-2], "--by", "contributor", "--estimate"])
@@ -234,7 +235,7 @@ def test_cli_table_says_it_is_an_estimate(tmp_path: Any, runner: CliRunner) -> N
     header, *rows = result.output.splitlines()
     assert header.endswith(",estimated,method,method_version")
     assert rows[-3:] == [
-        '2022-06-30,,440,2021-06-30,False,TESTMIS/TGO/2,,,2021-06-30,False,"deployment maps, Geo-PKO",1',
-        '2022-06-30,Gao,200,2022-03-15,False,TESTMIS/SEN/6,,,2022-03-15,False,"deployment maps, Geo-PKO",1',
-        '2022-06-30,Kidal,800,2022-03-15,False,TESTMIS/SEN/6,,,2022-03-15,True,"deployment maps, Geo-PKO",1',
+        '2022-06-30,,440,2021-06-30,False,TESTMIS/TGO/2,,,2021-06-30,440,False,"deployment maps, Geo-PKO",1',
+        '2022-06-30,Gao,200,2022-03-15,False,TESTMIS/SEN/6,,,2022-03-15,200,False,"deployment maps, Geo-PKO",1',
+        '2022-06-30,Kidal,800,2022-03-15,False,TESTMIS/SEN/6,,,2022-03-15,800,True,"deployment maps, Geo-PKO",1',
     ]

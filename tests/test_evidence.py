@@ -130,6 +130,7 @@ def test_the_table_and_the_machine_formats_show_a_gap_month(store: Path) -> None
         "un_report": "2022-03-31",
         "no_un_report_for": "2022-04",
         "newest_figure_of": "2022-04-20",  # the press figure of the month
+        "known": 1280,
     }
     (may,) = json.loads(ask(store, "strength", "TESTMIS", "--on", "2022-05-31", "--format", "json"))
     assert may["no_un_report_for"] is None
@@ -309,3 +310,13 @@ def test_a_total_of_nothing_known_is_unknown_not_0(store: Path) -> None:
     whole = ask(store, "strength", "TESTMIS", "--on", "2022-04-30")
     assert re.search(r"total +980 ", whole)
     assert "the total excludes 1 contributor(s) present with unknown strength: BEN" in whole
+    # the machine formats too: strength null (some part unknown), beside what is known
+    (total,) = json.loads(
+        ask(store, "strength", "TESTMIS", "--on", "2022-04-30", "--format", "json")
+    )
+    assert (total["strength"], total["known"]) == (None, 980)
+    series = pd.read_csv(
+        io.StringIO(ask(store, "export", "TESTMIS", "--from", "2022-03-01", "--to", "2022-04-30"))
+    )
+    assert series["strength"].isna().tolist() == [False, True]
+    assert series["known"].tolist() == [1400, 980]

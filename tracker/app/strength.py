@@ -87,7 +87,8 @@ class StrengthQuestions(TrackerCore):
         ``by`` keys, ``strength``: None where unknown, and the evidence of the figure:
         ``figure_of``, ``approximate``, ``event_id``; ``un_report``, the mission's latest UN
         report then, ``no_un_report_for``, the month when it is a gap in the record, and
-        ``newest_figure_of``, the day its newest figure was set), on
+        ``newest_figure_of``, the day its newest figure was set, and ``known``, the sum of
+        its figures that are known), on
         every month end (``every`` = "month"), year end ("year") or day ("day") from
         ``start`` to ``end``, as known at ``known_at`` and recorded by ``recorded_at``. Loads
         straight into pandas: ``pandas.DataFrame(rows)``. With ``estimate``, the places of the
@@ -127,6 +128,7 @@ class StrengthQuestions(TrackerCore):
                     "event_id": r.event_id,
                     **evidence,
                     "newest_figure_of": (r.newest or r.since).isoformat(),
+                    "known": r.known,
                     **(
                         {
                             "estimated": r.estimated,

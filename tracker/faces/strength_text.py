@@ -32,6 +32,7 @@ EVIDENCE = (
     "un_report",
     "no_un_report_for",
     "newest_figure_of",
+    "known",
 )
 # On every row of an answer placed by the estimate (``--estimate``), after the evidence.
 ESTIMATE_FIELDS = ("estimated", "method", "method_version")
@@ -57,7 +58,8 @@ def strength_records(answer: StrengthAnswer) -> list[dict[str, Any]]:
     is in the audit trail), ``un_report`` (the mission's latest UN report on or before the
     date), ``no_un_report_for`` (the month asked, when it is a gap in the UN's record) and
     ``newest_figure_of`` (the day its newest figure was set: after ``un_report``, a claim
-    since the UN's report changed it).
+    since the UN's report changed it), ``known`` (the sum of its figures that are known:
+    ``strength`` is null when some part is unknown, as the table's total leaves it out).
     An answer of the estimate (``--estimate``) adds ``estimated`` (true: some of the row was
     placed by the method), ``method`` and ``method_version`` to every row."""
     around = {
@@ -75,6 +77,7 @@ def strength_records(answer: StrengthAnswer) -> list[dict[str, Any]]:
                 "event_id": row.event_id,
                 **around,
                 "newest_figure_of": newest_of(row),
+                "known": row.known,
                 "estimated": bool(getattr(row, "estimated", False)),
                 **how,
             }
@@ -88,6 +91,7 @@ def strength_records(answer: StrengthAnswer) -> list[dict[str, Any]]:
                     **dict.fromkeys(EVIDENCE[:3]),
                     **around,
                     "newest_figure_of": None,
+                    "known": None,
                 }
             ]
         row = answer.rows[0]
@@ -99,6 +103,7 @@ def strength_records(answer: StrengthAnswer) -> list[dict[str, Any]]:
                 "event_id": row.event_id,
                 **around,
                 "newest_figure_of": newest_of(row),
+                "known": row.known,
             }
         ]
     return [
@@ -110,6 +115,7 @@ def strength_records(answer: StrengthAnswer) -> list[dict[str, Any]]:
             "event_id": row.event_id,
             **around,
             "newest_figure_of": newest_of(row),
+            "known": row.known,
         }
         for row in answer.rows
     ]
