@@ -214,6 +214,12 @@ def test_a_ceiling_is_not_drawn_on_past_a_year_with_no_renewal(seeded: Tracker) 
     (note,) = [t for t in made.texts if t.get_gid() == "note"]
     said = note.get_text().replace("\n", " ")
     assert "not drawn past a year of a mandate with no renewal" in said
+    # the 28 months the UN's record has no report for are hatched, and said to be
+    gaps = [p.get_gid()[4:] for p in made.axes[0].patches if (p.get_gid() or "").startswith("gap:")]
+    assert len(gaps) == 28
+    assert {"2014-09", "2018-03", "2019-08", "2022-07", "2023-09"} <= set(gaps)
+    assert "2018-02" not in gaps
+    assert "Hatched: a month with no UN report" in said
 
 
 def test_the_y_axis_counts_whole_people_from_zero(tmp_path: Path) -> None:

@@ -109,6 +109,7 @@ def strength_figure(
     """The figure ``strength_chart`` saves."""
     require_charts()
     from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
 
     check_range(start, end)
     if top < 1:
@@ -125,7 +126,7 @@ def strength_figure(
     unrenewed = any(_unrenewed(tracker, mission, day) for day in dates)
     reported = [_reported(tracker, mission, day) for day in dates]
     marks = _announcement_marks(tracker, mission, start, end)
-    entries = len(labels) + 1 + any(ceiling) + any(reported)
+    entries = len(labels) + 1 + any(ceiling) + any(reported) + 1
     main = max(3.9, 0.19 * entries + 0.3)  # tall enough for the legend beside it
     made = figure(WIDTH, BOTTOM + main + TITLE)
     axes = made.add_axes((0, 0, 1, 1))
@@ -156,6 +157,12 @@ def strength_figure(
             label="mission total reported (that month)",
         )
     handles.append(Line2D([], [], **MARK, label="announcement (the day it was made)"))
+    gaps = sorted({date.fromisoformat(r["date"]) for r in rows if r.get("no_un_report_for")})
+    for day in gaps:  # a month the UN's record has no report for: its figures are carried
+        span = axes.axvspan(day_number(day.replace(day=1)), day_number(day), zorder=2.5, **GAP)
+        span.set_gid(f"gap:{day.isoformat()[:7]}")
+    if gaps:
+        handles.append(Patch(**GAP, label="no UN report that month"))
     for day, _ in marks:
         axes.axvline(day_number(day), zorder=3, **MARK)
     axes.set_xlim(day_number(start), day_number(end))
@@ -177,6 +184,11 @@ def strength_figure(
         source_text(tracker),
         f"Each area {CARRIED}; dotted lines: the announcements, labelled above the chart."
         + (f" {unknown:,} figure(s) unknown (not published) are drawn as 0." if unknown else "")
+        + (
+            " Hatched: a month with no UN report, whose figures are the last report's."
+            if gaps
+            else ""
+        )
         + (UNRENEWED if unrenewed else "")
         + (placed if estimate else ""),
     )
@@ -274,6 +286,8 @@ def _reported(tracker: Tracker, mission: str, day: date) -> int | None:
     return found.strength
 
 
+# A month with no UN report: hatched over the areas (its figures are the last report's)
+GAP: dict[str, Any] = {"facecolor": "none", "edgecolor": "#555555", "hatch": "////", "lw": 0}
 UNRENEWED = (
     " The ceiling is not drawn past a year of a mandate with no renewal recorded (the last "
     "recorded ceilings, not known to be current)."
