@@ -112,6 +112,19 @@ def test_no_label_overlaps_another(seeded: Tracker) -> None:
         assert overlapping(texts_with(made, LABELS), made) == []
 
 
+def test_the_caption_of_an_estimate_is_under_the_map_not_on_it(seeded: Tracker) -> None:
+    """The estimate's caption is two lines longer than the sources' own: its first line lay
+    on the map's foot (2022-11-30: four lines in an inch of room)."""
+    from tracker.faces.plotting import renderer
+
+    made = strength_map_figure(seeded, "MINUSMA", date(2022, 11, 30), estimate=True)
+    foot = made.axes[0].get_window_extent(renderer(made)).y0
+    captions = [t for t in made.texts if t.get_gid() == "caption"]
+    assert len(captions) == 4
+    assert all(t.get_window_extent(renderer(made)).y1 <= foot for t in captions)
+    assert overlapping(texts_with(made, LABELS), made) == []
+
+
 def test_nothing_located_draws_the_country_with_a_note(seeded: Tracker) -> None:
     on = date(2013, 12, 31)  # the UN's figures name no location
     made = strength_map_figure(seeded, "MINUSMA", on)

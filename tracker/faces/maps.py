@@ -94,10 +94,12 @@ def strength_map_figure(tracker: Tracker, mission: str, on: date, estimate: bool
     view = (west - pad, south - pad, east + pad, north + pad)
     aspect = 1 / math.cos(math.radians((south + north) / 2))  # degrees of longitude shrink
     map_height = min(max(MAP_WIDTH * (view[3] - view[1]) * aspect / (view[2] - view[0]), 3.5), 8.5)
-    height = TOP + map_height + BOTTOM
+    # room under the map for every caption line it may have (the estimate's is two lines)
+    bottom = max(BOTTOM, 0.5 + 0.19 * ((2 if answer.method else 1) + 2) + 0.06)
+    height = TOP + map_height + bottom
     made = figure(WIDTH, height)
     axes = made.add_axes(
-        ((WIDTH - MAP_WIDTH) / 2 / WIDTH, BOTTOM / height, MAP_WIDTH / WIDTH, map_height / height)
+        ((WIDTH - MAP_WIDTH) / 2 / WIDTH, bottom / height, MAP_WIDTH / WIDTH, map_height / height)
     )
     view = _fitted(view, aspect, map_height / MAP_WIDTH)
     axes.set_xlim(view[0], view[2])
