@@ -19,8 +19,9 @@ source, never a copy of a shared file.
   were at which locations, as presence estimates (they never change strength). Rows whose
   contributor is "Multinational" name no country and are left out (counted on stdout).
 
-The hand-made ``minusma-mission.jsonl`` and ``minusma-2021-2023.jsonl`` (the mission's life,
-and dated announcements, changes and closures with their sources) are not generated.
+The hand-made ``minusma-mission.jsonl``, ``minusma-2021-2023.jsonl`` (the mission's life,
+and dated announcements, changes and closures with their sources) and
+``minusma-corrections.jsonl`` (corrections of them, as new events) are not generated.
 A test (tests/test_seeds.py) checks that the committed files equal a fresh build.
 """
 

@@ -229,6 +229,7 @@ def test_seeds_load_with_the_cli_from_the_tracker_itself(tmp_path: Path) -> None
             "minusma-mission-totals-2013-2017.jsonl",
             "minusma-2021-2023.jsonl",
             "minusma-presence-geopko-2014-2024.jsonl",
+            "minusma-corrections.jsonl",
         )
     ]
 

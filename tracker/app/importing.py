@@ -234,12 +234,14 @@ class Importing(TrackerCore):
                         result = self.import_un_monthly(
                             data, shown, entry.source_url, step, _batch=batch
                         )
-                        report.append(f"{shown}: {result.count:,} events")
+                        many = "" if result.count == 1 else "s"
+                        report.append(f"{shown}: {result.count:,} event{many}")
                     else:
                         done = self.import_jsonl(data, shown, step, _batch=batch)
                         skipped = f" ({done.skipped:,} already in the store, skipped)"
+                        many = "" if done.count == 1 else "s"
                         report.append(
-                            f"{shown}: {done.count:,} events{skipped * bool(done.skipped)}"
+                            f"{shown}: {done.count:,} event{many}{skipped * bool(done.skipped)}"
                         )
                     before += data.count(b"\n")
                 batch.save()
