@@ -249,3 +249,19 @@ def test_an_announcement_done_after_its_target_says_so(seeded: Tracker) -> None:
     late = {r["event_id"]: r["late"] for r in json.loads(out) if r["status"] == "fulfilled"}
     assert late["MINUSMA/GBR/134"] is True
     assert late["MINUSMA/SWE/215"] is False
+
+
+def test_senegal_left_with_its_troops_not_with_everyone(seeded: Tracker) -> None:
+    """The seeds' withdrawal of 2023-09-16 ("the last 116 Senegalese repatriated from Mopti")
+    set all of Senegal to 0, and the UN's report of 2023-10-31 then listed 32 police and staff
+    officers: a correction (seeds/minusma-corrections.jsonl) scopes it to the troops."""
+    day = date(2023, 9, 30)
+    rows = seeded.strength(
+        "MINUSMA", day, ["contributor", "personnel_type"], contributors=["SEN"]
+    ).rows
+    by_type = {r.personnel_type: r.strength for r in rows}
+    assert by_type["troops"] == 0
+    assert by_type["formed_police_units"] == 309
+    assert sum(v or 0 for v in by_type.values()) == 355
+    after = seeded.strength("MINUSMA", date(2023, 10, 31), ["contributor"], contributors=["SEN"])
+    assert after.rows[0].strength == 32  # the UN's figure, no "reappearance"
