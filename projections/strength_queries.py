@@ -54,6 +54,11 @@ class StrengthRow:
     personnel_type: str | None = None
     newest: date | None = None
 
+    @property
+    def newest_day(self) -> date:
+        """The day its newest figure was set (``since`` for a row made without ``newest``)."""
+        return self.newest or self.since
+
     def keys(self, by: tuple[Dimension, ...]) -> dict[str, Any]:
         return {dimension: getattr(self, dimension) for dimension in by}
 

@@ -127,7 +127,7 @@ class StrengthQuestions(TrackerCore):
                     "approximate": r.approximate,
                     "event_id": r.event_id,
                     **evidence,
-                    "newest_figure_of": (r.newest or r.since).isoformat(),
+                    "newest_figure_of": r.newest_day.isoformat(),
                     "known": r.known,
                     **(
                         {

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from projections import Dimension
+    from projections.mandates import MandateInForce
     from tracker.app import Tracker
 
 WIDTH, LEFT, RIGHT = 10.0, 0.85, 2.75  # inches: the figure, the y labels, the legend
@@ -122,8 +123,10 @@ def strength_figure(
     unknown = sum(1 for r in rows if r["strength"] is None)
     colours = [*palette(len(labels) - labels[-1].startswith("others (")), OTHERS]
     tracker.mandate_view.catch_up(tracker)  # once, for every month's ceiling below
-    ceiling = [_ceiling(tracker, mission, day) for day in dates]
-    unrenewed = any(_unrenewed(tracker, mission, day) for day in dates)
+    # one look at the mandate a month, for its ceiling and for whether it went unrenewed
+    mandates = [(day, tracker.mandate_view.in_force(mission.upper(), day)) for day in dates]
+    ceiling = [_ceiling(mandate, day) for day, mandate in mandates]
+    unrenewed = any(m is not None and m.unrenewed_years(day) for day, m in mandates)
     reported = [_reported(tracker, mission, day) for day in dates]
     marks = _announcement_marks(tracker, mission, start, end)
     entries = len(labels) + 1 + any(ceiling) + any(reported) + 1
@@ -294,13 +297,7 @@ UNRENEWED = (
 )
 
 
-def _unrenewed(tracker: Tracker, mission: str, day: date) -> bool:
-    mandate = tracker.mandate_view.in_force(mission.upper(), day)
-    return mandate is not None and mandate.unrenewed_years(day) > 0
-
-
-def _ceiling(tracker: Tracker, mission: str, day: date) -> int | None:
-    mandate = tracker.mandate_view.in_force(mission.upper(), day)
+def _ceiling(mandate: MandateInForce | None, day: date) -> int | None:
     if mandate is None or (mandate.ended_on and mandate.ended_on < day):
         return None
     if mandate.unrenewed_years(day):  # not drawn on past a year with no renewal recorded

@@ -76,7 +76,7 @@ def strength_records(answer: StrengthAnswer) -> list[dict[str, Any]]:
                 "approximate": row.approximate,
                 "event_id": row.event_id,
                 **around,
-                "newest_figure_of": newest_of(row),
+                "newest_figure_of": row.newest_day.isoformat(),
                 "known": row.known,
                 "estimated": bool(getattr(row, "estimated", False)),
                 **how,
@@ -102,7 +102,7 @@ def strength_records(answer: StrengthAnswer) -> list[dict[str, Any]]:
                 "approximate": row.approximate,
                 "event_id": row.event_id,
                 **around,
-                "newest_figure_of": newest_of(row),
+                "newest_figure_of": row.newest_day.isoformat(),
                 "known": row.known,
             }
         ]
@@ -114,16 +114,11 @@ def strength_records(answer: StrengthAnswer) -> list[dict[str, Any]]:
             "approximate": row.approximate,
             "event_id": row.event_id,
             **around,
-            "newest_figure_of": newest_of(row),
+            "newest_figure_of": row.newest_day.isoformat(),
             "known": row.known,
         }
         for row in answer.rows
     ]
-
-
-def newest_of(row: StrengthRow) -> str:
-    """The day the newest figure of ``row`` was set (ISO)."""
-    return (row.newest or row.since).isoformat()
 
 
 def figure_text(strength: int | None, approximate: bool) -> str:
@@ -260,7 +255,7 @@ def strength_notes(answer: StrengthAnswer, gone: list[StrengthRow]) -> list[str]
         notes.append("no strength figure is recorded for this date")
     if answer.gap:
         since = f"figures of {answer.un_report}" if answer.un_report else "no earlier report"
-        newest = max((r.newest or r.since for r in answer.rows), default=None)
+        newest = max((r.newest_day for r in answer.rows), default=None)
         later = answer.un_report is not None and newest is not None and newest > answer.un_report
         claims = f" and the claims since, to {newest} (the only evidence for the month)"
         notes.append(f"no UN report for {answer.gap}; {since}" + (claims if later else ""))
