@@ -26,6 +26,8 @@ from events.claims import (
     check_supersedes,
     superseded_target,
 )
+from events.deferred import Deferred
+from events.stored import stored_change
 from events.timeline import Change, ChangeKind, fold
 from events.values import (
     MAX_COUNT,
@@ -39,6 +41,8 @@ from events.values import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from events.timeline import Interval
 
 ContingentID = NewType("ContingentID", UUID)
@@ -234,7 +238,8 @@ class Contingent(Aggregate):
         self.changes: ByVersion[Change] = ByVersion(stream)  # the changes in force
         self.kinds: ByVersion[str] = ByVersion(stream)  # every event's kind
         self.superseded: dict[str, str] = {}
-        self._checked = Checked(contributor)  # the changes in valid-time order, checkable
+        # the changes in valid-time order, checkable (or, in a batch, checked at its end)
+        self._checked: Checked | Deferred = Checked(contributor)
         # The change ``record`` made of the event it checked, for ``_track`` to keep (made
         # once, not twice: issue 19).
         self._made: tuple[Contingent.Event, Change | None] | None = None
@@ -249,6 +254,54 @@ class Contingent(Aggregate):
         return cls._create(
             cls.Opened, mission=mission, contributor=contributor, timestamp=timestamp
         )
+
+    @classmethod
+    def restore(
+        cls, mission: str, contributor: str, stored: Iterable[tuple[type[Any], dict[str, Any]]]
+    ) -> Contingent:
+        """The contingent of a stream's stored events (each event's class and stored state,
+        in version order: ``PydanticMapper.read_state``), read without validating them again
+        (they were when written); its changes are checked once per batch (``defer_checks``).
+        For an import, which only appends to the stream (issue 25)."""
+        found = cls.open(mission, contributor)
+        found.collect_events()  # the stream is open already: its first stored event
+        found.defer_checks()
+        stream = f"{mission}/{contributor}"
+        version = 0
+        for event_class, state in stored:
+            version = state["originator_version"]
+            found.kinds.put(version, _KIND_NAMES.setdefault(event_class, event_class.__name__))
+            target = state.get("retracts") or state.get("corrects")
+            if target:
+                found.superseded[target] = f"{stream}/{version}"
+                removed = found.changes.pop(target)
+                if removed is not None:
+                    found._checked.remove(removed)
+            if issubclass(event_class, Contingent.ChangeEvent):
+                change = stored_change(event_class, state)
+                found._checked.add(change)
+                found.changes.put(version, change)
+        found.version = version
+        return found
+
+    def defer_checks(self) -> None:
+        """Check this contingent's invariants once, at the end of a batch (``verify``), not
+        event by event: an import's way (issue 25). Only before its first change."""
+        if isinstance(self._checked, Deferred):
+            return
+        deferred = Deferred(self.contributor)
+        for change in self.changes:
+            deferred.load(change)
+        self._checked = deferred
+
+    def verify(self) -> None:
+        """The batch's check (``defer_checks``): every change in force folded once.
+
+        Raises:
+            InsufficientStrengthError: some change takes more personnel than were there.
+        """
+        if isinstance(self._checked, Deferred):
+            self._checked.verify()
 
     def record(self, event_class: type[Contingent.Event], fields: dict[str, Any]) -> Event:
         """The one command: validate, check the invariants, append one event.

@@ -106,6 +106,11 @@ def country_code(value: str) -> str:
     """
     if not isinstance(value, str) or not value.strip():
         raise ValueError("a country is required (ISO 3166 alpha-3 code or name)")
+    return _code_of(value)
+
+
+@lru_cache(maxsize=4096)  # asked for every event of an import, of few spellings (issue 25)
+def _code_of(value: str) -> str:
     code = _country_index().get(_fold(value))
     if code is None:
         raise ValueError(
@@ -123,6 +128,11 @@ Country = Contributor
 def _mission_acronym(value: Any) -> str:
     if not isinstance(value, str):
         raise ValueError("a mission acronym is required, such as 'MINUSMA'")
+    return _acronym(value)
+
+
+@lru_cache(maxsize=1024)  # asked for every event of an import (issue 25)
+def _acronym(value: str) -> str:
     acronym = value.strip().upper()
     if not re.fullmatch(r"[A-Z][A-Z0-9-]{1,19}", acronym):
         raise ValueError(
@@ -202,6 +212,11 @@ class ValidDate:
         return self.end
 
     def __str__(self) -> str:
+        return self.text
+
+    @cached_property  # written for every event stored (issue 25)
+    def text(self) -> str:
+        """The date as written, to its precision: "2022-03-14", "2022-03" or "2022"."""
         if self.precision == "day":
             return self.start.isoformat()
         if self.precision == "month":
@@ -225,7 +240,14 @@ def _parse_text(value: str) -> ValidDate:
 
 
 def _http_url(value: str | None) -> str | None:
-    if value is None or not value.strip():
+    if value is None:
+        return None
+    return _web_address(value)
+
+
+@lru_cache(maxsize=4096)  # an import gives the same few addresses again and again (issue 25)
+def _web_address(value: str) -> str | None:
+    if not value.strip():
         return None
     if not re.fullmatch(r"https?://\S+", value.strip()):
         raise ValueError(f"{value!r} is not a web address: it must start with http:// or https://")

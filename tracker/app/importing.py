@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, cast
+from typing import IO, TYPE_CHECKING, TypeVar, cast
 
 from events.errors import InvalidInputError, TrackerError
 from tracker.answers.records import EventIds, ImportResult
 from tracker.app.core import TrackerCore
-from tracker.app.unit_of_work import UnitOfWork, retrying
+from tracker.app.unit_of_work import DeferredRefusal, UnitOfWork, retrying
 from tracker.importers import jsonl, seeds, un_monthly
 from tracker.importers.un_events import UNMonthlyImport, import_rows
 from tracker.importers.un_pdf import Report
@@ -22,9 +22,31 @@ if TYPE_CHECKING:
 
     from projections.engine import Progress
 
+T = TypeVar("T")
+
 
 class Importing(TrackerCore):
-    """Imports of whole files: each one unit of work."""
+    """Imports of whole files: each one unit of work, a batch."""
+
+    def _in_batch(self, work: Callable[[UnitOfWork], T]) -> T:
+        """``work`` recorded in one unit of work and saved, all or nothing, tried again after
+        a race lost to another writer. It is a batch: each contingent is checked once, at the
+        end (issue 25); a batch refused there is done again event by event, whose refusal
+        names the event (and the line) that breaks the history."""
+
+        def attempt() -> T:
+            try:
+                with UnitOfWork(self, streaming=True, batch=True) as batch:
+                    result = work(batch)
+                    batch.save()
+                    return result
+            except DeferredRefusal:
+                with UnitOfWork(self, streaming=True) as batch:
+                    result = work(batch)
+                    batch.save()
+                    return result
+
+        return retrying(attempt)
 
     def import_events(
         self,
@@ -45,14 +67,9 @@ class Importing(TrackerCore):
         """
         if _batch is None:
             again = _rereadable(lines)  # read again on a retry
-
-            def attempt() -> ImportResult:
-                with UnitOfWork(self, streaming=True) as batch:
-                    result = self.import_events(again(), name, progress, _batch=batch)
-                    batch.save()
-                    return result
-
-            return retrying(attempt)
+            return self._in_batch(
+                lambda batch: self.import_events(again(), name, progress, _batch=batch)
+            )
         batch = _batch
         ids = EventIds()
         kinds: Counter[str] = Counter()
@@ -113,14 +130,7 @@ class Importing(TrackerCore):
             parsed.aggregates = {}  # sums across every mission: they cannot be checked
         if _batch is not None:
             return import_rows(_batch, parsed, name, source_url, progress)
-
-        def attempt() -> UNMonthlyImport:
-            with UnitOfWork(self, streaming=True) as batch:
-                result = import_rows(batch, parsed, name, source_url, progress)
-                batch.save()
-            return result
-
-        return retrying(attempt)
+        return self._in_batch(lambda batch: import_rows(batch, parsed, name, source_url, progress))
 
     def import_un_pdf(
         self, path: str | Path, on: date | None = None, *, _batch: UnitOfWork | None = None
@@ -194,14 +204,9 @@ class Importing(TrackerCore):
         or nothing, oldest first; ``progress(reports recorded, reports)`` after each."""
         if _batch is not None:
             return record_reports(_batch, reports, missions, source_url, progress)
-
-        def attempt() -> UNReportImport:
-            with UnitOfWork(self, streaming=True) as batch:
-                result = record_reports(batch, reports, missions, source_url, progress)
-                batch.save()
-            return result
-
-        return retrying(attempt)
+        return self._in_batch(
+            lambda batch: record_reports(batch, reports, missions, source_url, progress)
+        )
 
     def load_seeds(
         self,
@@ -219,7 +224,7 @@ class Importing(TrackerCore):
         files = [(entry, entry.read()) for entry in seeds.manifest(folder)]
         total = sum(data.count(b"\n") for _, data in files)
 
-        def attempt() -> list[str]:
+        def work(batch: UnitOfWork) -> list[str]:  # all the files, or nothing
             report: list[str] = []
             before = 0
 
@@ -227,27 +232,25 @@ class Importing(TrackerCore):
                 if progress is not None:
                     progress(before + done, max(total, before + done))
 
-            with UnitOfWork(self, streaming=True) as batch:  # all the files, or nothing
-                for entry, data in files:
-                    shown = entry.path.name if directory is None else str(entry.path)
-                    if entry.format == "un-monthly":
-                        result = self.import_un_monthly(
-                            data, shown, entry.source_url, step, _batch=batch
-                        )
-                        many = "" if result.count == 1 else "s"
-                        report.append(f"{shown}: {result.count:,} event{many}")
-                    else:
-                        done = self.import_jsonl(data, shown, step, _batch=batch)
-                        skipped = f" ({done.skipped:,} already in the store, skipped)"
-                        many = "" if done.count == 1 else "s"
-                        report.append(
-                            f"{shown}: {done.count:,} event{many}{skipped * bool(done.skipped)}"
-                        )
-                    before += data.count(b"\n")
-                batch.save()
+            for entry, data in files:
+                shown = entry.path.name if directory is None else str(entry.path)
+                if entry.format == "un-monthly":
+                    result = self.import_un_monthly(
+                        data, shown, entry.source_url, step, _batch=batch
+                    )
+                    many = "" if result.count == 1 else "s"
+                    report.append(f"{shown}: {result.count:,} event{many}")
+                else:
+                    done = self.import_jsonl(data, shown, step, _batch=batch)
+                    skipped = f" ({done.skipped:,} already in the store, skipped)"
+                    many = "" if done.count == 1 else "s"
+                    report.append(
+                        f"{shown}: {done.count:,} event{many}{skipped * bool(done.skipped)}"
+                    )
+                before += data.count(b"\n")
             return report
 
-        return retrying(attempt)
+        return self._in_batch(work)
 
 
 def _rereadable(lines: Iterable[str]) -> Callable[[], Iterable[str]]:

@@ -1,7 +1,13 @@
 """The unit of work every write goes through: aggregates loaded once, each event checked by
 its aggregate as it is recorded, all saved together in one transaction, stamped with the
 commit's time (a large import stages its events as it goes, and the commit moves them into the
-log: all or nothing, memory flat)."""
+log: all or nothing, memory flat).
+
+An import is a batch (issue 25): its contingents are read from their stored states, not
+rebuilt through the library's repository, and each one's invariants are checked once, when
+the batch is saved, by folding its changes in force in valid-time order
+(``events.deferred``). A batch refused there is done again event by event
+(``DeferredRefusal``), whose refusal names the event that breaks the history."""
 
 from __future__ import annotations
 
@@ -15,7 +21,13 @@ from eventsourcing.persistence import IntegrityError
 from pydantic import ValidationError
 
 from events.contingent import Contingent, contingent_id
-from events.errors import InvalidInputError, MissionExistsError, MissionNotFoundError, TrackerError
+from events.errors import (
+    InsufficientStrengthError,
+    InvalidInputError,
+    MissionExistsError,
+    MissionNotFoundError,
+    TrackerError,
+)
 from events.mission import Mission, mission_id
 from events.values import country_code, find_place
 from tracker.app.kinds import CONTINGENT_KINDS, MISSION_KINDS, SHARED_KINDS, kind_name
@@ -41,6 +53,15 @@ def explain(error: ValidationError) -> str:
 
 class ConflictError(TrackerError):
     """Raised when another writer appended to the same stream first (nothing was written)."""
+
+
+class DeferredRefusal(Exception):  # a signal to redo, never seen by a user
+    """Raised when a batch's check of a contingent refuses it (nothing was written): the
+    importer does the batch again event by event, for the refusal that names the event."""
+
+    def __init__(self, error: InsufficientStrengthError) -> None:
+        super().__init__(str(error))
+        self.error = error
 
 
 CONFLICT_ATTEMPTS = 60  # a command that lost a race with another writer is tried again
@@ -77,8 +98,11 @@ class UnitOfWork:
     one transaction stamped with the commit's time (a large import stages them as it goes,
     and its commit moves them all into the log)."""
 
-    def __init__(self, tracker: TrackerCore, *, streaming: bool = False) -> None:
+    def __init__(
+        self, tracker: TrackerCore, *, streaming: bool = False, batch: bool = False
+    ) -> None:
         self.tracker = tracker
+        self.batch = batch  # contingents read from their stored states, checked at the end
         self.aggregates: dict[UUID, BaseAggregate[UUID]] = {}
         # Recorded time: a placeholder, replaced by the commit's time when the events are
         # written, under the store's lock (tracker.store.stamping): one time for the whole
@@ -110,12 +134,23 @@ class UnitOfWork:
         self.stage.add([self.tracker.mapper.to_stored_event(e) for e in events])
         self.held = 0
 
-    def _get(self, aggregate_id: UUID) -> BaseAggregate[UUID] | None:
+    def _get(
+        self,
+        aggregate_id: UUID,
+        restore: Callable[[list[StoredEvent]], BaseAggregate[UUID]] | None = None,
+    ) -> BaseAggregate[UUID] | None:
         if aggregate_id not in self.aggregates:
-            try:
-                found: BaseAggregate[UUID] = self.tracker.repository.get(aggregate_id)
-            except AggregateNotFoundError:
-                return None
+            found: BaseAggregate[UUID]
+            if restore is not None and self.batch:
+                stored = list(self.tracker.recorder.select_events(aggregate_id))
+                if not stored:
+                    return None
+                found = restore(stored)
+            else:
+                try:
+                    found = self.tracker.repository.get(aggregate_id)
+                except AggregateNotFoundError:
+                    return None
             self.aggregates[aggregate_id] = found
             self.known.loaded(found)
         return self.aggregates[aggregate_id]
@@ -191,12 +226,32 @@ class UnitOfWork:
         return found
 
     def contingent(self, mission: str, contributor: str) -> Contingent:
-        found = self._get(contingent_id(mission, contributor))
+        read_state = self.tracker.mapper.read_state  # type: ignore[attr-defined]
+
+        def restore(stored: list[StoredEvent]) -> Contingent:
+            return Contingent.restore(mission, contributor, map(read_state, stored))
+
+        found = self._get(contingent_id(mission, contributor), restore)
         if found is None:
             found = Contingent.open(mission, contributor, self.now)
+            if self.batch:
+                found.defer_checks()
             self.aggregates[found.id] = found
         assert isinstance(found, Contingent)
         return found
+
+    def _verify(self) -> None:
+        """A batch's check: each contingent's changes in force folded once.
+
+        Raises:
+            DeferredRefusal: one of them breaks its history; nothing was written.
+        """
+        for aggregate in self.aggregates.values():
+            if isinstance(aggregate, Contingent):
+                try:
+                    aggregate.verify()
+                except InsufficientStrengthError as error:
+                    raise DeferredRefusal(error) from None
 
     def save(self) -> None:
         """Write every event recorded, in one transaction.
@@ -204,7 +259,10 @@ class UnitOfWork:
         Raises:
             ConflictError: another writer appended to one of the streams first; nothing
                 was written.
+            DeferredRefusal: a batch's contingent breaks its history; nothing was written.
         """
+        if self.batch:
+            self._verify()
         try:
             if self.stage is not None:  # a large import: the rest, then all of it at once
                 self._spill()

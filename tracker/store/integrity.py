@@ -21,6 +21,7 @@ import sqlite3
 import struct
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -45,6 +46,11 @@ def stream_text(originator_id: UUID | str) -> str:
     """The stream id as hashed: a UUID's 32 hex digits on every backend."""
     if isinstance(originator_id, UUID):
         return originator_id.hex
+    return _stream_text(originator_id)
+
+
+@lru_cache(maxsize=1 << 16)  # asked three times for every event written (issue 25)
+def _stream_text(originator_id: str) -> str:
     if len(originator_id) == 32 and HEX_DIGITS.issuperset(originator_id):
         return originator_id  # as stored by SQLite: what UUID(...).hex would give
     try:

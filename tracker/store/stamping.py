@@ -60,9 +60,20 @@ def recorded_time(state: bytes | None) -> datetime | None:
 def stamped(events: Sequence[StoredEvent], at: datetime) -> list[StoredEvent]:
     """``events`` with the commit's time ``at`` in place of the placeholder."""
     field = _FIELD + pydantic_core.to_json(at)
+    first = b"{" + PLACEHOLDER_FIELD  # where a unit of work's event has it: its first field
     found = []
     for event in events:
         state = event.state
+        if state.startswith(first) and state.find(PLACEHOLDER_FIELD, len(first)) < 0:
+            found.append(  # (a slice, not a search of the whole state: issue 25)
+                StoredEvent(
+                    event.originator_id,
+                    event.originator_version,
+                    event.topic,
+                    b"{" + field + state[len(first) :],
+                )
+            )
+            continue
         count = state.count(PLACEHOLDER_FIELD)
         if count == 0:  # not made by a unit of work: stored as it is
             found.append(event)
