@@ -203,7 +203,7 @@ class _Stored:
 def rebuild_floor(view: Path, target: Path) -> dict[str, Any]:
     """Write the rows of the rebuilt strength view ``view`` into ``target`` as the product
     writes them (see the module's docstring)."""
-    from projections.strength_tables import box_values
+    from projections.strength_boxes import box_values
 
     fresh(target)
     conn = sqlite3.connect(target, isolation_level=None)

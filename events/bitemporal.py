@@ -233,7 +233,12 @@ def sweep(
     back-dated change or a supersession rewinds the fold to the last saved state before it,
     and folds again until it is in a state it was in before. Only the rows that differ
     from the knowledge point before are compared: the closed rows folded again and the
-    open rows that changed."""
+    open rows that changed. A history known in valid-time order throughout is one fold
+    (``_in_order``)."""
+    items = items if isinstance(items, list) else list(items)
+    in_order = _in_order(contributor, items, t)
+    if in_order is not None:
+        return in_order
     starts: dict[date, list[Change]] = {}
     stops: dict[date, list[Change]] = {}
     for change, known in items:
@@ -326,6 +331,69 @@ def sweep(
                 present[r] = k
     for r, k_from in present.items():
         ranges.setdefault(r, []).append((k_from, None))
+    return ranges
+
+
+def _in_order(
+    contributor: str, items: list[tuple[Change, Known]], t: str
+) -> dict[Row, list[tuple[date, date | None]]] | None:
+    """``sweep`` of a history known in valid-time order (None: it is not): what counts at
+    each knowledge point is then a prefix of the changes in valid-time order, so the rows
+    known at K are those of one fold of every change, up to the last day known at K. A row
+    opened on a day known at K1 and closed on a later day known at K2 holds, open, from K1
+    to K2 (if K1 < K2) and, closed, from K2 on. The usual history (a UN report each month,
+    known the month after, issue 25) is one fold, not one per knowledge point.
+
+    Such a history: recorded by ``t`` and superseded by nothing recorded by then; each
+    change known no earlier than the changes before it in valid time, and the changes of
+    one day known together; no month with both a change of the series of record and a
+    claim (whose counting would then change as the record becomes known)."""
+    active: list[tuple[Change, date]] = []
+    for change, times in items:
+        if times.recorded > t:
+            continue
+        if any(st <= t for _, st in times.superseded_at):
+            return None
+        active.append((change, times.known))
+    active.sort(key=lambda item: (item[0].effective, item[0].order))
+    record: set[Month] = set()
+    claims: set[Month] = set()
+    last: tuple[date, date] | None = None  # (day, known) of the change before
+    for change, known in active:
+        if last is not None:
+            day, before = last
+            if known < before or (change.effective == day and known != before):
+                return None
+        last = (change.effective, known)
+        if change.authoritative:
+            record.add(change.month)
+        elif change.kind != "close":
+            claims.add(change.month)
+    if record & claims:
+        return None
+    state = State(contributor, strict=False, covered=record)
+    open_rows: dict[Cell, tuple[date, Level, str]] = {}
+    since: dict[Cell, date] = {}  # the knowledge date from which each open row holds
+    closed: list[Interval] = []
+    ranges: dict[Row, list[tuple[date, date | None]]] = {}
+    for index, (change, known) in enumerate(active):
+        state.apply(change)
+        day = change.effective
+        if index + 1 < len(active) and active[index + 1][0].effective == day:
+            continue
+        held = dict(open_rows)
+        close_day(state, open_rows, closed, day)
+        for interval in closed:
+            ranges[row_of(interval)] = [(known, None)]
+        closed.clear()
+        for cell, value in held.items():
+            if open_rows.get(cell) != value and since[cell] < known:
+                ranges.setdefault(_open_row(cell, value), []).append((since[cell], known))
+        for cell, value in open_rows.items():
+            if held.get(cell) != value:
+                since[cell] = known
+    for cell, value in open_rows.items():
+        ranges.setdefault(_open_row(cell, value), []).append((since[cell], None))
     return ranges
 
 

@@ -12,15 +12,22 @@ event it corrects or retracts; ``superseded_by`` the event that later did so to 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
-from typing import Any
+from datetime import date, datetime
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
+from events.base import PydanticMapper
 from events.contingent import Contingent
 from events.mission import Mission
+from events.stored import stored_times
+from events.values import ValidDate
+from projections.audit_summaries import summarise as summarise
+from projections.audit_summaries import summarise_as
 from projections.engine import Projection, rows
-from projections.strength import times_of
+
+if TYPE_CHECKING:
+    from eventsourcing.persistence import Mapper, Notification
 
 CATEGORIES = {
     "DeploymentAnnounced": "announcement",
@@ -76,194 +83,184 @@ class Presence:
     event_id: str
 
 
-def _people(count: int | None, personnel_type: str | None) -> str:
-    what = (personnel_type or "personnel").replace("_", " ")
-    return f"{count:,} {what}" if count is not None else what
+@lru_cache(maxsize=4096)
+def _valid_days(text: str) -> tuple[str, str]:
+    """A stored valid date's first day and the day it takes effect (ISO)."""
+    valid = ValidDate.parse(text)
+    return valid.start.isoformat(), valid.effective.isoformat()
 
 
-def _where(event: Any) -> str:
-    location = getattr(event, "location", None)
-    return f" at {location}" if location else ""
-
-
-def _by(event: Any) -> str:
-    target = getattr(event, "target", None)
-    return f" by {target}" if target else ""
-
-
-def _report(e: Any) -> str:
-    level = "unknown (not published)" if e.strength is None else f"{e.strength:,}"
-    about = "about " if e.approximate else ""
-    inferred = " (inferred)" if e.inferred else ""
-    return f"strength {about}{level} {_people(None, e.personnel_type)}{_where(e)}{inferred}"
-
-
-def _withdrawal_announced(e: Any) -> str:
-    people = _people(e.count, e.personnel_type)
-    scope = (
-        ("full withdrawal" + (f" ({people})" if e.count else ""))
-        if e.full
-        else f"withdrawal of {people}"
-    )
-    return f"{scope}{_where(e)} announced{_by(e)}"
-
-
-def _incident(e: Any) -> str:
-    tolls = [
-        f"{n} {label}"
-        for n, label in ((e.killed, "killed"), (e.injured, "injured"), (e.detained, "detained"))
-        if n is not None
-    ]
-    return f"{e.kind}{_where(e)}: {e.description}" + (f" ({', '.join(tolls)})" if tolls else "")
-
-
-def _mandate(e: Any) -> str:
-    ceilings = ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in e.ceilings.items())
-    until = f" until {e.until}" if e.until else ""
-    return f"mandate renewed by resolution {e.resolution}{until}" + (
-        f"; ceilings {ceilings}" if ceilings else ""
-    )
-
-
-def _total(e: Any) -> str:
-    parts = [f"{k.replace('_', ' ')} {v:,}" for k, v in e.categories.items()]
-    if e.strength is not None:
-        parts.insert(0, f"{e.strength:,} uniformed")
-    who = f" ({e.contributors} contributors)" if e.contributors is not None else ""
-    return f"mission figures {'about ' if e.approximate else ''}{', '.join(parts)}{who}"
-
-
-SUMMARIES: dict[str, Callable[[Any], str]] = {
-    "StrengthReported": _report,
-    "DeploymentAnnounced": lambda e: (
-        f"{'increase' if e.increase else 'deployment'} of {_people(e.count, e.personnel_type)}"
-        f"{_where(e)} announced{_by(e)}"
-    ),
-    "WithdrawalAnnounced": _withdrawal_announced,
-    "SuspensionAnnounced": lambda e: (
-        "suspension announced" + (f" from {e.target}" if e.target else "")
-    ),
-    "Deployed": lambda e: f"{_people(e.count, e.personnel_type)} deployed{_where(e)}",
-    "Withdrawn": lambda e: (
-        ("" if e.count else "all ") + f"{_people(e.count, e.personnel_type)} withdrawn{_where(e)}"
-    ),
-    "Moved": lambda e: (
-        f"{_people(e.count, e.personnel_type)} moved"
-        f" from {e.location or 'unassigned'} to {e.to_location}"
-    ),
-    "IncidentNoted": _incident,
-    "PresenceEstimated": lambda e: (
-        f"estimated at {e.location}"
-        + (f" with about {e.troops:,} troops" if e.troops is not None else " (size not coded)")
-    ),
-    "Retracted": lambda e: f"retracts {e.retracts}: {e.reason}",
-    "Established": lambda e: f"mission established: {e.name} (host {e.host})",
-    "MandateRenewed": _mandate,
-    "MandateEnded": lambda e: (
-        f"mandate ended by resolution {e.resolution}"
-        + (f"; withdrawal by {e.withdrawal_by}" if e.withdrawal_by else "")
-    ),
-    "Closed": lambda e: "mission closed",
-    "ContributorsReported": lambda e: f"report lists {len(e.contributors)} contributors",
-    "TotalReported": _total,
-}
-
-
-def summarise(event: Any) -> str:
-    """One line saying what the event claims, for people reading the history."""
-    kind = type(event).__name__
-    return SUMMARIES[kind](event) if kind in SUMMARIES else kind
+@lru_cache(maxsize=256)
+def _recorded_at(text: str) -> str:
+    """A stored recorded time as the audit trail shows it."""
+    return datetime.fromisoformat(text).isoformat()
 
 
 SEARCHED = ["event_id", "kind", "contributor", "summary", "source_title", "quote", "reason"]
+COLUMNS = (
+    "position",
+    "event_id",
+    "kind",
+    "category",
+    "mission",
+    "contributor",
+    "valid",
+    "valid_start",
+    "effective",
+    "published_on",
+    "known",
+    "recorded_at",
+    "summary",
+    "source_title",
+    "source_url",
+    "quote",
+    "supersedes",
+    "reason",
+    "superseded_by",
+    "payload",
+)
+INSERT = f"INSERT INTO audit_events ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
+# What the payload leaves out: the fields the store sets, and the class version it keeps.
+NOT_PAYLOAD = ("originator_id", "originator_version", "timestamp", "originator_topic")
+
+
+class Fields:
+    """An event's stored fields read as attributes, as ``summarise`` reads an event (a field
+    not there reads as None): the audit trail needs a few of each event's fields as they were
+    written, and validating every event again was most of its rebuild (issue 25)."""
+
+    def __init__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
+    def __getattr__(self, name: str) -> Any:
+        return None
 
 
 class AuditProjection(Projection):
     name = "audit"
-    version = 3  # 2: full-text search; 3: knowledge dates
+    # 2: full-text search; 3: knowledge dates; 4: rows from the stored fields, the payload
+    # as stored (compact JSON)
+    version = 4
 
     def __init__(self, path: Any) -> None:
         super().__init__(path)
-        self._pending: list[dict[str, Any]] = []
+        self._pending: list[tuple[Any, ...]] = []
         self._superseded: list[tuple[str, str]] = []
+        self._bulk = False  # a rebuild's side file: the search index made at the end
 
     def create_tables(self) -> None:
         self.db.table("audit_events").create(
-            {
-                "position": int,
-                "event_id": str,
-                "kind": str,
-                "category": str,
-                "mission": str,
-                "contributor": str,
-                "valid": str,
-                "valid_start": str,
-                "effective": str,
-                "published_on": str,
-                "known": str,
-                "recorded_at": str,
-                "summary": str,
-                "source_title": str,
-                "source_url": str,
-                "quote": str,
-                "supersedes": str,
-                "reason": str,
-                "superseded_by": str,
-                "payload": str,
-            },
+            dict.fromkeys(COLUMNS, str) | {"position": int},
             pk="position",
             if_not_exists=True,
         )
+        self._indexes()
+        if self.db.table("audit_events").detect_fts() is None:
+            # Triggers keep the index in step inside each batch's transaction.
+            self.db.table("audit_events").enable_fts(SEARCHED, create_triggers=True)
+
+    def _indexes(self) -> None:
         self.db.table("audit_events").create_index(
             ["mission", "contributor", "valid_start"], if_not_exists=True
         )
         self.db.table("audit_events").create_index(["event_id"], unique=True, if_not_exists=True)
-        if self.db.table("audit_events").detect_fts() is None:
-            # Triggers keep the index in step inside each batch's transaction.
-            self.db.table("audit_events").enable_fts(SEARCHED, create_triggers=True)
+
+    def begin_bulk(self) -> None:
+        """A rebuild into an empty side file: the rows first, then their indexes and the
+        search index in one pass each (``finish``), not row by row."""
+        for suffix in ("ai", "ad", "au"):
+            self.db.execute(f"DROP TRIGGER IF EXISTS audit_events_{suffix}")
+        for (index,) in self.db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'audit_events' "
+            "AND sql IS NOT NULL"
+        ).fetchall():
+            self.db.execute(f"DROP INDEX {index}")
+        self._bulk = True
+
+    def finish(self) -> None:
+        if not self._bulk:
+            return
+        with self.transaction():
+            self._indexes()
+            self.db.execute("INSERT INTO audit_events_fts (audit_events_fts) VALUES ('rebuild')")
+            self.db.table("audit_events").enable_fts(SEARCHED, create_triggers=True, replace=True)
+        self._bulk = False
+
+    def process_stored(self, mapper: Mapper[Any], notification: Notification) -> None:
+        """Each row from the event's fields as stored (``PydanticMapper.read_state``), not
+        from the event validated again (it was when written)."""
+        if not isinstance(mapper, PydanticMapper):
+            super().process_stored(mapper, notification)
+            return
+        cls, state = mapper.read_state(notification)
+        if cls in (Contingent.Opened, Mission.Opened) or not issubclass(
+            cls, Contingent.Event | Mission.Event
+        ):
+            return
+        version = state["originator_version"]
+        contributor = state.get("contributor")
+        event_id = (
+            f"{state['mission']}/{contributor}/{version}"
+            if contributor
+            else f"{state['mission']}/{version}"
+        )
+        payload = {k: v for k, v in state.items() if k not in NOT_PAYLOAD}
+        self._add(cls.__name__, event_id, notification.id, state, Fields(state), payload)
 
     def process(self, event: Any, position: int) -> None:
         bookkeeping = isinstance(event, Contingent.Opened | Mission.Opened)
         if bookkeeping or not isinstance(event, Contingent.Event | Mission.Event):
             return
-        kind = type(event).__name__
-        valid = getattr(event, "valid", None)
-        source = getattr(event, "source", None)
-        supersedes = getattr(event, "retracts", None) or getattr(event, "corrects", None)
-        payload = event.model_dump(
-            mode="json",
-            exclude={"originator_id", "originator_version", "timestamp", "originator_topic"},
-        )
+        state = event.model_dump(mode="json", exclude={"originator_topic"})
+        payload = {k: v for k, v in state.items() if k not in NOT_PAYLOAD}
+        state["timestamp"] = event.timestamp.isoformat()
+        self._add(type(event).__name__, event.event_id, position, state, event, payload)
+
+    def _add(
+        self,
+        kind: str,
+        event_id: str,
+        position: int,
+        state: dict[str, Any],
+        event: Any,
+        payload: dict[str, Any],
+    ) -> None:
+        """One row: ``state`` the event's fields as stored (dates as text), ``event`` the
+        same as attributes (for its summary)."""
+        valid = state.get("valid")
+        source = state.get("source")
+        supersedes = state.get("retracts") or state.get("corrects")
+        start, effective = _valid_days(valid) if valid else (None, None)
         self._pending.append(
-            {
-                "position": position,
-                "event_id": event.event_id,
-                "kind": kind,
-                "category": CATEGORIES.get(kind, "other"),
-                "mission": event.mission,
-                "contributor": getattr(event, "contributor", None),
-                "valid": str(valid) if valid else None,
-                "valid_start": valid.start.isoformat() if valid else None,
-                "effective": valid.effective.isoformat() if valid else None,
-                "published_on": str(source.published_on) if source else None,
-                "known": times_of(event)[0],
-                "recorded_at": event.timestamp.isoformat(),
-                "summary": summarise(event),
-                "source_title": source.title if source else None,
-                "source_url": source.url if source else None,
-                "quote": source.quote if source else None,
-                "supersedes": supersedes,
-                "reason": getattr(event, "reason", None),
-                "superseded_by": None,
-                "payload": json.dumps(payload, ensure_ascii=False),
-            }
+            (
+                position,
+                event_id,
+                kind,
+                CATEGORIES.get(kind, "other"),
+                state["mission"],
+                state.get("contributor"),
+                valid,
+                start,
+                effective,
+                source["published_on"] if source else None,
+                stored_times(state)[0],
+                _recorded_at(state["timestamp"]),
+                summarise_as(kind, event),
+                source["title"] if source else None,
+                source.get("url") if source else None,
+                source.get("quote") if source else None,
+                supersedes,
+                state.get("reason"),
+                None,
+                json.dumps(payload, ensure_ascii=False),
+            )
         )
         if supersedes:
-            self._superseded.append((event.event_id, supersedes))
+            self._superseded.append((event_id, supersedes))
 
     def flush(self) -> None:
         """Write the batch's rows in one go, then mark what they superseded."""
-        self.db.table("audit_events").insert_all(self._pending)
+        self.db.conn.executemany(INSERT, self._pending)
         self.db.conn.executemany(
             "UPDATE audit_events SET superseded_by = ? WHERE event_id = ?", self._superseded
         )

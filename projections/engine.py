@@ -19,10 +19,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, cast
+from uuid import UUID
 
 from eventsourcing.utils import get_topic
 
 from events.errors import InvalidInputError
+from projections import side_by_side
 from projections.files import LazyDatabase, Transaction, corrupt, moved
 from projections.files import rows as rows  # the views import it from here
 
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
     from eventsourcing.persistence import Mapper, Notification
 
 BATCH_SIZE = 1000  # notifications per view transaction: per-event commits cap replay at ~2,500/s
+FILL_FROM = 5000  # events a view with nothing yet has to catch up before it fills in bulk
 TRACKING_COLUMNS: dict[str, type] = {
     "application_name": str,
     "notification_id": int,
@@ -80,6 +83,7 @@ class Projection(ABC):
     _verified: tuple[Any, int, str | None] | None = None
     _handlers: ClassVar[dict[type, str]] = {}
     _topics: ClassVar[frozenset[str] | None] = None  # None: every event goes to process()
+    _filling = False  # a side file being built: it fills from the log as it is
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -337,26 +341,48 @@ class Projection(ABC):
             self.reset("it was built from another event store")
             self._prepare()
         applied = 0
-        todo = max((app.recorder.max_notification_id() or 0) - self.position(app.name), 0)
+        head = app.recorder.max_notification_id() or 0
+        done = self.position(app.name)
+        todo = max(head - done, 0)
+        empty = done == 0 and self.path is not None and not self._filling
+        if empty and todo >= FILL_FROM:
+            filled = side_by_side.fill(self, app, progress)
+            if filled is not None:
+                self._verified = None
+                return filled
+        # Only the events it handles, when it says which (the others need not be read at
+        # all: a view of announcements reads a few hundred of the UN record's 150,000
+        # events, issue 25); the log as stored, when the recorder can give it so.
+        topics = sorted(self._topics) if self._topics is not None else ()
+        read = getattr(app.recorder, "read_log", None)
         while todo:  # nothing new (the usual query): no write transaction at all
             with self.transaction():
                 start = self.position(app.name)
-                notifications = app.recorder.select_notifications(
-                    start=start, limit=batch_size, inclusive_of_start=False
-                )
-                if not notifications:
-                    break
+                if read is not None:
+                    notifications = read(start, batch_size, head, topics)
+                else:
+                    notifications = app.recorder.select_notifications(
+                        start=start, limit=batch_size, stop=head, topics=topics,
+                        inclusive_of_start=False,
+                    )  # fmt: skip
                 for notification in notifications:
-                    if self._topics is None or notification.topic in self._topics:
-                        self.process_stored(app.mapper, notification)
+                    self.process_stored(app.mapper, notification)
                 self.flush()
-                last_batch = len(notifications) < batch_size  # the log's end, when it was read
+                last_batch = len(notifications) < batch_size  # the end of what was to read
                 if last_batch:
                     self.settle()
-                last, identity = notifications[-1], _identity(notifications[-1])
+                if last_batch and (not notifications or notifications[-1].id != head):
+                    # past the events it skipped, to the head as it was read
+                    at_head = app.recorder.select_notifications(start=head, limit=1)
+                    if not at_head or at_head[0].id != head:
+                        raise RuntimeError(f"{self.name}: position {head} is not in the log")
+                    last = at_head[0]
+                else:
+                    last = notifications[-1]
+                identity = _identity(last)
                 self._record_position(app.name, start, last.id, identity)
                 self._verified = (app.recorder, last.id, identity)
-            applied += len(notifications)
+            applied += last.id - start
             if progress is not None:
                 progress(applied, max(todo, applied))
             if last_batch:  # what arrived since is the next catch-up's
@@ -365,44 +391,9 @@ class Projection(ABC):
         return applied
 
     def rebuild(self, app: Application[Any], progress: Progress | None = None) -> int:
-        """Rebuild from position 0 *side by side*: into a new file, which then replaces this
-        one in one rename. Queries keep the old file until then; a rebuild that fails or is
-        killed leaves it in place (and its half-built file is started afresh next time)."""
-        if self.path is None:
-            self.reset("rebuild asked for")
-            self._prepare()
-            return self.catch_up(app, progress=progress)
-        partial = self.path.with_name(self.path.name + ".rebuild")
-        for leftover in (partial, partial.with_name(partial.name + "-journal")):
-            leftover.unlink(missing_ok=True)
-        fresh = type(self)(partial)
-        # A half-built file is thrown away if anything goes wrong, so it need not reach the
-        # disk transaction by transaction: once, before it replaces the old one.
-        fresh.db.execute("PRAGMA synchronous = OFF")
-        fresh.begin_bulk()
-        applied = fresh.catch_up(app, progress=progress)
-        fresh.close()
-        partial.with_name(partial.name + "-journal").unlink(missing_ok=True)  # empty
-        with partial.open("rb+") as file:
-            os.fsync(file.fileno())
-        # The old file's write lock, held across the rename: no other process is half way
-        # through a transaction on it (its journal, named after the path, would then lie
-        # beside the new file), and after the rename SQLite refuses writes to the old one
-        # (SQLITE_READONLY_DBMOVED): they open the new file and go on (``catch_up``).
-        if self._replaced():
-            self._reopen()
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            os.replace(partial, self.path)
-            for stale in ("-wal", "-shm", "-journal"):  # left by an older WAL-mode file
-                self.path.with_name(self.path.name + stale).unlink(missing_ok=True)
-        finally:
-            with suppress(sqlite3.Error):
-                self.db.execute("ROLLBACK")
-            self.close()
-        self.db = self._connect()
-        self.rebuilt_because = None
-        return applied
+        """Rebuild from position 0 side by side (``side_by_side.rebuild``): queries keep the
+        old file until the new one is whole; return how many events were applied."""
+        return side_by_side.rebuild(self, app, progress)
 
 
 def _with_subclasses(cls: type) -> list[type]:
@@ -417,4 +408,7 @@ def _identity(notification: Notification) -> str:
     """Which stored event this is: stream, version and a digest of its state (which holds its
     recorded time), so the same ids in another store do not pass for it."""
     digest = hashlib.sha256(notification.state).hexdigest()[:16]
-    return f"{notification.originator_id}/{notification.originator_version}/{digest}"
+    stream = notification.originator_id
+    if not isinstance(stream, UUID):  # read as stored (``read_log``): as the library says it
+        stream = UUID(str(stream))
+    return f"{stream}/{notification.originator_version}/{digest}"

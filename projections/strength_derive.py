@@ -10,6 +10,7 @@ from typing import Any
 from events.bitemporal import Known, row_of, sweep
 from events.timeline import Cell, Change, Interval, Level, State, close_day, interval
 from projections.engine import rows
+from projections.strength_boxes import grouped_boxes
 from projections.strength_tables import (
     INTERVAL_COLUMNS,
     KEY_COLUMNS,
@@ -24,12 +25,27 @@ _LAST_MONTH = (
     "MAX(CASE WHEN authoritative = {} AND superseded_recorded IS NULL "
     "THEN substr(effective, 1, 7) END)"
 )
+INSERT_INTERVAL = (
+    f"INSERT INTO strength_intervals ({', '.join(INTERVAL_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in INTERVAL_COLUMNS)})"
+)
+# What a contingent's rows are derived from, for the next arrival's short way (``append_one``)
+DERIVED = (
+    "INSERT OR REPLACE INTO strength_derived (mission, contributor, recorded, "
+    "changes, known, superseded_known, effective, claims_month, record_month) "
+    "SELECT ?, ?, ?, MAX(rowid), MAX(known), MAX(superseded_known), MAX(effective), "
+    f"{_LAST_MONTH.format(0)}, {_LAST_MONTH.format(1)} "
+    "FROM strength_changes WHERE mission = ? AND contributor = ?"
+)
+ROWS_PER_WRITE = 20_000  # rows a rebuild holds before it writes them
 
 
 class StrengthDerivation:
     """How a contingent's rows are brought to its latest recorded time (``db``: the view's)."""
 
     db: Any
+    # the boxes ``derive_all`` made of the rows it wrote (the others: one box a row)
+    boxes: list[tuple[str, int, int, int, int, int, int, int, int]]
 
     def rederive(self, mission: str, contributor: str, since: str) -> None:
         """Bring a contingent's rows to its latest recorded time. Rows for recorded times
@@ -64,7 +80,23 @@ class StrengthDerivation:
                 [mission, contributor],
             ):
                 opened[tuple(key)] = rowid
+        written = self._rows(mission, contributor, items, todo, opened)
+        self.db.conn.executemany(INSERT_INTERVAL, written)
+        if times:
+            self.db.execute(DERIVED, [mission, contributor, times[-1], mission, contributor])
+
+    def _rows(
+        self,
+        mission: str,
+        contributor: str,
+        items: list[tuple[Change, Known]],
+        todo: list[str],
+        opened: dict[tuple[Any, ...], int],
+    ) -> list[list[Any]]:
+        """The rows to write for the recorded times ``todo`` (in order), after those already
+        stored and still open (``opened``: key -> rowid, ended here in the view)."""
         fresh: dict[tuple[Any, ...], list[Any]] = {}  # rows first recorded in this call
+        written: list[list[Any]] = []  # rows first recorded in this call and closed in it
         for t in todo:
             current = {
                 key_of(row, known_from, known_to)
@@ -72,10 +104,11 @@ class StrengthDerivation:
                 for known_from, known_to in spans
             }
             ended = [rowid for key, rowid in opened.items() if key not in current]
-            self.db.conn.executemany(
-                "UPDATE strength_intervals SET recorded_to = ? WHERE rowid = ?",
-                ((t, rowid) for rowid in ended),
-            )
+            if ended:
+                self.db.conn.executemany(
+                    "UPDATE strength_intervals SET recorded_to = ? WHERE rowid = ?",
+                    ((t, rowid) for rowid in ended),
+                )
             for key in [key for key in opened if key not in current]:
                 del opened[key]
             for key in [key for key in fresh if key not in current]:
@@ -88,20 +121,50 @@ class StrengthDerivation:
         # in valid-time order: the rows in force on a date then lie on a few pages, not one
         # page each (a date's rows at 1M events: 0.79 -> 0.48 ms to read)
         written.extend(sorted(fresh.values(), key=lambda row: row[_VALID_FROM]))
-        self.db.conn.executemany(
-            f"INSERT INTO strength_intervals ({', '.join(INTERVAL_COLUMNS)}) "
-            f"VALUES ({', '.join('?' for _ in INTERVAL_COLUMNS)})",
-            written,
+        return written
+
+    def derive_all(self, marked: list[tuple[str, str]]) -> None:
+        """Derive the rows of the ``marked`` contingents of a view that has none yet (a
+        rebuild's side file), in one pass: the changes read once, in contingent order, and
+        the rows written in a few statements, not a few per contingent (issue 25)."""
+        closures: dict[str, list[tuple[Change, Known]]] = {}
+        for r in rows(self.db, "SELECT * FROM mission_closures", []):
+            close = Change(r["event_id"], date.fromisoformat(r["effective"]), 0, "close", None)
+            closures.setdefault(r["mission"], []).append((close, _known(r)))
+        found = self.db.execute(
+            f"SELECT mission, contributor, {CHANGE_READ} FROM strength_changes "
+            "ORDER BY mission, contributor, rowid"
         )
-        if times:
-            self.db.execute(
-                "INSERT OR REPLACE INTO strength_derived (mission, contributor, recorded, "
-                "changes, known, superseded_known, effective, claims_month, record_month) "
-                "SELECT ?, ?, ?, MAX(rowid), MAX(known), MAX(superseded_known), MAX(effective), "
-                f"{_LAST_MONTH.format(0)}, {_LAST_MONTH.format(1)} "
-                f"FROM strength_changes WHERE {where}",
-                [mission, contributor, times[-1], mission, contributor],
+        by_contingent: dict[tuple[str, str], list[tuple[Change, Known]]] = {}
+        for mission, contributor, *columns in found:
+            by_contingent.setdefault((mission, contributor), []).append(_item(columns))
+        written: list[list[Any]] = []
+        derived: list[tuple[str, str, str, str, str]] = []
+        # rows are given the next rowids in the order written (an empty table, no deletes)
+        first = self.db.execute("SELECT COALESCE(MAX(rowid), 0) + 1 FROM strength_intervals")
+        rowid = first.fetchone()[0]
+        boxes: list[tuple[str, int, int, int, int, int, int, int, int]] = []
+        for mission, contributor in sorted(marked):
+            items = by_contingent.pop((mission, contributor), [])
+            items += closures.get(mission, [])
+            times = sorted(
+                {k.recorded for _, k in items} | {st for _, k in items for _, st in k.superseded_at}
             )
+            # each kind of row in valid-time order, for the boxes (``grouped_boxes``)
+            found = sorted(self._rows(mission, contributor, items, times, {}), key=_kind_order)
+            boxes += grouped_boxes(found, rowid)
+            rowid += len(found)
+            written += found
+            if times:
+                derived.append((mission, contributor, times[-1], mission, contributor))
+            if len(written) >= ROWS_PER_WRITE:
+                self.db.conn.executemany(INSERT_INTERVAL, written)
+                written.clear()
+        self.db.conn.executemany(INSERT_INTERVAL, written)
+        self.db.conn.executemany(DERIVED, derived)
+        last = self.db.execute("SELECT COALESCE(MAX(rowid), 0) FROM strength_intervals")
+        if last.fetchone()[0] == rowid - 1:  # as counted: the boxes hold the rows written
+            self.boxes = boxes
 
     def append_one(self, mission: str, contributor: str, last: str) -> bool:
         """The usual arrival, done without sweeping the history: one new change, later in
@@ -220,43 +283,13 @@ class StrengthDerivation:
     def changes_with_times(self, mission: str, contributor: str) -> list[tuple[Change, Known]]:
         """A contingent's changes with their knowledge and recorded times, its mission's
         closures among them (each ends the contingent, the day after)."""
-        day = date.fromisoformat
-        items: list[tuple[Change, Known]] = []
-        for (
-            event_id,
-            effective,
-            order,
-            kind,
-            count,
-            location,
-            personnel_type,
-            to_location,
-            approximate,
-            authoritative,
-            known,
-            recorded,
-            superseded_known,
-            superseded_recorded,
-        ) in self.db.execute(
-            "SELECT event_id, effective, ord, kind, count, location, personnel_type, "
-            "to_location, approximate, authoritative, known, recorded, superseded_known, "
-            "superseded_recorded FROM strength_changes WHERE mission = ? AND contributor = ?",
-            [mission, contributor],
-        ):
-            change = Change(
-                event_id,
-                day(effective),
-                order,
-                kind,
-                count,
-                location,
-                personnel_type,
-                to_location,
-                bool(approximate),
-                bool(authoritative),
+        items = [
+            _item(columns)
+            for columns in self.db.execute(
+                f"SELECT {CHANGE_READ} FROM strength_changes WHERE mission = ? AND contributor = ?",
+                [mission, contributor],
             )
-            superseded = ((day(superseded_known), superseded_recorded),) if superseded_known else ()
-            items.append((change, Known(day(known), recorded, superseded)))
+        ]
         closures = rows(self.db, "SELECT * FROM mission_closures WHERE mission = ?", [mission])
         return [
             *items,
@@ -268,6 +301,56 @@ class StrengthDerivation:
                 for r in closures
             ),
         ]
+
+
+_ENDS = tuple(INTERVAL_COLUMNS.index(c) for c in ("valid_to", "known_to", "recorded_to"))
+
+
+def _kind_order(row: list[Any]) -> tuple[bool, bool, bool, str]:
+    """A row's kind (``strength_tables.row_kind``), then its valid date."""
+    valid_to, known_to, recorded_to = (row[i] for i in _ENDS)
+    return (valid_to is None, known_to is None, recorded_to is None, row[_VALID_FROM])
+
+
+CHANGE_READ = (
+    "event_id, effective, ord, kind, count, location, personnel_type, to_location, "
+    "approximate, authoritative, known, recorded, superseded_known, superseded_recorded"
+)
+
+
+def _item(columns: Any) -> tuple[Change, Known]:
+    """A change and its times from the columns ``CHANGE_READ`` names."""
+    (
+        event_id,
+        effective,
+        order,
+        kind,
+        count,
+        location,
+        personnel_type,
+        to_location,
+        approximate,
+        authoritative,
+        known,
+        recorded,
+        superseded_known,
+        superseded_recorded,
+    ) = columns
+    day = date.fromisoformat
+    change = Change(
+        event_id,
+        day(effective),
+        order,
+        kind,
+        count,
+        location,
+        personnel_type,
+        to_location,
+        bool(approximate),
+        bool(authoritative),
+    )
+    superseded = ((day(superseded_known), superseded_recorded),) if superseded_known else ()
+    return change, Known(day(known), recorded, superseded)
 
 
 def _known(r: dict[str, Any]) -> Known:

@@ -10,11 +10,8 @@ from typing import Any, Literal
 
 from events.timeline import Change
 from projections.engine import rows
-from projections.strength_tables import (
-    box_filter,
-    change_of,
-    time_filters,
-)
+from projections.strength_boxes import box_filter
+from projections.strength_tables import change_of, time_filters
 
 Dimension = Literal["contributor", "location", "region", "personnel_type"]
 DIMENSIONS: tuple[Dimension, ...] = ("contributor", "location", "region", "personnel_type")
@@ -148,7 +145,9 @@ class StrengthQueries:
             "COALESCE(MIN(CASE WHEN strength IS NULL OR strength <> 0 "
             "THEN valid_from || ' ' || event_id END), MAX(valid_from || ' ' || event_id)) "
             "AS since, MAX(valid_from) AS newest "
-            f"FROM strength_intervals WHERE rowid IN (SELECT id FROM _strength_box WHERE {boxes}) "
+            # each box holds the rows from its id to its hi (one, or a rebuild's group)
+            f"FROM _strength_box JOIN strength_intervals ON strength_intervals.rowid "
+            f"BETWEEN _strength_box.id AND _strength_box.hi WHERE {boxes} "
             # +mission: not through the mission indexes, so the boxes drive the search
             "AND +mission = ? AND valid_from <= ? "
             f"AND (valid_to IS NULL OR valid_to > ?){times}{filters} {group}"

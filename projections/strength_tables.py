@@ -4,7 +4,7 @@ and the conditions for "in force on D as known at K and recorded by T"."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from events.bitemporal import Row
@@ -13,7 +13,7 @@ from events.timeline import Change
 
 # The version of the strength view's tables (``StrengthProjection.version``): kept here, beside
 # them, so that a read path can tell a current view without loading the projection (issue 19).
-STRENGTH_VERSION = 9
+STRENGTH_VERSION = 10
 
 INTERVAL_COLUMNS = (
     "mission",
@@ -88,51 +88,6 @@ def times_of(event: Any) -> tuple[str, str]:
     source = getattr(event, "source", None)
     known = source.known_from if source is not None else event.timestamp.date()
     return known.isoformat(), event.timestamp.isoformat(timespec="microseconds")
-
-
-OPEN = 2**31 - 1  # an open end in the R*Tree
-_DAY = "CAST(julianday({}) AS INTEGER)"
-# Recorded times as minutes since 2000: 32 bits hold 4,000 years of them (seconds ran out on
-# 2068-01-19, and every date to 2099-12-31 is accepted: issue 15).
-_MINUTE = "((CAST(strftime('%s', substr({}, 1, 19)) AS INTEGER) - 946684800) / 60)"
-_JULIAN_OFFSET = 1721424  # julianday(D) truncated = D.toordinal() + this
-
-
-def box_values(row: str) -> str:
-    """The six time coordinates of a row's box, as SQL over ``row`` (NEW, or an alias)."""
-    return (
-        f"{_DAY.format(row + '.valid_from')}, "
-        f"COALESCE({_DAY.format(row + '.valid_to')}, {OPEN}), "
-        f"{_DAY.format(row + '.known_from')}, COALESCE({_DAY.format(row + '.known_to')}, {OPEN}), "
-        f"{_MINUTE.format(row + '.recorded_from')}, "
-        f"COALESCE({_MINUTE.format(row + '.recorded_to')} + 1, {OPEN})"
-    )
-
-
-def box_filter(
-    mission_id: int, on: date, known_at: date | None, recorded_at: str | None
-) -> tuple[str, list[int]]:
-    """The R*Tree condition for rows in force on ``on`` as known at ``known_at`` and recorded
-    by ``recorded_at`` (None: now), and its values. A superset: exact conditions follow."""
-    day = on.toordinal() + _JULIAN_OFFSET
-    sql = "m0 <= ? AND m1 > ? AND v0 <= ? AND v1 > ?"
-    values = [mission_id, mission_id, day, day]
-    if known_at is None:
-        sql += " AND k1 >= ?"
-        values.append(OPEN)
-    else:
-        known = known_at.toordinal() + _JULIAN_OFFSET
-        sql += " AND k0 <= ? AND k1 > ?"
-        values += [known, known]
-    if recorded_at is None:
-        sql += " AND r1 >= ?"
-        values.append(OPEN)
-    else:
-        moment = datetime.fromisoformat(recorded_at.rstrip("~")[:19])
-        minute = int((moment - datetime(2000, 1, 1)).total_seconds()) // 60
-        sql += " AND r0 <= ? AND r1 >= ?"
-        values += [minute + 1, minute - 1]
-    return sql, values
 
 
 def time_filters(known_at: date | None, recorded_at: str | None) -> tuple[str, list[str]]:
@@ -288,21 +243,6 @@ def create_tables(db: Any) -> None:
         if_not_exists=True,
     )
     interval_indexes(db)
-    # The rows' boxes on (mission, valid, known, recorded) in an R*Tree, kept by triggers:
-    # "in force on D as known at K and recorded by T" is then a search of the boxes that
-    # contain the point, not a scan of every row that began before D. Integers: days as
-    # Julian day numbers, recorded times as minutes since 2000 (a coarse filter: the exact
-    # conditions are applied to what it finds); an open end is the largest int32. A mission
-    # is the span [id, id + 1): with no width, every box had no volume, so the tree could not
-    # tell where a box grows least and its nodes mixed rows of every time (6x the search).
-    db.execute(
-        "CREATE VIRTUAL TABLE IF NOT EXISTS _strength_box USING rtree_i32("
-        "id, m0, m1, v0, v1, k0, k1, r0, r1)"
-    )
-    db.execute(
-        "CREATE TABLE IF NOT EXISTS _strength_mission (id INTEGER PRIMARY KEY, mission TEXT UNIQUE)"
-    )
-    box_triggers(db)
     # The state as the store knows it now (neither superseded by later knowledge nor by a later
     # recording): the rows to browse, facet and sum; strength_intervals keeps every axis.
     db.execute("DROP VIEW IF EXISTS strength_current")
@@ -348,27 +288,4 @@ def interval_indexes(db: Any) -> None:
         "CREATE INDEX IF NOT EXISTS strength_intervals_open ON strength_intervals "
         "(mission, contributor) WHERE valid_to IS NULL AND known_to IS NULL "
         "AND recorded_to IS NULL"
-    )
-
-
-def box_triggers(db: Any) -> None:
-    """The triggers that keep each row's box in the R*Tree."""
-    box = (
-        "(SELECT id FROM _strength_mission WHERE mission = NEW.mission), "
-        "(SELECT id + 1 FROM _strength_mission WHERE mission = NEW.mission), "
-        f"{box_values('NEW')}"
-    )
-    db.execute(
-        "CREATE TRIGGER IF NOT EXISTS _strength_box_insert AFTER INSERT ON strength_intervals "
-        "BEGIN INSERT OR IGNORE INTO _strength_mission (mission) VALUES (NEW.mission); "
-        f"INSERT INTO _strength_box VALUES (NEW.rowid, {box}); END"
-    )
-    db.execute(
-        "CREATE TRIGGER IF NOT EXISTS _strength_box_update AFTER UPDATE ON strength_intervals "
-        f"BEGIN DELETE FROM _strength_box WHERE id = OLD.rowid; "
-        f"INSERT INTO _strength_box VALUES (NEW.rowid, {box}); END"
-    )
-    db.execute(
-        "CREATE TRIGGER IF NOT EXISTS _strength_box_delete AFTER DELETE ON strength_intervals "
-        "BEGIN DELETE FROM _strength_box WHERE id = OLD.rowid; END"
     )

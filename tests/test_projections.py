@@ -235,3 +235,48 @@ def test_appends_caught_up_one_by_one_equal_a_rebuild(
     clean = StrengthProjection(tmp_path / "clean.db")
     clean.catch_up(tracker)
     assert dump(clean) == dump(tracker.strength_view)
+
+
+def answers(view: StrengthProjection, times: list[str]) -> list[Any]:
+    """Strength on many dates, as known and recorded at many times, by every grouping."""
+    found = []
+    for n in range(0, 1000, 23):
+        on = date(2021, 1, 1) + timedelta(days=n)
+        for known_at in (None, on, on + timedelta(days=90)):
+            for recorded_at in (None, *times):
+                for by in ((), ("contributor",), ("contributor", "location")):
+                    found.append(
+                        view.strength("TESTMIS", on, by, known_at=known_at, recorded_at=recorded_at)
+                    )
+    return found
+
+
+def test_a_rebuilds_grouped_boxes_answer_as_boxes_of_one_row(tmp_path: Path) -> None:
+    """A rebuild puts up to BOX_ROWS rows of one contingent in one box of the R*Tree (issue
+    25); rows caught up one by one have a box each. Both views answer alike on every axis,
+    and still do after more events (rows of a group ended in recorded time, rows added)."""
+    tracker = Tracker(tmp_path / "t.db")
+    tracker.establish_mission(
+        mission="TESTMIS", name="Test", host="MLI", valid="2020-01-01", source=source()
+    )
+    assert random_history(tracker, 300, seed=11) > 100
+    rebuilt = StrengthProjection(tmp_path / "rebuilt.strength.db")
+    rebuilt.rebuild(tracker)
+    boxes = rebuilt.db.execute("SELECT COUNT(*), SUM(hi > id) FROM _strength_box").fetchone()
+    rows = rebuilt.db.execute("SELECT COUNT(*) FROM strength_intervals").fetchone()[0]
+    assert boxes[1] > 0  # groups
+    assert boxes[0] < rows / 2  # far fewer boxes than rows
+    one_by_one = tracker.strength_view.db.execute(
+        "SELECT COUNT(*), SUM(hi > id) FROM _strength_box"
+    ).fetchone()
+    assert one_by_one == (rows, 0)
+    times = [r[0] for r in rebuilt.db.execute("SELECT DISTINCT recorded FROM strength_changes")]
+    assert len(times) > 100
+    sampled = times[::40]
+    assert answers(rebuilt, sampled) == answers(tracker.strength_view, sampled)
+    random_history(tracker, 120, seed=12)  # corrections, retractions, back-dated changes
+    tracker.catch_up()
+    rebuilt.catch_up(tracker)
+    times = [r[0] for r in rebuilt.db.execute("SELECT DISTINCT recorded FROM strength_changes")]
+    sampled = times[::40] + times[-3:]
+    assert answers(rebuilt, sampled) == answers(tracker.strength_view, sampled)

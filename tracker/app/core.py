@@ -18,6 +18,7 @@ from projections import AuditProjection, Projection, StrengthProjection
 from projections.announcements import AnnouncementProjection
 from projections.estimate import EstimateProjection
 from projections.mandates import MandateProjection
+from tracker.app.fill import fill_apart
 from tracker.app.times import recorded_instant
 from tracker.app.unit_of_work import mission_acronym
 from tracker.store.config import APP_NAME, StoreConfig, both_names, postgres_store_exists
@@ -145,19 +146,31 @@ class TrackerCore(Application[UUID]):
 
     def catch_up(self, progress: Progress | None = None) -> int:
         """Bring every view up to the log's head; return how many events were applied.
-        ``progress(applied, to apply)`` over all the views as it goes."""
-        if progress is None:
-            return sum(view.catch_up(self) for view in self.views())
+        ``progress(applied, to apply)`` over all the views as it goes. The views that read
+        every event, when they hold nothing yet and the log is long, are filled side by side
+        in processes of their own (``tracker.app.fill``)."""
         head = self.recorder.max_notification_id() or 0
         views = self.views()
-        todo = sum(max(head - view.position(self.name), 0) for view in views)
+        behind = {view.name: max(head - view.position(self.name), 0) for view in views}
+        todo = sum(behind.values())
         applied = 0
+
+        def filled(view: Projection) -> None:
+            nonlocal applied
+            applied += behind[view.name]
+            if progress is not None:
+                progress(applied, max(todo, applied))
+
+        apart = fill_apart(self, views, filled)
         for view in views:
 
             def step(done: int, _total: int, before: int = applied) -> None:
-                progress(before + done, max(todo, before + done))
+                if progress is not None:
+                    progress(before + done, max(todo, before + done))
 
-            applied += view.catch_up(self, progress=step)
+            caught = view.catch_up(self, progress=step)  # a view filled apart: opened again
+            if view.name not in apart:
+                applied += caught
         return applied
 
     def recorded_bound(self, value: datetime | str | None) -> str | None:

@@ -10,7 +10,7 @@ import sqlite3
 from contextlib import ExitStack
 from typing import TYPE_CHECKING, Any
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import Notification, StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteTransaction
 
 from events.errors import TrackerError
@@ -101,6 +101,36 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
         c.execute(f"SELECT position, link FROM {CHAIN_TABLE} ORDER BY position DESC LIMIT 1")
         row = c.fetchone()
         return (0, GENESIS) if row is None else (row[0], bytes(row[1]))
+
+    def read_log(
+        self, after: int, limit: int, stop: int | None = None, topics: Sequence[str] = ()
+    ) -> list[Notification]:
+        """The notifications after position ``after`` (to ``stop``, of ``topics`` when
+        given), as the views read the log: ``select_notifications``' own, with the stream
+        ids as stored (hex text), not parsed into UUIDs for every event (a third of a view's
+        read of the log, issue 25)."""
+        sql = (
+            "SELECT rowid, originator_id, originator_version, topic, state "
+            f"FROM {self.events_table_name} WHERE rowid > ?"
+        )
+        params: list[Any] = [after]
+        if stop is not None:
+            sql += " AND rowid <= ?"
+            params.append(stop)
+        if topics:
+            sql += f" AND topic IN ({', '.join('?' for _ in topics)})"
+            params += topics
+        sql += " ORDER BY rowid LIMIT ?"
+        params.append(limit)
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(sql, params)
+            rows = c.fetchall()
+        return [
+            Notification(
+                id=r[0], originator_id=r[1], originator_version=r[2], topic=r[3], state=r[4]
+            )
+            for r in rows
+        ]
 
     def stage(self) -> SQLiteStage:
         """A stage for the events of one large unit of work (see ``SQLiteStage``)."""
