@@ -26,8 +26,8 @@ if TYPE_CHECKING:
 __all__ = ["NoMissionBreakdownError", "PdfRow", "Report", "read"]
 
 
-# The reader (and pdfplumber, numpy, pdfminer with it: 40 MB) loads when a PDF is read, not
-# with every import of other files (issue 19: import memory).
+# The reader (and PDFium with it) loads when a PDF is read, not with every import of other
+# files (issue 19: import memory).
 __getattr__ = lazy_exports(
     __name__, dict.fromkeys(("NoMissionBreakdownError", "read"), f"{__name__}.reader")
 )

@@ -1,9 +1,9 @@
 """The words and horizontal rules of a report's pages, as every layout reads them.
 
-A page is read once (pdfplumber's ``extract_words``, plus the ruling lines it has already
-parsed); the layouts then assemble rows from word positions: ``lines`` groups words by height,
-``columns`` places a word under the nearest column heading, ``number`` and ``day_month_year``
-read figures and dates.
+A page is read once (``reading.load``: with PDFium, the words and ruling lines pdfplumber's
+``extract_words`` and ``lines``/``rects`` gave); the layouts then assemble rows from word
+positions: ``lines`` groups words by height, ``columns`` places a word under the nearest column
+heading, ``number`` and ``day_month_year`` read figures and dates.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
+from operator import attrgetter
 from typing import Any
 
 NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
@@ -52,6 +54,19 @@ class Word:
     def mid(self) -> float:
         return (self.x0 + self.x1) / 2
 
+    def __eq__(self, other: object) -> bool:
+        # the dataclass's own, but the text first: the layouts ask "w in line" a million
+        # times a folder, nearly always of words with other texts
+        if not isinstance(other, Word):
+            return NotImplemented
+        return (
+            self.text == other.text
+            and self.x0 == other.x0
+            and self.x1 == other.x1
+            and self.top == other.top
+            and self.bottom == other.bottom
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Rule:
@@ -70,48 +85,60 @@ class Page:
     words: tuple[Word, ...]
     rules: tuple[Rule, ...]
 
-    @classmethod
-    def load(cls, number: int, page: Any) -> Page:
-        """Read a pdfplumber page: its words, then its rules (already parsed with the words)."""
-        words = tuple(
-            Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"]) for w in page.extract_words()
-        )
-        rules = [Rule(o["x0"], o["x1"], o["top"]) for o in page.lines if o["height"] < 1]
-        rules += [Rule(o["x0"], o["x1"], o["top"]) for o in page.rects if o["height"] < 3]
-        return cls(number, float(page.width), float(page.height), words, tuple(rules))
+    @staticmethod
+    def load(number: int, page: Any, rules: bool = True) -> Page:
+        """Read a pypdfium2 page: its words, then its rules (``rules=False``: no rules, for a
+        layout that never looks at them); ``number`` is 1-based."""
+        from .reading import load  # PDFium loads with the first page read, not on import
+
+        return load(number, page, rules)
 
     def lines(self) -> list[list[Word]]:
-        return lines(self.words)
+        """``lines(self.words)``, worked out once (a page does not change; each caller gets
+        lists of its own)."""
+        return [list(line) for line in self._lines()]
+
+    def _lines(self) -> list[list[Word]]:
+        """The lines, kept on the page: for the helpers here, which only read them."""
+        found: list[list[Word]] | None = self.__dict__.get("_lines_kept")
+        if found is None:
+            found = lines(self.words)
+            object.__setattr__(self, "_lines_kept", found)
+        return found
 
     def text(self) -> str:
-        return "\n".join(join(line) for line in self.lines())
+        return "\n".join(join(line) for line in self._lines())
 
 
 def lines(words: Iterable[Word], tolerance: float = 3.0) -> list[list[Word]]:
     """Words grouped into lines by their top (within ``tolerance``), each line left to right."""
     out: list[list[Word]] = []
     top = -1e9
-    for word in sorted(words, key=lambda w: (w.top, w.x0)):
+    for word in sorted(words, key=_TOP_X0):
         if word.top - top > tolerance:
             out.append([])
             top = word.top
         out[-1].append(word)
     for line in out:
-        line.sort(key=lambda w: w.x0)
+        line.sort(key=_X0)
     return out
 
 
+_TOP_X0, _X0 = attrgetter("top", "x0"), attrgetter("x0")
+
+
 def join(words: Iterable[Word]) -> str:
-    return " ".join(w.text for w in words)
+    return " ".join([w.text for w in words])
 
 
+@lru_cache(maxsize=4096)  # a report prints the same few thousand figures over and over
 def number(text: str) -> int | None:
     """A printed figure ("4097", "100,851") as an int; None if the text is not one."""
     return int(text.replace(",", "")) if NUMBER.fullmatch(text) else None
 
 
 def is_number(word: Word) -> bool:
-    return NUMBER.fullmatch(word.text) is not None
+    return number(word.text) is not None
 
 
 def month_end(year: int, month: int) -> date:
@@ -131,17 +158,24 @@ def day_month_year(text: str) -> date | None:
 
 
 def nearest(x: float, columns: dict[str, float]) -> str:
-    """The column (name -> x of its heading's centre) nearest to ``x``."""
-    return min(columns, key=lambda name: abs(columns[name] - x))
+    """The column (name -> x of its heading's centre) nearest to ``x`` (the first of those as
+    near)."""
+    if not columns:
+        raise ValueError("nearest() of no columns")
+    best, distance = "", float("inf")
+    for name, at in columns.items():
+        if abs(at - x) < distance:
+            best, distance = name, abs(at - x)
+    return best
 
 
 def heading(page: Page, *names: str) -> list[Word] | None:
     """The first line of ``page`` holding every one of ``names`` (case-insensitive) as words."""
     wanted = [n.lower() for n in names]
-    for line in page.lines():
+    for line in page._lines():
         texts = [w.text.lower() for w in line]
         if all(n in texts for n in wanted):
-            return line
+            return list(line)
     return None
 
 
@@ -167,7 +201,9 @@ def title_and_date(page: Page, head_top: float) -> tuple[str, date | None]:
 def numbered(pages: Sequence[Page]) -> None:
     """Where pages print "Page N of M", each must be page N of the M the file holds."""
     for page in pages:
-        for line in page.lines():
+        if not any("Page" in word.text for word in page.words):
+            continue  # no word of it can start "Page N of M"
+        for line in page._lines():
             found = PAGE_OF.search(join(line))
             if found and (int(found[1]), int(found[2])) != (page.number, len(pages)):
                 raise LayoutError(

@@ -1,9 +1,9 @@
 """The dispatcher: opens a UN monthly contribution PDF once, finds the one layout that claims
 it, parses it, holds the rows against every printed total, and returns a ``Report``.
 
-Pages are read lazily and once each (``Page.load``): a file no layout claims, or one with no
-mission column, is refused after its first page. Every refusal is an ``InvalidInputError``
-whose one line names the file (and the page) and says what to do.
+Pages are read lazily and once each (``Page.load``, with PDFium: issue 25): a file no layout
+claims, or one with no mission column, is refused after its first page. Every refusal is an
+``InvalidInputError`` whose one line names the file (and the page) and says what to do.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol, overload
 
-import pdfplumber
+import pypdfium2  # type: ignore[import-untyped]
 
 from events.errors import InvalidInputError
 
@@ -57,6 +57,10 @@ LAYOUTS: tuple[Layout, ...] = (
 )
 
 
+# The layouts that look at a page's ruling lines (layout_h: its cells). For the others a page's
+# rules are not read once the layout is known: they were a third of the reading (issue 25).
+RULED: tuple[Layout, ...] = (layout_h,)
+
 NO_DATE = (
     "the report prints no date - give the month it is of: --date YYYY-MM (in Python, date= or "
     "undated=)"
@@ -69,19 +73,21 @@ class NoMissionBreakdownError(InvalidInputError):
 
 
 class Unreadable(LayoutError):
-    """pdfminer could not read the bytes (not a PDF, truncated, damaged)."""
+    """PDFium could not read the bytes (not a PDF, truncated, damaged)."""
 
 
 class _Pages(Sequence[Page]):
-    """The document's pages, each read on first use and kept. Whatever pdfminer raises on
-    bad bytes becomes ``Unreadable`` here, and only here: the layouts' own errors stay theirs."""
+    """The document's pages, each read on first use and kept (each PDFium page closed once
+    read). Whatever PDFium raises on bad bytes becomes ``Unreadable`` here, and only here: the
+    layouts' own errors stay theirs."""
 
     def __init__(self, pdf: Any) -> None:
         self._pdf = pdf
         self._read: dict[int, Page] = {}
+        self.ruled = True  # read each page's rules: until the layout is known, and for RULED
         try:
-            self._count = len(pdf.pages)
-        except Exception as error:  # anything pdfminer raises on bad bytes
+            self._count = len(pdf)
+        except Exception as error:  # anything PDFium raises on bad bytes
             raise Unreadable(None, _reason(error)) from error
 
     def __len__(self) -> int:
@@ -99,12 +105,12 @@ class _Pages(Sequence[Page]):
         index = range(len(self))[index]
         if index not in self._read:
             try:
-                raw = self._pdf.pages[index]
+                raw = self._pdf[index]
                 try:
-                    self._read[index] = Page.load(index + 1, raw)
+                    self._read[index] = Page.load(index + 1, raw, self.ruled)
                 finally:
                     raw.close()
-            except Exception as error:  # anything pdfminer raises on bad bytes
+            except Exception as error:  # anything PDFium raises on bad bytes
                 raise Unreadable(index + 1, _reason(error)) from error
         return self._read[index]
 
@@ -112,25 +118,26 @@ class _Pages(Sequence[Page]):
         return (self[i] for i in range(len(self)))
 
     def title(self) -> str:
+        """The Title of the document's information dictionary ("" if none)."""
         try:
-            title = self._pdf.metadata.get("Title")
+            title = self._pdf.get_metadata_dict().get("Title")
         except Exception:  # a damaged info dictionary: no title, nothing worse
             return ""
         return title if isinstance(title, str) else ""
 
 
 def _reason(error: Exception) -> str:
-    detail = str(error).strip().splitlines()[0][:80] if str(error).strip() else ""
+    detail = str(error).strip().splitlines()[0][:80].rstrip(".") if str(error).strip() else ""
     kind = type(error).__name__ + (f": {detail}" if detail else "")
     return f"not a readable PDF ({kind}) - it may be truncated or damaged: download it again"
 
 
 def _open(path: Path) -> Any:
+    """The document, from its bytes (read here: a missing file is an ``OSError``, as any)."""
+    data = path.read_bytes()
     try:
-        return pdfplumber.open(path)
-    except OSError:
-        raise
-    except Exception as error:  # pdfminer's own (PDFSyntaxError, PSEOF, ...) and worse
+        return pypdfium2.PdfDocument(data)
+    except Exception as error:  # PDFium's PdfiumError (data format error, ...) and worse
         raise Unreadable(None, _reason(error)) from error
 
 
@@ -178,6 +185,7 @@ def read(
         with _open(path) as pdf:
             pages = _Pages(pdf)
             layout = identify(pages)
+            pages.ruled = layout in RULED
             date = date or (undated if not layout.DATED else None)
             if date is None and not layout.DATED:
                 raise LayoutError(None, NO_DATE)
