@@ -44,7 +44,16 @@ class DomainEvent(Immutable):
 
 
 class Aggregate(BaseAggregate[UUID]):
-    """Base aggregate whose events are pydantic models."""
+    """Base aggregate whose events are pydantic models. ``sink``: where a batch keeps every
+    event its aggregates record, in the order recorded (None: not in one)."""
+
+    sink: list[Any] | None = None
+
+    def pend(self, event: Any) -> None:
+        """An event recorded: pending, to be saved (and in the batch's sink, if any)."""
+        self.pending_events.append(event)
+        if self.sink is not None:
+            self.sink.append(event)
 
     class Event(DomainEvent, CanMutateAggregate[UUID]):
         pass

@@ -113,6 +113,8 @@ class UnitOfWork:
         self.held = 0  # events recorded and not yet staged
         self.stage: Stage | None = None
         self.known = KnownEvents(tracker)
+        self._contingents: dict[tuple[str, str], Contingent] = {}  # by mission, contributor
+        self.log: list[Any] = []  # a batch's events, in the order recorded
 
     def __enter__(self) -> UnitOfWork:
         return self
@@ -123,8 +125,12 @@ class UnitOfWork:
             self.stage = None
 
     def _spill(self) -> None:
-        """Stage the events held so far (a large import): written to the log at the commit."""
+        """Stage the events held so far (a large import): written to the log at the commit,
+        a batch's in the order recorded."""
         events = [e for a in self.aggregates.values() for e in a.collect_events()]
+        if self.batch:
+            events = list(self.log)
+            self.log.clear()
         if not events:
             return
         if self.stage is None:
@@ -151,9 +157,17 @@ class UnitOfWork:
                     found = self.tracker.repository.get(aggregate_id)
                 except AggregateNotFoundError:
                     return None
-            self.aggregates[aggregate_id] = found
+            self._take(found)
             self.known.loaded(found)
         return self.aggregates[aggregate_id]
+
+    def _take(self, aggregate: BaseAggregate[UUID]) -> None:
+        """An aggregate of this unit of work: a batch keeps its events in the order recorded,
+        its opening first when it is new."""
+        self.aggregates[aggregate.id] = aggregate
+        if self.batch and isinstance(aggregate, Mission | Contingent):
+            aggregate.sink = self.log
+            self.log.extend(aggregate.pending_events)  # (a new stream's opening)
 
     def mission(self, acronym: str) -> Mission:
         found = self._get(mission_id(acronym))
@@ -181,8 +195,8 @@ class UnitOfWork:
     ) -> Mission.Event | Contingent.Event | None:
         kind = kind_name(kind)
         values = dict(fields)
-        reserved = sorted(RESERVED_FIELDS.keys() & values.keys())
-        if reserved:
+        if not RESERVED_FIELDS.keys().isdisjoint(values):
+            reserved = sorted(RESERVED_FIELDS.keys() & values.keys())
             raise InvalidInputError(f"field {reserved[0]!r}: {RESERVED_FIELDS[reserved[0]]}")
         values["timestamp"] = self.now
         try:
@@ -221,11 +235,20 @@ class UnitOfWork:
         found = self._get(mission_id(acronym))
         if found is None:
             found = Mission.open(acronym, self.now)
-            self.aggregates[found.id] = found
+            self._take(found)
         assert isinstance(found, Mission)
         return found
 
+    def missions_known(self) -> list[Mission]:
+        """Every mission of the store and of this unit of work, in name order."""
+        names = set(self.tracker.mission_names())
+        names |= {a.acronym for a in self.aggregates.values() if isinstance(a, Mission)}
+        return [self.mission(name) for name in sorted(names)]
+
     def contingent(self, mission: str, contributor: str) -> Contingent:
+        known = self._contingents.get((mission, contributor))  # (no UUID hashed: issue 25)
+        if known is not None:
+            return known
         read_state = self.tracker.mapper.read_state  # type: ignore[attr-defined]
 
         def restore(stored: list[StoredEvent]) -> Contingent:
@@ -236,8 +259,9 @@ class UnitOfWork:
             found = Contingent.open(mission, contributor, self.now)
             if self.batch:
                 found.defer_checks()
-            self.aggregates[found.id] = found
+            self._take(found)
         assert isinstance(found, Contingent)
+        self._contingents[(mission, contributor)] = found
         return found
 
     def _verify(self) -> None:
@@ -270,8 +294,14 @@ class UnitOfWork:
                 # Every event is staged: the aggregates are let go before the move into the
                 # log, whose own memory then takes their place (issue 19: import peak memory).
                 self.aggregates.clear()
+                self._contingents.clear()
                 self.known = KnownEvents(self.tracker)
                 stage.commit()
+                return
+            if self.batch:  # in the order recorded
+                for aggregate in self.aggregates.values():
+                    aggregate.collect_events()
+                self.tracker.save(*self.log)
                 return
             pending = [a for a in self.aggregates.values() if a.pending_events]
             self.tracker.save(*pending)
