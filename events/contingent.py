@@ -327,7 +327,7 @@ class Contingent(Aggregate):
             event.mutate(self)
         finally:
             self._made = None
-        self.pending_events.append(event)
+        self.pend(event)
         return event
 
     def check_strength_holds(self, event: Event, change: Change | None) -> None:
@@ -340,6 +340,10 @@ class Contingent(Aggregate):
     def intervals(self) -> list[Interval]:
         """Every cell's levels over valid time, from the changes still in force."""
         return fold(self.contributor, self.changes)
+
+    def latest_day(self) -> date:
+        """The valid day of the latest change in force (the earliest date: none)."""
+        return max((c.effective for c in self.changes), default=date.min)
 
     def changes_on(self, day: date) -> list[Change]:
         """The changes in force whose valid date is ``day``, in the order recorded."""

@@ -50,18 +50,20 @@ class InsufficientStrengthError(TrackerError):
 class MissionNotFoundError(TrackerError):
     """Raised when a mission is not in the store: the message names the ones it has."""
 
-    def __init__(self, mission: str, known: tuple[str, ...] = ()) -> None:
+    def __init__(self, mission: str, known: tuple[str, ...] = (), seeded: bool = False) -> None:
         self.mission, self.known = mission, known
+        how = (
+            f"'tracker seed --mission {mission}' loads its UN record"
+            if seeded
+            else f"'tracker import --format un-pdf' the UN's monthly reports that list {mission}"
+        )
         if known:
             shown = ", ".join(known[:12]) + (
                 f" and {len(known) - 12} more" if len(known) > 12 else ""
             )
-            advice = f"the store has {shown} ('tracker missions' lists them)"
+            advice = f"the store has {shown} ('tracker missions' lists them); {how}"
         else:
-            advice = (
-                "the store has no mission yet: 'tracker seed' loads MINUSMA's record, or "
-                "'tracker import' a UN report"
-            )
+            advice = f"the store has no mission yet: {how}"
         super().__init__(f"mission {mission!r} is not in the store - {advice}")
 
 

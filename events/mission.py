@@ -60,11 +60,37 @@ class Mission(Aggregate):
         report that names it)."""
 
     class Established(Event, Claimed):
-        """The mission was established (``valid``: when it started operating), with its
-        full ``name`` and ``host`` country (ISO 3166 alpha-3)."""
+        """The mission was established (``valid``: when it began operating, or the date of
+        the resolution that established it where the source gives no other), with its full
+        ``name`` and ``host`` country (ISO 3166 alpha-3); ``hosts``: every host country, where
+        it has several (the first is ``host``); ``resolution``: the Security Council
+        resolution that established it; ``predecessor``: the mission it took over from."""
 
         name: Annotated[str, Field(min_length=1, max_length=300)]
         host: Country
+        hosts: list[Country] = Field(default_factory=list, max_length=20)
+        resolution: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+        predecessor: MissionAcronym | None = None
+
+        @model_validator(mode="after")
+        def _check_host_among_hosts(self) -> Mission.Established:
+            if self.hosts and self.hosts[0] != self.host:
+                raise ValueError(
+                    f"field 'hosts': the host ({self.host}) comes first among the hosts, "
+                    f"not {self.hosts[0]}"
+                )
+            return self
+
+        @property
+        def every_host(self) -> list[str]:
+            """The host countries: ``hosts``, or the one ``host``."""
+            return list(self.hosts) or [self.host]
+
+    class NotListed(Event, Claimed):
+        """A periodic report of contributions as of ``valid`` (the UN's month-end report)
+        covered other missions but did not list this one while it was running: its figures
+        for that month are unknown (not 0: no contributor left for it; and not a gap in the
+        record, which is a month with no report at all)."""
 
     class ContributorsReported(Event, Claimed):
         """A periodic report of contributions as of ``valid`` (such as the UN's month-end
@@ -107,7 +133,13 @@ class Mission(Aggregate):
         withdrawal_by: ValidDate | None = None
 
     class Closed(Event, Claimed):
-        """The mission finished its withdrawal on ``valid`` (liquidation may follow)."""
+        """The mission ended on ``valid``: it finished its withdrawal, or handed over to its
+        ``successor`` (liquidation may follow); ``resolution``: the Security Council
+        resolution that ended it, where the source gives it. Every contingent the UN does
+        not report again after it is at 0."""
+
+        resolution: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+        successor: MissionAcronym | None = None
 
     class IncidentNoted(Event, Claimed, Incident):
         """An incident concerning the mission as a whole (no one contributor): it never
@@ -120,7 +152,11 @@ class Mission(Aggregate):
         self.acronym = mission
         self.name: str | None = None
         self.host: str | None = None
+        self.hosts: list[str] = []
         self.established = False
+        self.established_on: str | None = None  # ISO date it began, as recorded
+        self._closures: dict[str, str] = {}  # closures in force: event id -> ISO date
+        self.not_listed: set[str] = set()  # report dates (ISO) that did not list it
         self.kinds: dict[str, str] = {}
         self.superseded: dict[str, str] = {}
         self.reports: dict[str, list[str]] = {}  # report date -> contributors listed
@@ -151,7 +187,7 @@ class Mission(Aggregate):
         check_supersedes(event, self.kinds, self.superseded)
         self.check_mandate_period(event)
         event.mutate(self)
-        self.pending_events.append(event)
+        self.pend(event)
         return event
 
     @staticmethod
@@ -170,10 +206,31 @@ class Mission(Aggregate):
         target = superseded_target(event)
         if target:
             self.superseded[target] = event.event_id
+            self._closures.pop(target, None)
         if isinstance(event, Mission.Established):
             self.name, self.host, self.established = event.name, event.host, True
+            self.hosts = event.every_host
+            self.established_on = event.valid.effective.isoformat()
         elif isinstance(event, Mission.ContributorsReported):
             self.reports[event.valid.effective.isoformat()] = event.contributors
+        elif isinstance(event, Mission.NotListed):
+            self.not_listed.add(event.valid.effective.isoformat())
+        elif isinstance(event, Mission.Closed):
+            self._closures[event.event_id] = event.valid.effective.isoformat()
+
+    @property
+    def closed(self) -> str | None:
+        """The day it closed (ISO), by the latest closure in force; None: it runs."""
+        return max(self._closures.values(), default=None)
+
+    def running_on(self, day: str) -> bool:
+        """Whether it was established by ``day`` (ISO) and had not closed before it."""
+        closed = self.closed
+        return (
+            self.established_on is not None
+            and self.established_on <= day
+            and (closed is None or day <= closed)
+        )
 
     def previous_report(self, before: str) -> tuple[str, list[str]] | None:
         """The last report of contributors dated before ``before`` (ISO date), if any."""

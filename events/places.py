@@ -21,9 +21,14 @@ def _fold(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", ascii_only.lower())
 
 
+USER_ASSIGNED = {"XKX": "Kosovo"}  # codes outside ISO 3166 that the tracker accepts
+
+
 def country_name(code: str) -> str:
     import pycountry  # when a name is first asked for: 40 ms to load (issue 19)
 
+    if code in USER_ASSIGNED:
+        return USER_ASSIGNED[code]
     country = pycountry.countries.get(alpha_3=code)
     return str(getattr(country, "common_name", None) or country.name) if country else code
 

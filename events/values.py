@@ -82,6 +82,10 @@ _COUNTRY_ALIASES = {
     "theformeryugoslavrepublicofmacedonia": "MKD",
     "czechrepublic": "CZE",
     "turkey": "TUR",
+    # Kosovo has no ISO 3166 code; XKX is the user-assigned one the EU, the IMF and the
+    # Natural Earth boundaries use (UNMIK's host; the UN says "Kosovo", under res. 1244)
+    "xkx": "XKX",
+    "kosovo": "XKX",
 }
 
 

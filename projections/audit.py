@@ -42,6 +42,7 @@ CATEGORIES = {
     "Retracted": "retraction",
     "Established": "mission",
     "ContributorsReported": "mission",
+    "NotListed": "mission",
     "TotalReported": "change",
     "MandateRenewed": "mission",
     "MandateEnded": "mission",

@@ -88,14 +88,24 @@ SUMMARIES: dict[str, Callable[[Any], str]] = {
         + (f" with about {e.troops:,} troops" if e.troops is not None else " (size not coded)")
     ),
     "Retracted": lambda e: f"retracts {e.retracts}: {e.reason}",
-    "Established": lambda e: f"mission established: {e.name} (host {e.host})",
+    "Established": lambda e: (
+        f"mission established: {e.name} "
+        + (f"(hosts {', '.join(e.hosts)})" if len(e.hosts or ()) > 1 else f"(host {e.host})")
+        + (f" by resolution {e.resolution}" if e.resolution else "")
+        + (f", after {e.predecessor}" if e.predecessor else "")
+    ),
     "MandateRenewed": _mandate,
     "MandateEnded": lambda e: (
         f"mandate ended by resolution {e.resolution}"
         + (f"; withdrawal by {e.withdrawal_by}" if e.withdrawal_by else "")
     ),
-    "Closed": lambda e: "mission closed",
+    "Closed": lambda e: (
+        "mission closed"
+        + (f" by resolution {e.resolution}" if e.resolution else "")
+        + (f"; succeeded by {e.successor}" if e.successor else "")
+    ),
     "ContributorsReported": lambda e: f"report lists {len(e.contributors)} contributors",
+    "NotListed": lambda e: f"not listed in the report of {e.valid}",
     "TotalReported": _total,
 }
 

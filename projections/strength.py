@@ -224,14 +224,15 @@ class StrengthProjection(StrengthQueries, StrengthDerivation, Projection):
                 "SELECT 1 FROM mission_closures WHERE event_id = ?", [target]
             ).fetchone():
                 self._touch_mission(event.mission, times_of(event)[1])
-        if isinstance(event, Mission.ContributorsReported):
+        if isinstance(event, Mission.ContributorsReported | Mission.NotListed):
             self.db.execute(
-                "INSERT OR REPLACE INTO mission_reports (event_id, mission, effective, known, "
-                "recorded) VALUES (?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO mission_reports (event_id, mission, effective, listed, "
+                "known, recorded) VALUES (?, ?, ?, ?, ?, ?)",
                 [
                     event.event_id,
                     event.mission,
                     event.valid.effective.isoformat(),
+                    int(isinstance(event, Mission.ContributorsReported)),
                     *times_of(event),
                 ],
             )

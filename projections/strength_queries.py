@@ -215,34 +215,55 @@ class StrengthQueries:
         on: date,
         known_at: date | None = None,
         recorded_at: str | None = None,
-    ) -> tuple[date | None, bool, date | None]:
+    ) -> tuple[date | None, set[str], date | None]:
         """The mission's reports of record around ``on`` (as known and recorded then): the
-        latest on or before it, whether ``on``'s month has one, and the last of all."""
+        latest that lists it on or before ``on``, the months (YYYY-MM) after that one and to
+        ``on`` whose report did not list it (``NotListed``), and the last that lists it."""
         k, t = (known_at or date.max).isoformat(), recorded_at or "~"
         in_force = (
             "mission = ? AND known <= ? AND recorded <= ? AND NOT (superseded_known IS NOT NULL "
             "AND superseded_known <= ? AND superseded_recorded <= ?)"
         )
         args = [mission, k, t, k, t]
-        latest, month, last = self.db.execute(
-            f"SELECT (SELECT MAX(effective) FROM mission_reports WHERE {in_force} "
+        latest, last = self.db.execute(
+            f"SELECT (SELECT MAX(effective) FROM mission_reports WHERE {in_force} AND listed "
             "AND effective <= ?), "
-            f"(SELECT COUNT(*) FROM mission_reports WHERE {in_force} AND substr(effective, 1, 7) "
-            "= ?), "
-            f"(SELECT MAX(effective) FROM mission_reports WHERE {in_force})",
-            [*args, on.isoformat(), *args, on.isoformat()[:7], *args],
+            f"(SELECT MAX(effective) FROM mission_reports WHERE {in_force} AND listed)",
+            [*args, on.isoformat(), *args],
         ).fetchone()
+        unlisted = {
+            row[0][:7]
+            for row in self.db.execute(
+                f"SELECT effective FROM mission_reports WHERE {in_force} AND NOT listed "
+                "AND effective > ? AND effective <= ?",
+                [*args, latest or "", on.isoformat()],
+            )
+        }
         return (
             date.fromisoformat(latest) if latest else None,
-            bool(month),
+            unlisted,
             date.fromisoformat(last) if last else None,
         )
+
+    def last_report_of_any(
+        self, known_at: date | None = None, recorded_at: str | None = None
+    ) -> date | None:
+        """The latest report of record of any mission the view holds (as known and recorded
+        then): where the store's record ends."""
+        k, t = (known_at or date.max).isoformat(), recorded_at or "~"
+        (last,) = self.db.execute(
+            "SELECT MAX(effective) FROM mission_reports WHERE listed AND known <= ? AND "
+            "recorded <= ? AND NOT (superseded_known IS NOT NULL AND superseded_known <= ? "
+            "AND superseded_recorded <= ?)",
+            [k, t, k, t],
+        ).fetchone()
+        return date.fromisoformat(last) if last else None
 
     def report_span(self, mission: str) -> tuple[date | None, date | None, int]:
         """The mission's first and last report of record in force now, and how many."""
         first, last, count = self.db.execute(
             "SELECT MIN(effective), MAX(effective), COUNT(*) FROM mission_reports "
-            "WHERE mission = ? AND superseded_recorded IS NULL",
+            "WHERE mission = ? AND listed AND superseded_recorded IS NULL",
             [mission],
         ).fetchone()
         return (

@@ -193,12 +193,15 @@ def create_tables(db: Any) -> None:
     )
     db.table("mission_totals").create_index(["mission", "effective"], if_not_exists=True)
     # The dates of the mission's reports of record (the UN's month-end reports, which list the
-    # contributors): a month without one is a gap in the record, to be shown as such.
+    # contributors; ``listed`` 0: a report of that date that covered other missions and not
+    # this one, whose figures are then unknown that month): a month with no report at all is
+    # a gap in the record, to be shown as such.
     db.table("mission_reports").create(
         {
             "event_id": str,
             "mission": str,
             "effective": str,
+            "listed": int,
             "known": str,
             "recorded": str,
             "superseded_known": str,

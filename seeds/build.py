@@ -5,29 +5,34 @@
 Every file is the project's own: events written by the project's own importers, each with its
 source, never a copy of a shared file.
 
-- ``minusma-un-record-2013-2024.jsonl``: the UN's monthly figures for MINUSMA, every month the
-  UN published a breakdown by contributor and personnel type: 2013-07..2014-08 from the UN CSV
-  files (IPI's loader), 2015-01..2024-11 from the UN's own monthly PDF reports, read and checked
-  against every total they print by ``tracker.importers.un_pdf``; as the importers record them
-  (one authoritative level per contributor and type at each month end, the contributors each
-  report lists, a level of 0 for a contributor or type that vanished), every event naming the
-  report, the UN as publisher, its month and the file and line or page it came from. The
-  months with no breakdown (2014-09..12, 2015-03, 2016-03, 2017-03, 2018-03..2019-08, 2020-06,
-  2022-07, 2023-09) stay gaps: nothing is written for them;
+- ``un-record/MISSION.jsonl.gz``, one for every mission the UN's files name (38): the UN's
+  monthly figures by contributor and personnel type, every month the UN published a breakdown
+  by mission, 2009-11..2014-08 from the UN CSV files (IPI's loader) and 2015-01..2024-11 from
+  the UN's own monthly PDF reports, read and checked against every total they print by
+  ``tracker.importers.un_pdf``; as the importers record them (one authoritative level per
+  contributor and type at each month end, the contributors each report lists, a level of 0
+  for a contributor or type that vanished, and the months whose report covered other
+  missions and not this one while it ran), every event naming the report, the UN as
+  publisher, its month and the file and line or page it came from. The months with no
+  breakdown by mission at all (2014-09..12, 2015-03, 2016-03, 2017-03, 2018-03..2019-08,
+  2020-06, 2022-07, 2023-09) stay gaps: nothing is written for them. The importers know
+  each mission's life (established, closed) from the hand-made files, loaded first;
 - ``minusma-mission-totals-2013-2017.jsonl``: IPI's monthly MINUSMA totals as reported totals;
 - ``minusma-presence-geopko-2014-2024.jsonl``: Geo-PKO's yearly estimates of which contributors
   were at which locations, as presence estimates (they never change strength). Rows whose
   contributor is "Multinational" name no country and are left out (counted on stdout).
 
-The hand-made ``minusma-mission.jsonl``, ``minusma-2021-2023.jsonl`` (the mission's life,
-and dated announcements, changes and closures with their sources) and
-``minusma-corrections.jsonl`` (corrections of them, as new events) are not generated.
+The hand-made ``missions.jsonl`` (every other mission's establishment and end, each with its
+source), ``minusma-mission.jsonl``, ``minusma-2021-2023.jsonl`` (MINUSMA's life, and dated
+announcements, changes and closures with their sources) and ``minusma-corrections.jsonl``
+(corrections of them, as new events) are not generated.
 A test (tests/test_seeds.py) checks that the committed files equal a fresh build.
 """
 
 from __future__ import annotations
 
 import csv
+import gzip
 import json
 import sys
 from datetime import date, timedelta
@@ -58,7 +63,6 @@ UN_PDF_URL = "https://github.com/kl371218/kl371218/tree/3589ecac25c7c8929d8f9c5f
 # The one report that prints no date (layout F): its month is the file name's, as
 # shared/data/SOURCES.md (section 0) records it.
 UNDATED = {"UN_country_contributions_2019_10.pdf": date(2019, 10, 31)}
-MISSION = "MINUSMA"
 STORE_FIELDS = {"originator_id", "originator_version", "timestamp"}
 
 
@@ -78,13 +82,13 @@ def read_pdfs(shared: Path) -> list[Report]:
     return reports
 
 
-def records(tracker: Any) -> list[dict[str, Any]]:
-    """Every event of ``tracker`` in log order, as JSON Lines records an import takes back:
-    the kind, the fields, nothing the store sets."""
+def records(tracker: Any, after: int = 0) -> list[dict[str, Any]]:
+    """Every event of ``tracker`` after position ``after``, in log order, as JSON Lines
+    records an import takes back: the kind, the fields, nothing the store sets."""
     from tracker.app.kinds import kind_of
 
     found = []
-    start = 0
+    start = after
     recorder = tracker.recorder
     while notes := recorder.select_notifications(start=start, limit=1000, inclusive_of_start=False):
         for note in notes:
@@ -97,29 +101,43 @@ def records(tracker: Any) -> list[dict[str, Any]]:
     return found
 
 
-def un_record(shared: Path, reports: list[Report] | None = None) -> list[dict[str, Any]]:
-    """The UN's monthly figures for MINUSMA as the importers record them: the CSV months, then
-    the PDF reports (``reports``: already read, else read here)."""
+LIVES = ("minusma-mission.jsonl", "missions.jsonl")  # the missions' lives, by hand
+
+
+def un_records(
+    shared: Path, reports: list[Report] | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """The UN's monthly figures of every mission as the importers record them (the CSV
+    months, then the PDF reports; ``reports``: already read, else read here), by mission,
+    in log order; the missions' lives loaded first, for the importers to know them."""
     from tracker import Tracker
 
     tracker = Tracker(":memory:")
+    for name in LIVES:
+        tracker.import_jsonl((HERE / name).read_bytes(), name)
+    lives = tracker.recorder.max_notification_id() or 0
     for name in UN_CSV_FILES:
         path = shared / "un-monthly" / name
-        tracker.import_un_monthly(path.read_bytes(), name, UN_CSV_URL, missions={MISSION})
+        tracker.import_un_monthly(path.read_bytes(), name, UN_CSV_URL)
     tracker.import_un_reports(
-        reports if reports is not None else read_pdfs(shared),
-        missions={MISSION},
-        source_url=UN_PDF_URL,
+        reports if reports is not None else read_pdfs(shared), source_url=UN_PDF_URL
     )
-    found = records(tracker)
+    by_mission: dict[str, list[dict[str, Any]]] = {}
+    for record in records(tracker, after=lives):
+        by_mission.setdefault(record["mission"], []).append(record)
     tracker.close()
-    return found
+    return by_mission
 
 
 def write_jsonl(path: Path, found: list[dict[str, Any]]) -> None:
-    with path.open("w", encoding="utf-8", newline="\n") as f:
-        for record in found:
-            f.write(json.dumps(record, ensure_ascii=False) + "\n")
+    """One record a line; a ``.gz`` path compressed, the same bytes from the same records
+    (no time in the header)."""
+    text = "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in found)
+    data = text.encode("utf-8")
+    if path.suffix == ".gz":
+        data = gzip.compress(data, compresslevel=9, mtime=0)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
 
 
 def mission_totals(shared: Path, out: Path = HERE) -> Path:
@@ -203,10 +221,15 @@ def presence(shared: Path, out: Path = HERE) -> Path:
     return path
 
 
+UN_RECORD = "un-record"  # the folder of the UN's figures, one file a mission
+
+
 def build(shared: Path, out: Path = HERE, reports: list[Report] | None = None) -> list[Path]:
     """Write every generated seed file into ``out``; return their paths."""
-    written = [out / "minusma-un-record-2013-2024.jsonl"]
-    write_jsonl(written[0], un_record(shared, reports))
+    written = []
+    for mission, found in sorted(un_records(shared, reports).items()):
+        written.append(out / UN_RECORD / f"{mission}.jsonl.gz")
+        write_jsonl(written[-1], found)
     written.append(mission_totals(shared, out))
     written.append(presence(shared, out))
     return written

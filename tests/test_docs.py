@@ -47,7 +47,7 @@ def test_readme_projection_example_replays_the_seeds(
     (tmp_path / "by_gender.py").write_text(code)
     monkeypatch.syspath_prepend(str(tmp_path))
     tracker = Tracker(tmp_path / "tracker.db")
-    tracker.load_seeds(SEEDS)
+    tracker.load_seeds(SEEDS, missions=["MINUSMA"])
     projection, count = tracker.replay("by_gender:ByGender")
     assert count == tracker.recorder.max_notification_id()
     row = projection.db.execute(

@@ -218,6 +218,8 @@ def test_cli_table_says_it_is_an_estimate(tmp_path: Any, runner: CliRunner) -> N
         "event_id",
         "un_report",
         "no_un_report_for",
+        "not_listed_in",
+        "record_ends",
         "newest_figure_of",
         "known",
     }
@@ -235,7 +237,7 @@ def test_cli_table_says_it_is_an_estimate(tmp_path: Any, runner: CliRunner) -> N
     header, *rows = result.output.splitlines()
     assert header.endswith(",estimated,method,method_version")
     assert rows[-3:] == [
-        '2022-06-30,,440,2021-06-30,False,TESTMIS/TGO/2,,,2021-06-30,440,False,"deployment maps, Geo-PKO",1',
-        '2022-06-30,Gao,200,2022-03-15,False,TESTMIS/SEN/6,,,2022-03-15,200,False,"deployment maps, Geo-PKO",1',
-        '2022-06-30,Kidal,800,2022-03-15,False,TESTMIS/SEN/6,,,2022-03-15,800,True,"deployment maps, Geo-PKO",1',
+        '2022-06-30,,440,2021-06-30,False,TESTMIS/TGO/2,,,,,2021-06-30,440,False,"deployment maps, Geo-PKO",1',
+        '2022-06-30,Gao,200,2022-03-15,False,TESTMIS/SEN/6,,,,,2022-03-15,200,False,"deployment maps, Geo-PKO",1',
+        '2022-06-30,Kidal,800,2022-03-15,False,TESTMIS/SEN/6,,,,,2022-03-15,800,True,"deployment maps, Geo-PKO",1',
     ]

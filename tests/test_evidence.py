@@ -129,6 +129,8 @@ def test_the_table_and_the_machine_formats_show_a_gap_month(store: Path) -> None
         "event_id": total["event_id"],
         "un_report": "2022-03-31",
         "no_un_report_for": "2022-04",
+        "not_listed_in": None,
+        "record_ends": None,
         "newest_figure_of": "2022-04-20",  # the press figure of the month
         "known": 1280,
     }
@@ -194,7 +196,9 @@ def test_export_loads_in_pandas_as_it_is(store: Path, tmp_path: Path) -> None:
         assert len(frame) == 16  # 8 month ends x 2 contributors
         # Jan-Mar, April (the press figure for BEN), May, June (closed on the 30th), then 0
         assert frame["strength"].sum() == 1400 + 1400 + 1400 + 300 + 980 + 1150 + 1150
-        assert set(frame["no_un_report_for"].dropna()) == {"2022-04", "2022-06"}  # no report
+        assert set(frame["no_un_report_for"].dropna()) == {"2022-04"}  # no report
+        # 2022-06: after the store's last report (of May): beyond its record, not a gap
+        assert set(frame["record_ends"].dropna()) == {"2022-05"}
     # the typed load the README gives: nullable integers, dates as dates
     typed = pd.read_csv(
         csv_file, parse_dates=["date", "figure_of", "un_report"], dtype_backend="numpy_nullable"
@@ -265,6 +269,8 @@ def test_missions_lists_the_store_and_an_unknown_one_is_answered_with_them(store
         "mission 'MINUSCA' is not in the store - the store has TESTMIS ('tracker missions' lists them)"
         in result.output
     )
+    # a mission the seeds hold: how to get it
+    assert "'tracker seed --mission MINUSCA' loads its UN record" in result.output
 
 
 def test_strength_narrows_to_some_contributors_by_name_or_code(store: Path) -> None:

@@ -71,7 +71,7 @@ def test_the_installed_tool_runs_outside_the_checkout(installed: Path, tmp_path:
     env["MPLBACKEND"] = "Agg"
     tracker = str(installed / "tracker")
     assert "Usage: tracker" in run([tracker, "--help"], tmp_path, env)
-    seeded = run([tracker, "seed"], tmp_path, env)
+    seeded = run([tracker, "seed", "--mission", "MINUSMA"], tmp_path, env)
     assert "Loaded" in seeded
     answer = json.loads(
         run(

@@ -30,7 +30,7 @@ LABELS = ["figure", "region-name", "empty-note", "caption", "title", "source"]
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tracker]:
     tracker = Tracker(tmp_path_factory.mktemp("seeded") / "tracker.db")
-    tracker.load_seeds(SEEDS)
+    tracker.load_seeds(SEEDS, missions=["MINUSMA"])
     yield tracker
     tracker.close()
 

@@ -32,7 +32,7 @@ HEAVY = ("events.contingent", "pydantic", "eventsourcing.application", "tracker.
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = tmp_path_factory.mktemp("quick") / "tracker.db"
     tracker = Tracker(db)
-    tracker.load_seeds()
+    tracker.load_seeds(missions=["MINUSMA"])
     tracker.catch_up()
     tracker.close()
     return db
@@ -89,7 +89,7 @@ def test_the_read_path_loads_no_domain(seeded: Path) -> None:
 def test_a_view_behind_the_log_is_not_answered_from(seeded: Path, tmp_path: Path) -> None:
     db = tmp_path / "behind.db"
     tracker = Tracker(db)
-    tracker.load_seeds()
+    tracker.load_seeds(missions=["MINUSMA"])
     tracker.catch_up()
     question = quick.parse(["--db", str(db), *ASKED, "--by", "contributor"], {})
     assert question is not None
@@ -114,7 +114,7 @@ def test_a_view_behind_the_log_is_not_answered_from(seeded: Path, tmp_path: Path
 def test_a_view_with_rows_to_derive_or_of_another_version_is_not_used(tmp_path: Path) -> None:
     db = tmp_path / "tracker.db"
     tracker = Tracker(db)
-    tracker.load_seeds()
+    tracker.load_seeds(missions=["MINUSMA"])
     tracker.catch_up()
     tracker.close()
     question = quick.parse(["--db", str(db), *ASKED], {})
@@ -137,7 +137,7 @@ def test_a_view_of_another_store_is_not_used(seeded: Path, tmp_path: Path) -> No
     # the same number of events, but not the same last event: the view is not this store's
     db = tmp_path / "other.db"
     tracker = Tracker(db)
-    tracker.load_seeds()
+    tracker.load_seeds(missions=["MINUSMA"])
     tracker.close()
     (tmp_path / "other.strength.db").write_bytes(quick.view_path(seeded).read_bytes())
     question = quick.parse(["--db", str(db), *ASKED], {})

@@ -44,7 +44,7 @@ def test_a_file_imported_again_adds_nothing_and_says_so(seeded_db: str) -> None:
     )
     assert count(seeded_db) == before
     # the seeds as a whole, loaded again: nothing new, and each file says why
-    code, out = run(seeded_db, "seed", str(SEEDS))
+    code, out = run(seeded_db, "seed", "--mission", "MINUSMA", str(SEEDS))
     assert code == 0, out
     assert out.splitlines()[-2:] == [
         f"Loaded {PRESENCE}: 0 events (548 already in the store, skipped)",

@@ -114,7 +114,7 @@ def test_copy_store_round_trip_gives_identical_answers(
 
     first = tmp_path / "first.db"
     seeded = Tracker(first)
-    seeded.load_seeds(SEEDS)
+    seeded.load_seeds(SEEDS, missions=["MINUSMA"])
     count = seeded.recorder.max_notification_id() or 0
     seeded.close()
     stores = postgres_store(tmp_path / "pg", monkeypatch)

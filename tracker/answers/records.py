@@ -161,11 +161,17 @@ class StrengthAnswer:
     position: int = 0  # the log position the answer reflects
     version: int = 0  # of the strength projection that gave it
     # The record around ``on``: the mission's latest report of record (the UN's month end) on
-    # or before it; ``gap``: the month asked ("2018-06") when it has no such report though
-    # the series goes on; ``closed``: the day the mission closed, and the closure's event id,
-    # when that was before ``on``.
+    # or before it that lists the mission; the months since it, to ``on``, with no UN report
+    # at all (``gap``: "2015-03", "2018-03..2019-08") and those whose report did not list the
+    # mission (``not_listed``), None when there are none: the answer rests on the figures of
+    # ``un_report`` until the next; ``closed``: the day the mission closed, and the
+    # closure's event id, when that was before ``on``.
     un_report: date | None = None
     gap: str | None = None
+    not_listed: str | None = None
+    # the last month of the store's record (its latest UN report of any mission), when the
+    # date lies after it: the UN's later reports are not in the store (not a gap)
+    record_ends: str | None = None
     closed: tuple[date, str] | None = None
     # The method that placed the rows (``--estimate``: ``EstimatedRow`` rows); None: the
     # places are the sources' own.
@@ -181,9 +187,10 @@ class StrengthAnswer:
 
 @dataclass(frozen=True)
 class MissionSummary:
-    """One mission in the store: its name and host, the days it was established and closed,
-    how many contributors its record names, and its first and last report of record (the UN's
-    month-end reports) and how many there are."""
+    """One mission in the store: its name and host country (``hosts``: all of them, where it
+    has several), the days it was established and closed, the missions it took over from and
+    handed over to, how many contributors its record names, and its first and last report of
+    record (the UN's month-end reports) and how many there are."""
 
     mission: str
     name: str | None
@@ -194,3 +201,6 @@ class MissionSummary:
     first_report: date | None
     last_report: date | None
     reports: int
+    hosts: list[str] = field(default_factory=list)
+    predecessor: str | None = None
+    successor: str | None = None

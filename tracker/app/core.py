@@ -31,6 +31,17 @@ if TYPE_CHECKING:
     from projections.engine import Progress
 
 
+def seeded_missions() -> set[str]:
+    """The missions whose record comes with the tracker (``tracker seed --mission``)."""
+    import seeds as shipped
+    from tracker.importers.seeds import manifest
+
+    try:
+        return {entry.mission for entry in manifest(shipped.DIRECTORY) if entry.mission}
+    except InvalidInputError:
+        return set()
+
+
 class TrackerCore(Application[UUID]):
     """The event store and its views; the use cases (``tracker.app.writing``,
     ``importing``, ``strength``, ``record``, ``maintenance``) build on it, and ``Tracker``
@@ -216,6 +227,6 @@ class TrackerCore(Application[UUID]):
         if code in self._known_missions:  # the log is append-only: once heard of, always
             return code
         if not self.recorder.select_events(mission_id(code), limit=1):
-            raise MissionNotFoundError(code, self.mission_names())
+            raise MissionNotFoundError(code, self.mission_names(), code in seeded_missions())
         self._known_missions.add(code)
         return code

@@ -3,16 +3,18 @@ one unit of work, all or nothing."""
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, TypeVar, cast
 
 from events.errors import InvalidInputError, TrackerError
 from tracker.answers.records import EventIds, ImportResult
 from tracker.app.core import TrackerCore
-from tracker.app.unit_of_work import DeferredRefusal, UnitOfWork, retrying
+from tracker.app.unit_of_work import DeferredRefusal, UnitOfWork, mission_acronym, retrying
 from tracker.importers import jsonl, seeds, un_monthly
-from tracker.importers.un_events import UNMonthlyImport, import_rows
+from tracker.importers.un_events import UNMonthlyImport, import_rows, listed_in
 from tracker.importers.un_pdf import Report
 from tracker.importers.un_pdf_events import UNReportImport, record_reports
 
@@ -46,7 +48,8 @@ class Importing(TrackerCore):
                     batch.save()
                     return result
 
-        return retrying(attempt)
+        with collection_paused():
+            return retrying(attempt)
 
     def import_events(
         self,
@@ -55,6 +58,7 @@ class Importing(TrackerCore):
         progress: Progress | None = None,
         *,
         _batch: UnitOfWork | None = None,
+        _missions: set[str] | None = None,
     ) -> ImportResult:
         """Import JSON Lines: one event object per line with a ``type`` field. All or nothing:
         the first bad line raises, naming ``name`` and the line, and nothing is written. An
@@ -77,6 +81,8 @@ class Importing(TrackerCore):
         if progress is not None:
             lines = counted(lines, progress)
         for number, kind, fields in jsonl.records(lines, name):
+            if _missions is not None and not _of(fields, _missions):
+                continue  # (a seed file of several missions, some asked for)
             try:
                 event = batch.record_unless_known(kind, fields)
             except TrackerError as error:
@@ -87,7 +93,7 @@ class Importing(TrackerCore):
             ids.append(event.event_id)
             kinds[type(event).__name__] += 1
         skipped = batch.known.skipped - skipped
-        if not ids and not skipped:
+        if not ids and not skipped and _missions is None:
             raise InvalidInputError(f"{name}: no events in it - nothing was written")
         return ImportResult(len(ids), dict(kinds), ids, skipped)
 
@@ -98,13 +104,15 @@ class Importing(TrackerCore):
         progress: Progress | None = None,
         *,
         _batch: UnitOfWork | None = None,
+        _missions: set[str] | None = None,
     ) -> ImportResult:
         """``import_events`` of a file's bytes: UTF-8 (a BOM is fine), one event per line.
 
         Raises:
             InvalidInputError: not UTF-8 (the line is named), or a bad line; nothing written.
         """
-        return self.import_events(jsonl.decode(data, name), name, progress, _batch=_batch)
+        lines = jsonl.decode(data, name)
+        return self.import_events(lines, name, progress, _batch=_batch, _missions=_missions)
 
     def import_un_monthly(
         self,
@@ -125,12 +133,15 @@ class Importing(TrackerCore):
             InvalidInputError: a bad line, named; nothing is written.
         """
         parsed = un_monthly.parse(data, name)
+        listed = listed_in(parsed.rows)  # every mission each month lists, before any is left out
         if missions is not None:  # of some missions only (the lines keep their numbers)
             parsed.rows = [row for row in parsed.rows if row.mission in missions]
             parsed.aggregates = {}  # sums across every mission: they cannot be checked
-        if _batch is not None:
-            return import_rows(_batch, parsed, name, source_url, progress)
-        return self._in_batch(lambda batch: import_rows(batch, parsed, name, source_url, progress))
+
+        def work(batch: UnitOfWork) -> UNMonthlyImport:
+            return import_rows(batch, parsed, name, source_url, progress, listed, missions)
+
+        return work(_batch) if _batch is not None else self._in_batch(work)
 
     def import_un_pdf(
         self, path: str | Path, on: date | None = None, *, _batch: UnitOfWork | None = None
@@ -212,20 +223,35 @@ class Importing(TrackerCore):
         self,
         directory: str | Path | None = None,
         progress: Callable[[int, int], None] | None = None,
+        missions: Iterable[str] | None = None,
     ) -> list[str]:
         """Load the seed files listed in ``directory/seeds.toml`` (default: the seeds that
-        come with the tracker), in order, all or nothing; return one line of report per file.
-        ``progress(events loaded, events)`` as it goes (a line of a seed file is an event).
+        come with the tracker), in order, all or nothing; return one line of report per
+        file (per pattern of files). ``missions``: of these missions only (their files, and
+        their lines of the files of several missions). ``progress(events loaded, events)``
+        as it goes (a line of a seed file is an event).
 
         Raises:
-            InvalidInputError: a seed file is missing or has a bad line (named).
+            InvalidInputError: a seed file is missing or has a bad line (named), or a mission
+                asked for has no seeds.
         """
         folder = Path(directory) if directory is not None else shipped_seeds()
-        files = [(entry, entry.read()) for entry in seeds.manifest(folder)]
+        entries = seeds.manifest(folder)
+        wanted = {mission_acronym(m) for m in missions} if missions is not None else None
+        if wanted is not None:
+            entries = [e for e in entries if e.mission is None or e.mission in wanted]
+            seeded = {e.mission for e in entries if e.mission is not None}
+            if wanted - seeded:
+                have = sorted({e.mission for e in seeds.manifest(folder) if e.mission})
+                raise InvalidInputError(
+                    f"no seeds for {', '.join(sorted(wanted - seeded))}: the seeds hold "
+                    f"{', '.join(have)}"
+                )
+        files = [(entry, entry.read()) for entry in entries]
         total = sum(data.count(b"\n") for _, data in files)
 
         def work(batch: UnitOfWork) -> list[str]:  # all the files, or nothing
-            report: list[str] = []
+            counts: dict[str, list[int]] = {}  # shown -> [events, skipped, files]
             before = 0
 
             def step(done: int, _in_file: int) -> None:
@@ -233,24 +259,54 @@ class Importing(TrackerCore):
                     progress(before + done, max(total, before + done))
 
             for entry, data in files:
-                shown = entry.path.name if directory is None else str(entry.path)
+                shown = entry.entry or entry.path.relative_to(folder).as_posix()
+                if directory is not None:
+                    shown = str(folder / shown)
+                tally = counts.setdefault(shown, [0, 0, 0])
                 if entry.format == "un-monthly":
                     result = self.import_un_monthly(
                         data, shown, entry.source_url, step, _batch=batch
                     )
-                    many = "" if result.count == 1 else "s"
-                    report.append(f"{shown}: {result.count:,} event{many}")
+                    tally[0] += result.count
                 else:
-                    done = self.import_jsonl(data, shown, step, _batch=batch)
-                    skipped = f" ({done.skipped:,} already in the store, skipped)"
-                    many = "" if done.count == 1 else "s"
-                    report.append(
-                        f"{shown}: {done.count:,} event{many}{skipped * bool(done.skipped)}"
-                    )
+                    only = wanted if entry.mission is None else None
+                    done = self.import_jsonl(data, shown, step, _batch=batch, _missions=only)
+                    tally[0] += done.count
+                    tally[1] += done.skipped
+                tally[2] += 1
                 before += data.count(b"\n")
-            return report
+            return [seed_line(shown, *tally) for shown, tally in counts.items()]
 
         return self._in_batch(work)
+
+
+def _of(fields: dict[str, object], missions: set[str]) -> bool:
+    """Whether a record is of one of ``missions`` (a bad acronym is the record's own error)."""
+    mission = fields.get("mission")
+    return not isinstance(mission, str) or mission.strip().upper() in missions
+
+
+def seed_line(shown: str, count: int, skipped: int, files: int) -> str:
+    """A line of ``load_seeds``' report: "un-record/*.jsonl.gz (38 files): 147,752 events"."""
+    many = "" if count == 1 else "s"
+    where = f"{shown} ({files} files)" if files > 1 else shown
+    done = f" ({skipped:,} already in the store, skipped)" if skipped else ""
+    return f"{where}: {count:,} event{many}{done}"
+
+
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused while a batch is recorded, and put back as it was
+    after (issue 25): a batch holds every change of the contingents it touches, and each full
+    collection walks them all (10% of the UN record's import). Reference counting frees what
+    is let go as usual; a batch makes no cycles to leave behind."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _rereadable(lines: Iterable[str]) -> Callable[[], Iterable[str]]:

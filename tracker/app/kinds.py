@@ -15,6 +15,7 @@ MISSION_KINDS: dict[str, type[Mission.Event]] = {
     "mission-closed": Mission.Closed,
     "total-reported": Mission.TotalReported,
     "contributors-reported": Mission.ContributorsReported,
+    "mission-not-listed": Mission.NotListed,
 }
 CONTINGENT_KINDS: dict[str, type[Contingent.Event]] = {
     "deployment-announced": Contingent.DeploymentAnnounced,

@@ -126,13 +126,16 @@ class RecordQuestions(TrackerCore):
         for acronym in self.audit_view.missions():
             established = self.audit_view.first_of(acronym, "Established")
             closure = self.strength_view.closed_on(acronym)
+            closed = self.audit_view.first_of(acronym, "Closed") if closure else None
             first, last, count = self.strength_view.report_span(acronym)
-            payload = json.loads(established["payload"]) if established else {}
+            life = json.loads(established["payload"]) if established else {}
+            end = json.loads(closed["payload"]) if closed else {}
+            host = life.get("host")
             found.append(
                 MissionSummary(
                     mission=acronym,
-                    name=payload.get("name"),
-                    host=payload.get("host"),
+                    name=life.get("name"),
+                    host=host,
                     established=date.fromisoformat(established["effective"])
                     if established
                     else None,
@@ -141,6 +144,9 @@ class RecordQuestions(TrackerCore):
                     first_report=first,
                     last_report=last,
                     reports=count,
+                    hosts=life.get("hosts") or ([host] if host else []),
+                    predecessor=life.get("predecessor"),
+                    successor=end.get("successor"),
                 )
             )
         return found

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from tracker.answers.estimate import Method, check_estimable, estimated_strength
 from tracker.answers.forecast import Forecast, forecast
 from tracker.answers.records import CATEGORY_TYPES, CeilingCheck, MandateAnswer, StrengthAnswer
-from tracker.answers.strength import record_around, strength_answer
+from tracker.answers.strength import no_blank_zeros, record_around, strength_answer
 from tracker.app.core import TrackerCore
 from tracker.app.times import series_dates
 from tracker.app.unit_of_work import contributor_code
@@ -86,7 +86,8 @@ class StrengthQuestions(TrackerCore):
         """Strength as a tidy time series: one plain row per date x group (``date``, the
         ``by`` keys, ``strength``: None where unknown, and the evidence of the figure:
         ``figure_of``, ``approximate``, ``event_id``; ``un_report``, the mission's latest UN
-        report then, ``no_un_report_for``, the month when it is a gap in the record, and
+        report then, ``no_un_report_for`` and ``not_listed_in``, the months since it with no
+        UN report and with one that did not list the mission, and
         ``newest_figure_of``, the day its newest figure was set, and ``known``, the sum of
         its figures that are known), on
         every month end (``every`` = "month"), year end ("year") or day ("day") from
@@ -110,13 +111,17 @@ class StrengthQuestions(TrackerCore):
                     self.strength_view, self.estimate_view, acronym, day, dims, known_at, at
                 )
                 if estimate
-                else self.strength_view.strength(acronym, day, dims, None, known_at, at)
+                else no_blank_zeros(
+                    self.strength_view.strength(acronym, day, dims, None, known_at, at), dims
+                )
             )
             around = self._record_around(acronym, day, known_at, at)
             report = around["un_report"]
             evidence = {
                 "un_report": report.isoformat() if report else None,
                 "no_un_report_for": around["gap"],
+                "not_listed_in": around["not_listed"],
+                "record_ends": around["record_ends"],
             }
             rows += [
                 {

@@ -35,9 +35,11 @@ def missions(ctx: click.Context, fmt: str) -> None:
     contributors the record names, and the first and last UN report."""
     rows = [asdict(m) for m in open_tracker(ctx).missions()]
     if fmt == "table":
-        fields = ["mission", "name", "host", "established", "closed", "contributors"]
-        fields += ["first_report", "last_report", "reports"]
-        render.records_table(rows, fields, console())
+        for row in rows:  # every host, where a mission has several
+            row["host"] = ", ".join(row.pop("hosts")) or row["host"]
+        fields = ["mission", "name", "host", "established", "closed", "successor"]
+        fields += ["first_report", "last_report"]  # (contributors and reports: CSV, JSON)
+        render.records_table(rows, fields, console(), wrap=("name", "host"))
         if not rows:
             click.echo("  the store has no mission yet: 'tracker seed' loads MINUSMA's record")
         return

@@ -143,14 +143,21 @@ def read_file(name: str) -> bytes:
 
 @cli.command()
 @click.argument("directory", required=False, type=click.Path(file_okay=False, exists=True))
+@click.option(
+    "--mission",
+    "missions",
+    multiple=True,
+    help="Only this mission's seeds (its acronym, such as MINUSMA); repeat for several.",
+)
 @click.pass_context
-def seed(ctx: click.Context, directory: str | None) -> None:
+def seed(ctx: click.Context, directory: str | None, missions: tuple[str, ...]) -> None:
     """Load the seed files listed in DIRECTORY/seeds.toml, in order, all or nothing (default:
-    the seeds that come with the tracker: MINUSMA's whole UN record 2013-2024, its mandates,
-    announcements and changes 2021-2023, and Geo-PKO's presence estimates)."""
+    the seeds that come with the tracker: the UN's monthly figures of every mission,
+    2009-2024, each mission's establishment and end, and MINUSMA's mandates, announcements
+    and changes 2021-2023 and Geo-PKO's presence estimates)."""
     tracker = open_tracker(ctx, create=True)
     with progress_bar("loading the seeds") as progress:
-        report = tracker.load_seeds(directory, progress)
+        report = tracker.load_seeds(directory, progress, missions or None)
     for line in report:
         click.echo(f"Loaded {line}")
 

@@ -366,11 +366,20 @@ def diff_text(mission: str, on: date, differences: list[Difference]) -> str:
     return "\n".join(lines)
 
 
-def records_table(records: list[dict[str, Any]], fields: list[str], console: Console) -> None:
-    """Plain records as a terminal table (unknown: "unknown"; a missing key: blank)."""
+def records_table(
+    records: list[dict[str, Any]],
+    fields: list[str],
+    console: Console,
+    wrap: tuple[str, ...] = (),
+) -> None:
+    """Plain records as a terminal table (unknown: "unknown"; a missing key: blank); given
+    ``wrap`` (a name, say), only those fields wrap in a narrow terminal: the others, dates
+    and codes, are never cut."""
     table = Table(box=box.SIMPLE_HEAD)
     for name in fields:
-        table.add_column(name.replace("_", " "))
+        widest = max((len(str(r.get(name) or "")) for r in records), default=0)
+        kept = bool(wrap) and name not in wrap
+        table.add_column(name.replace("_", " "), no_wrap=kept, min_width=widest if kept else None)
     for record in records:
         cells = []
         for name in fields:

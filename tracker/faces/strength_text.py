@@ -31,11 +31,44 @@ EVIDENCE = (
     "event_id",
     "un_report",
     "no_un_report_for",
+    "not_listed_in",
+    "record_ends",
     "newest_figure_of",
     "known",
 )
 # On every row of an answer placed by the estimate (``--estimate``), after the evidence.
 ESTIMATE_FIELDS = ("estimated", "method", "method_version")
+
+
+def record_note(
+    gap: str | None,
+    not_listed: str | None,
+    un_report: date | None,
+    newest: date | None,
+    record_ends: str | None = None,
+) -> str | None:
+    """What an answer says of the record behind it, when the mission's last UN report is not
+    of the date's month: the months since with no UN report at all (``gap``), those whose
+    report left the mission out (``not_listed``), where the store's record ends when the
+    date is after it (``record_ends``), the report it rests on and the claims since it
+    (``newest``: the day the newest figure was set). One wording for the table, the web view
+    and every other face (issue 26)."""
+    if not gap and not not_listed and not record_ends:
+        return None
+    missing = [
+        *([f"no UN report for {months_text(gap)}"] if gap else []),
+        *([f"not listed in the UN's report of {months_text(not_listed)}"] if not_listed else []),
+        *([f"the store holds no UN report after {record_ends}"] if record_ends else []),
+    ]
+    since = f"figures of {un_report}" if un_report else "no earlier report"
+    later = un_report is not None and newest is not None and newest > un_report
+    claims = f" and the claims since, to {newest} (the only evidence since)" if later else ""
+    return f"{'; '.join(missing)}; {since}{claims}"
+
+
+def months_text(ranges: str) -> str:
+    """Month ranges as a note says them: "2018-03..2019-08" -> "2018-03 to 2019-08"."""
+    return ranges.replace("..", " to ")
 
 
 def strength_fields(answer: StrengthAnswer) -> list[str]:
@@ -56,7 +89,12 @@ def strength_records(answer: StrengthAnswer) -> list[dict[str, Any]]:
     every figure: ``figure_of`` (the day it was set; a total: its oldest figure),
     ``approximate`` (rounded by its source), ``event_id`` (the event that set it: its source
     is in the audit trail), ``un_report`` (the mission's latest UN report on or before the
-    date), ``no_un_report_for`` (the month asked, when it is a gap in the UN's record) and
+    date that lists the mission: the answer rests on its figures), ``no_un_report_for``
+    (the months since that report, to the date, for which the UN published no report at
+    all: "2015-03", "2018-03..2019-08"; null when none), ``not_listed_in`` (the months since
+    it whose report covered other missions but not this one: its figures then are unknown),
+    ``record_ends`` (the last month of the store's record, its latest UN report of any
+    mission, when the date is after it: the UN's later reports are not in the store) and
     ``newest_figure_of`` (the day its newest figure was set: after ``un_report``, a claim
     since the UN's report changed it), ``known`` (the sum of its figures that are known:
     ``strength`` is null when some part is unknown, as the table's total leaves it out).
@@ -65,6 +103,8 @@ def strength_records(answer: StrengthAnswer) -> list[dict[str, Any]]:
     around = {
         "un_report": answer.un_report.isoformat() if answer.un_report else None,
         "no_un_report_for": answer.gap,
+        "not_listed_in": answer.not_listed,
+        "record_ends": answer.record_ends,
     }
     if answer.method and answer.by:
         how = {"method": answer.method.name, "method_version": answer.method.version}
@@ -253,12 +293,10 @@ def strength_notes(answer: StrengthAnswer, gone: list[StrengthRow]) -> list[str]
         )
     if not answer.rows:
         notes.append("no strength figure is recorded for this date")
-    if answer.gap:
-        since = f"figures of {answer.un_report}" if answer.un_report else "no earlier report"
-        newest = max((r.newest_day for r in answer.rows), default=None)
-        later = answer.un_report is not None and newest is not None and newest > answer.un_report
-        claims = f" and the claims since, to {newest} (the only evidence for the month)"
-        notes.append(f"no UN report for {answer.gap}; {since}" + (claims if later else ""))
+    newest = max((r.newest_day for r in answer.rows), default=None)
+    note = record_note(answer.gap, answer.not_listed, answer.un_report, newest, answer.record_ends)
+    if note:
+        notes.append(note)
     if answer.closed:
         day, event_id = answer.closed
         remnant = f": the UN still reports {answer.total:,} (liquidation)" if answer.total else ""

@@ -39,7 +39,9 @@ from markupsafe import Markup, escape
 
 from events.errors import InvalidInputError, TrackerError
 from events.values import country_name
+from tracker.answers.strength import record_around
 from tracker.faces import web_params
+from tracker.faces.strength_text import record_note
 from tracker.faces.web_queries import ANNOUNCEMENT_COLUMNS, QUERIES, SEARCH_COLUMNS, Query, metadata
 
 if TYPE_CHECKING:
@@ -205,6 +207,27 @@ class TrackerWeb:
         conn.set_authorizer(no_file_paths)
         conn.create_function("tracker_announcements", 4, self.announcements_json)
         conn.create_function("tracker_search", 2, self.search_json)
+        conn.create_function("tracker_record", 3, self.record_json)
+
+    def record_json(self, mission: str, on: str, newest: str | None) -> str | None:
+        """The record around ``on`` as the CLI's note says it (``record_note``), and the UN
+        report the answer rests on, as JSON; None on a date that is not one (the page says
+        so, ``web_params``)."""
+        try:
+            day = date.fromisoformat(on)
+            acronym = self.tracker.known_mission(mission)
+        except (TrackerError, ValueError, TypeError):
+            return None
+        around = record_around(self.tracker.strength_view, acronym, day, None, None)
+        latest = around["un_report"]
+        note = record_note(
+            around["gap"],
+            around["not_listed"],
+            latest,
+            date.fromisoformat(newest[:10]) if newest else None,
+            around["record_ends"],
+        )
+        return json.dumps({"un_report": latest.isoformat() if latest else None, "note": note})
 
     def announcements_json(self, mission: str, contributor: str, on: str, status: str) -> str:
         """The announcement ledger as JSON rows, as ``tracker announcements`` gives it."""

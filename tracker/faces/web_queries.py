@@ -65,29 +65,16 @@ _GROUPS = (
     "WHERE c.{key} IS cells.{key} ORDER BY e)) AS sources "  # in order: the same every time
     "FROM cells GROUP BY {key})"
 )
-# The record around :on, as the CLI says it: no UN report for the month asked, though the
-# series goes on (not after the mission's last report once it has closed); the figures then
-# are of the latest report before it, and of the claims since, if any is newer.
+# The record around :on, as the CLI says it (one code: ``tracker_record``, the same answer's
+# note): the months since the mission's last UN report with no report at all, or whose report
+# did not list it; the figures then are of that report, and of the claims since, if newer.
 _RECORD = (
-    "record AS (SELECT r.latest, r.newest FROM (SELECT "
-    "(SELECT max(effective) FROM mission_reports WHERE mission = upper(:mission) "
-    "AND superseded_known IS NULL AND effective <= :on) AS latest, "
-    "(SELECT count(*) FROM mission_reports WHERE mission = upper(:mission) "
-    "AND superseded_known IS NULL AND substr(effective, 1, 7) = substr(:on, 1, 7)) AS month, "
-    "(SELECT max(effective) FROM mission_reports WHERE mission = upper(:mission) "
-    "AND superseded_known IS NULL) AS last, "
-    "(SELECT min(effective) FROM mission_closures WHERE mission = upper(:mission) "
-    "AND superseded_known IS NULL) AS closed, "
-    "(SELECT max(valid_from) FROM cells) AS newest) r "
-    "WHERE r.latest IS NOT NULL AND r.month = 0 "
-    "AND NOT (r.closed IS NOT NULL AND r.closed < :on AND :on > r.last))"
+    "record AS (SELECT json_extract(r.said, '$.un_report') AS latest, "
+    "json_extract(r.said, '$.note') AS note FROM (SELECT tracker_record(:mission, :on, "
+    "(SELECT max(valid_from) FROM cells)) AS said) r WHERE note IS NOT NULL)"
 )
 # A row saying so, after the total: {columns} are the blanks before the figure's date.
-_GAP = (
-    " UNION ALL SELECT 3, {blanks}NULL, latest, 'no UN report for ' || substr(:on, 1, 7) || "
-    "'; figures of ' || latest || CASE WHEN newest > latest THEN ' and the claims since, to ' "
-    "|| newest || ' (the only evidence for the month)' ELSE '' END, '' FROM record"
-)
+_GAP = " UNION ALL SELECT 3, {blanks}NULL, latest, note, '' FROM record"
 _NOTE = (
     "trim(CASE WHEN strength IS NULL THEN 'unknown: present, no figure published; ' ELSE '' END"
     " || CASE WHEN approximate THEN 'about: rounded by its source; ' ELSE '' END{more}, '; ')"
@@ -121,7 +108,7 @@ STRENGTH_BY_CONTRIBUTOR = (
     "CASE WHEN approximate THEN 'about; ' ELSE '' END || coalesce((SELECT "
     "group_concat(replace(key, '_', ' ') || ' ' || value, ', ') FROM json_each(categories)), ''),"
     " event_id FROM reported"
-    + _GAP.format(blanks="NULL, 'No UN report for this month', ")
+    + _GAP.format(blanks="NULL, 'Since the last UN report', ")
     + ") ORDER BY part, contributor"
 )
 
@@ -140,7 +127,7 @@ STRENGTH_BY_LOCATION = (
         present="'every place, unassigned included'",
         who="coalesce(location, '(unassigned)')",
     )
-    + _GAP.format(blanks="'No UN report for this month', NULL, ")
+    + _GAP.format(blanks="'Since the last UN report', NULL, ")
     + ") g LEFT JOIN locations l ON l.name = g.location AND g.part = 0 "
     "ORDER BY g.part, g.location IS NOT NULL, g.location"
 )

@@ -1,7 +1,11 @@
-"""The seeds' manifest: ``seeds.toml`` lists the files to load, in order, with their format."""
+"""The seeds' manifest: ``seeds.toml`` lists the files to load, in order, with their format and,
+where a file holds one mission's events, that mission. A path may be a pattern
+(``un-record/*.jsonl.gz``): each file it matches, in name order, is one mission's, named by
+the file (``MINUSMA.jsonl.gz``). A file ending ``.gz`` is read through gzip."""
 
 from __future__ import annotations
 
+import gzip
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,17 +17,24 @@ FORMATS = ("jsonl", "un-monthly")
 
 @dataclass(frozen=True)
 class SeedFile:
-    """One file of the seeds: where it is, its format, and (UN files) where it was published."""
+    """One file of the seeds: where it is, its format, (UN files) where it was published, and
+    the one mission whose events it holds (None: it may hold any mission's)."""
 
     path: Path
     format: str
     source_url: str | None = None
+    mission: str | None = None
+    entry: str | None = None  # the manifest's pattern that matched it, if one did
 
     def read(self) -> bytes:
         try:
-            return self.path.read_bytes()
+            data = self.path.read_bytes()
+            return gzip.decompress(data) if self.path.suffix == ".gz" else data
         except OSError as error:
-            raise InvalidInputError(f"{self.path}: cannot read it ({error.strerror})") from None
+            reason = getattr(error, "strerror", None) or str(error)
+            raise InvalidInputError(f"{self.path}: cannot read it ({reason})") from None
+        except EOFError as error:
+            raise InvalidInputError(f"{self.path}: cannot read it ({error})") from None
 
 
 def manifest(directory: str | Path) -> list[SeedFile]:
@@ -45,4 +56,20 @@ def manifest(directory: str | Path) -> list[SeedFile]:
         raise InvalidInputError(
             f"{path}: each [[file]] needs a path and a format ({' or '.join(FORMATS)})"
         )
-    return [SeedFile(folder / e["path"], e["format"], e.get("source_url")) for e in files]
+    found = []
+    for e in files:
+        if "*" in e["path"]:
+            matched = sorted(folder.glob(e["path"]))
+            if not matched:
+                raise InvalidInputError(f"{path}: no seed file matches {e['path']!r}")
+            found += [
+                SeedFile(
+                    p, e["format"], e.get("source_url"), p.name.split(".")[0].upper(), e["path"]
+                )
+                for p in matched
+            ]
+        else:
+            found.append(
+                SeedFile(folder / e["path"], e["format"], e.get("source_url"), e.get("mission"))
+            )
+    return found

@@ -5,6 +5,7 @@ of 0 for a contributor (or a type of one) listed in one report and not in the ne
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -15,6 +16,8 @@ from events.contingent import Contingent
 from events.errors import InvalidInputError
 from events.mission import Mission
 from tracker.importers import un_monthly
+from tracker.importers.un_coverage import listed_in as listed_in
+from tracker.importers.un_coverage import not_listed
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -31,6 +34,10 @@ class UnitOfWork(Protocol):
     def open_mission(self, acronym: str) -> Mission: ...
 
     def contingent(self, mission: str, contributor: str) -> Contingent: ...
+
+    def missions_known(self) -> list[Mission]:
+        """Every mission of the store and of this unit of work."""
+        ...
 
 
 TITLE = "UN: Contribution of Uniformed Personnel to UN by Mission, Country and Personnel Type"
@@ -68,6 +75,7 @@ class Written:
     months_already_there: int = 0
     missions: int = 0
     inferred_zeros: int = 0
+    not_listed: int = 0  # mission-months a report of the import did not list
 
     @property
     def count(self) -> int:
@@ -87,6 +95,7 @@ class UNMonthlyImport:
     rows: int = 0
     unknown_rows: int = 0
     inferred_zeros: int = 0
+    not_listed: int = 0
     encoding: str = "utf-8"
     apostrophes: int = 0
     repeats: int = 0
@@ -156,9 +165,12 @@ def import_rows(
     name: str,
     url: str | None,
     progress: Callable[[int, int], None] | None = None,
+    listed: dict[date, set[str]] | None = None,
+    scope: set[str] | None = None,
 ) -> UNMonthlyImport:
     """Record the events of a checked UN CSV file in ``batch`` (saving is the caller's);
-    ``progress(rows done, rows)`` as each mission's month is taken.
+    ``progress(rows done, rows)`` as each mission's month is taken; ``listed`` and
+    ``scope`` as ``record_contributions`` takes them (by default: the missions of the rows).
 
     Raises:
         InvalidInputError: a month already in the store with other figures.
@@ -185,8 +197,11 @@ def import_rows(
         )
         for r in parsed.rows
     ]
-    written = record_contributions(batch, rows, name, url, TITLE, progress)
+    if listed is None:
+        listed = listed_in(parsed.rows)
+    written = record_contributions(batch, rows, name, url, TITLE, progress, listed, scope)
     result.events, result.missions = written.events, written.missions
+    result.not_listed = written.not_listed
     result.months_written = written.months_written
     result.months_already_there = written.months_already_there
     result.inferred_zeros = written.inferred_zeros
@@ -200,11 +215,15 @@ def record_contributions(
     url: str | None,
     title: str,
     progress: Callable[[int, int], None] | None = None,
+    listed: dict[date, set[str]] | None = None,
+    scope: set[str] | None = None,
 ) -> Written:
     """Record UN figures in ``batch``: per mission and month, the contributors listed and each
     one's levels by type; months already in the store must come again the same (they add
     nothing); departures inferred between consecutive reports of which one is new.
-    ``progress(rows done, rows)`` as each mission's month is taken.
+    ``progress(rows done, rows)`` as each mission's month is taken. ``listed``: every
+    mission each report lists (the rows may be of some only): a mission of the store (of
+    ``scope``, when given) running then and not among them is recorded as not listed in it.
 
     Raises:
         InvalidInputError: a month already in the store with other figures.
@@ -237,6 +256,11 @@ def record_contributions(
             result.months_written += 1
             _record_month(batch, mission, day, found, name, url, title, record)
         result.inferred_zeros += _infer_departures(batch, mission, new_days, url, title, record)
+    if listed:
+        said = functools.partial(_source, url, title=title)
+        result.not_listed = not_listed(
+            batch, listed, scope, name, lambda day, quote: said(day, quote), record
+        )
     result.events = dict(counts)
     return result
 

@@ -4,9 +4,11 @@ report's own title, month and page in every event's source."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 from tracker.importers import un_monthly
 from tracker.importers.un_events import Contribution, UnitOfWork, Written, record_contributions
@@ -24,6 +26,9 @@ class UNReportImport:
     reports: list[Report] = field(default_factory=list)
     written: Written = field(default_factory=Written)
     by_country: list[str] = field(default_factory=list)
+    # the reports that added nothing, every mission-month of them in the store already:
+    # (file, its date, the file of this import whose report of that date came first, if one)
+    copies: list[tuple[str, date, str | None]] = field(default_factory=list)
 
     @property
     def count(self) -> int:
@@ -49,6 +54,15 @@ class UNReportImport:
             out.append(
                 f"Skipped {len(self.by_country)} report(s) by country and post only, with no "
                 f"mission column (nothing to import per mission): {', '.join(self.by_country)}"
+            )
+        if self.copies:
+            named = ", ".join(
+                f"{file} (of {day}, as {same})" if same else f"{file} (of {day}, imported before)"
+                for file, day, same in self.copies
+            )
+            out.append(
+                f"Already in the store, adding nothing ({len(self.copies)} report(s) of a "
+                f"month the store holds, the same figures): {named}"
             )
         w = self.written
         out.append(f"Imported {w.count:,} events")
@@ -98,6 +112,15 @@ def contributions_of(report: Report, missions: set[str] | None = None) -> list[C
     return found
 
 
+def _named_for(report: Report) -> bool:
+    """Whether the file's name says the report's month ("..._2015_04.pdf" of 2015-04-30)."""
+    found = re.search(r"(\d{4})[_-](\d{2})(?!\d)", report.file)
+    return found is not None and (int(found[1]), int(found[2])) == (
+        report.date.year,
+        report.date.month,
+    )
+
+
 def record_reports(
     batch: UnitOfWork,
     reports: list[Report],
@@ -111,17 +134,27 @@ def record_reports(
     Raises:
         InvalidInputError: a month already in the store with other figures.
     """
-    result = UNReportImport(sorted(reports, key=lambda r: (r.date, r.file)))
+    # oldest first; of two files of one report, the one named for its month first (the
+    # UN's 2015_03 file is the April report: the copy is the one misnamed)
+    result = UNReportImport(sorted(reports, key=lambda r: (r.date, not _named_for(r), r.file)))
     total = Written()
+    first: dict[date, str] = {}  # the first file of each report date
     for number, report in enumerate(result.reports, start=1):
         rows = contributions_of(report, missions)
-        written = record_contributions(batch, rows, report.file, url, report_title(report))
+        listed = {report.date: {r.mission for r in report.rows}}  # all of them, before a scope
+        written = record_contributions(
+            batch, rows, report.file, url, report_title(report), None, listed, missions
+        )
         for kind, n in written.events.items():
             total.events[kind] = total.events.get(kind, 0) + n
         total.missions = max(total.missions, written.missions)
         total.months_written += written.months_written
         total.months_already_there += written.months_already_there
         total.inferred_zeros += written.inferred_zeros
+        total.not_listed += written.not_listed
+        if written.months_already_there and not written.months_written:
+            result.copies.append((report.file, report.date, first.get(report.date)))
+        first.setdefault(report.date, report.file)
         if progress is not None:
             progress(number, len(result.reports))
     result.written = total

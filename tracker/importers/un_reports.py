@@ -12,7 +12,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tracker.importers.un_pdf import NoMissionBreakdownError, Report, read
+from events.errors import InvalidInputError
+from tracker.importers.un_pdf import NoMissionBreakdownError, Report, prints_no_date, read
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -36,6 +37,10 @@ def read_reports(
         InvalidInputError: the first file (in the order given) that cannot be imported.
     """
     files = [Path(p) for p in paths]
+    if on is None and len(files) > 1:  # refused before any is read in full (issue 26)
+        undated = [f for f in files if prints_no_date(f)]
+        if undated:
+            raise InvalidInputError(f"{undated[0].name}: {NO_DATE_SEVERAL}; nothing was imported")
     count = min(workers or os.cpu_count() or 1, len(files))
     job = functools.partial(_read, on=on, skip=with_missions_only, several=len(files) > 1)
     if count <= 1:
@@ -63,6 +68,12 @@ def read_reports(
             for future in futures:
                 future.cancel()
             raise
+
+
+NO_DATE_SEVERAL = (
+    "the report prints no date - give the month it is of with --date YYYY-MM (among several "
+    "files, it applies to the one that prints none; in Python, on=)"
+)
 
 
 def _read(path: Path, on: date | None, skip: bool, several: bool) -> Report | None:

@@ -21,13 +21,14 @@ from events.lazy import lazy_exports
 from .model import PdfRow, Report
 
 if TYPE_CHECKING:
-    from .reader import NoMissionBreakdownError, read
+    from .reader import NoMissionBreakdownError, prints_no_date, read
 
-__all__ = ["NoMissionBreakdownError", "PdfRow", "Report", "read"]
+__all__ = ["NoMissionBreakdownError", "PdfRow", "Report", "prints_no_date", "read"]
 
 
 # The reader (and PDFium with it) loads when a PDF is read, not with every import of other
 # files (issue 19: import memory).
 __getattr__ = lazy_exports(
-    __name__, dict.fromkeys(("NoMissionBreakdownError", "read"), f"{__name__}.reader")
+    __name__,
+    dict.fromkeys(("NoMissionBreakdownError", "prints_no_date", "read"), f"{__name__}.reader"),
 )

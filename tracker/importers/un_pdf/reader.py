@@ -162,6 +162,17 @@ def _message(file: str, error: LayoutError) -> str:
     return f"{where}: {error}; nothing was imported"
 
 
+def prints_no_date(path: str | Path) -> bool:
+    """Whether the file is a report in a layout that prints no date (the 2019-10 one), from
+    its first pages alone: a file that cannot be read or is in no layout is not (reading it
+    in full says why)."""
+    try:
+        with _open(Path(path)) as pdf:
+            return not identify(_Pages(pdf)).DATED
+    except (LayoutError, OSError):
+        return False
+
+
 def read(
     path: str | Path,
     *,
