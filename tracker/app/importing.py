@@ -12,6 +12,7 @@ from typing import IO, TYPE_CHECKING, TypeVar, cast
 from events.errors import InvalidInputError, TrackerError
 from tracker.answers.records import EventIds, ImportResult
 from tracker.app.core import TrackerCore
+from tracker.app.seeding import load_apart
 from tracker.app.unit_of_work import DeferredRefusal, UnitOfWork, mission_acronym, retrying
 from tracker.importers import jsonl, seeds, un_monthly
 from tracker.importers.un_events import UNMonthlyImport, import_rows, listed_in
@@ -59,6 +60,7 @@ class Importing(TrackerCore):
         *,
         _batch: UnitOfWork | None = None,
         _missions: set[str] | None = None,
+        _before_line: Callable[[int], None] | None = None,
     ) -> ImportResult:
         """Import JSON Lines: one event object per line with a ``type`` field. All or nothing:
         the first bad line raises, naming ``name`` and the line, and nothing is written. An
@@ -83,6 +85,8 @@ class Importing(TrackerCore):
         for number, kind, fields in jsonl.records(lines, name):
             if _missions is not None and not _of(fields, _missions):
                 continue  # (a seed file of several missions, some asked for)
+            if _before_line is not None:
+                _before_line(number)
             try:
                 event = batch.record_unless_known(kind, fields)
             except TrackerError as error:
@@ -105,6 +109,7 @@ class Importing(TrackerCore):
         *,
         _batch: UnitOfWork | None = None,
         _missions: set[str] | None = None,
+        _before_line: Callable[[int], None] | None = None,
     ) -> ImportResult:
         """``import_events`` of a file's bytes: UTF-8 (a BOM is fine), one event per line.
 
@@ -112,7 +117,9 @@ class Importing(TrackerCore):
             InvalidInputError: not UTF-8 (the line is named), or a bad line; nothing written.
         """
         lines = jsonl.decode(data, name)
-        return self.import_events(lines, name, progress, _batch=_batch, _missions=_missions)
+        return self.import_events(
+            lines, name, progress, _batch=_batch, _missions=_missions, _before_line=_before_line
+        )
 
     def import_un_monthly(
         self,
@@ -249,6 +256,11 @@ class Importing(TrackerCore):
                 )
         files = [(entry, entry.read()) for entry in entries]
         total = sum(data.count(b"\n") for _, data in files)
+        shown = [_shown(entry, folder, directory) for entry, _ in files]
+        with collection_paused():
+            apart = load_apart(self, folder, shown, files, wanted, progress)
+        if apart is not None:
+            return [seed_line(name, *tally) for name, tally in apart.items()]
 
         def work(batch: UnitOfWork) -> list[str]:  # all the files, or nothing
             counts: dict[str, list[int]] = {}  # shown -> [events, skipped, files]
@@ -258,26 +270,43 @@ class Importing(TrackerCore):
                 if progress is not None:
                     progress(before + done, max(total, before + done))
 
-            for entry, data in files:
-                shown = entry.entry or entry.path.relative_to(folder).as_posix()
-                if directory is not None:
-                    shown = str(folder / shown)
-                tally = counts.setdefault(shown, [0, 0, 0])
-                if entry.format == "un-monthly":
-                    result = self.import_un_monthly(
-                        data, shown, entry.source_url, step, _batch=batch
-                    )
-                    tally[0] += result.count
-                else:
-                    only = wanted if entry.mission is None else None
-                    done = self.import_jsonl(data, shown, step, _batch=batch, _missions=only)
-                    tally[0] += done.count
-                    tally[1] += done.skipped
+            for (entry, data), name in zip(files, shown, strict=True):
+                done = self.load_seed_file(batch, entry, data, name, wanted, step)
+                tally = counts.setdefault(name, [0, 0, 0])
+                tally[0] += done.count
+                tally[1] += done.skipped
                 tally[2] += 1
                 before += data.count(b"\n")
-            return [seed_line(shown, *tally) for shown, tally in counts.items()]
+            return [seed_line(name, *tally) for name, tally in counts.items()]
 
         return self._in_batch(work)
+
+    def load_seed_file(
+        self,
+        batch: UnitOfWork,
+        entry: seeds.SeedFile,
+        data: bytes,
+        shown: str,
+        missions: set[str] | None,
+        progress: Progress | None = None,
+        before_line: Callable[[int], None] | None = None,
+    ) -> ImportResult:
+        """Record one seed file in ``batch`` (of ``missions`` only, when given: its lines of
+        them, when it may hold several missions')."""
+        if entry.format == "un-monthly":
+            result = self.import_un_monthly(data, shown, entry.source_url, progress, _batch=batch)
+            return ImportResult(result.count, result.events, EventIds(), 0)
+        only = missions if entry.mission is None else None
+        return self.import_jsonl(
+            data, shown, progress, _batch=batch, _missions=only, _before_line=before_line
+        )
+
+
+def _shown(entry: seeds.SeedFile, folder: Path, directory: str | Path | None) -> str:
+    """How a load's report names a seed file: as the manifest does (a pattern for the files
+    it matches), within the folder given if one was."""
+    name = entry.entry or entry.path.relative_to(folder).as_posix()
+    return name if directory is None else str(folder / name)
 
 
 def _of(fields: dict[str, object], missions: set[str]) -> bool:

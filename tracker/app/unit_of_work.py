@@ -264,6 +264,10 @@ class UnitOfWork:
         self._contingents[(mission, contributor)] = found
         return found
 
+    def check_all(self) -> None:
+        """A batch's check now, rather than when it is saved (``_verify``)."""
+        self._verify()
+
     def _verify(self) -> None:
         """A batch's check: each contingent's changes in force folded once.
 
