@@ -17,7 +17,8 @@ from events.errors import TrackerError
 from tracker.app import Tracker
 from tracker.cli.options import progress_bar
 from tracker.cli.terminal import console as console  # where the commands take it from
-from tracker.store.config import StoreConfig
+from tracker.cli.terminal import tolerant_output
+from tracker.store.config import StoreConfig, choose_store
 
 
 class UserError(click.ClickException):
@@ -68,6 +69,7 @@ class TrackerGroup(click.Group):
     def main(self, *args: Any, **kwargs: Any) -> Any:
         """As click's, but a usage error is one line too (with where to find help)."""
         kwargs["standalone_mode"] = False
+        tolerant_output()
         try:
             result = super().main(*args, **kwargs)
         except click.UsageError as error:
@@ -106,6 +108,8 @@ def open_tracker(ctx: click.Context, *, create: bool = False) -> Tracker:
         raise click.ClickException(
             f"cannot open the store {shown!r}: {store_problem(error)}"
         ) from None
+    if ctx.obj.get("store_note"):  # the store was chosen among several settings: say which
+        click.echo(f"Note: {ctx.obj['store_note']}", err=True)
     ctx.call_on_close(lambda: _finish(tracker, wrote=create, new=new))
     return tracker
 
@@ -162,4 +166,14 @@ def cli(
 ) -> None:
     """Event-sourced tracker of UN peacekeeping troop strength by contributing country,
     location and personnel type, on any date."""
-    ctx.obj = {"db": database_url or db, "views_dir": views_dir}
+    given = {
+        name: value
+        for name in ("TRACKER_DATABASE_URL", "TRACKER_DB")
+        if (value := os.environ.get(name))
+    }
+    for name, value in (("--db", db), ("--database-url", database_url)):
+        key = name.lstrip("-").replace("-", "_")
+        if value and ctx.get_parameter_source(key) == click.core.ParameterSource.COMMANDLINE:
+            given[name] = value
+    chosen, note = choose_store(given)
+    ctx.obj = {"db": chosen, "views_dir": views_dir, "store_note": note}

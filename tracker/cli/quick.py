@@ -74,9 +74,10 @@ def answered(args: Sequence[str]) -> bool:
     if found is None:
         return False
     answer, names = found
-    from tracker.cli.terminal import console
+    from tracker.cli.terminal import console, tolerant_output
     from tracker.faces.strength_text import strength_table
 
+    tolerant_output()
     strength_table(answer, console(), lambda code: names.get(code, code))
     return True
 
@@ -89,7 +90,7 @@ def parse(args: Sequence[str], env: Any) -> Question | None:
     if len(rest) >= 2 and rest[0] == "--db":
         db, rest = rest[1], rest[2:]
     if env.get("TRACKER_DATABASE_URL"):
-        return None  # a PostgreSQL store (which wins over --db)
+        return None  # a PostgreSQL store too: the full command line chooses, and says which
     if db is None:
         db = env.get("TRACKER_DB") or DEFAULT_DB
     if not rest or rest[0] != "strength" or db == ":memory:" or "://" in db:

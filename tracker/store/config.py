@@ -210,6 +210,30 @@ class StoreConfig:
         return stem.with_name(f"{stem.name}.{name}.db")
 
 
+# Where a store may be named, the first given winning: the command line, then the environment
+# (issue "Hardening, round 3", 14: an explicit --db lost to TRACKER_DATABASE_URL, and
+# 'tracker --db local.db record ...' wrote into the shared store).
+STORE_SETTINGS = ("--db", "--database-url", "TRACKER_DATABASE_URL", "TRACKER_DB")
+
+
+def choose_store(given: dict[str, str]) -> tuple[str | None, str | None]:
+    """The store named by the settings ``given`` (``STORE_SETTINGS`` -> value; None: the
+    default), and a note naming it when another setting named another store, left aside."""
+    if "--db" in given and "--database-url" in given:
+        raise InvalidInputError("--db and --database-url both name a store: give one of them")
+    used = next((name for name in STORE_SETTINGS if given.get(name)), None)
+    if used is None:
+        return None, None
+    db = given[used]
+    others = [name for name in STORE_SETTINGS if given.get(name) not in (None, "", db)]
+    if not others:
+        return db, None
+    return db, (
+        f"the store used is {StoreConfig(db).display()} ({used}); {' and '.join(others)} "
+        "named another, not used"
+    )
+
+
 def postgres_store_exists(env: dict[str, str], shown: str) -> bool:
     """Whether the PostgreSQL store of ``env`` has its tables (events and chain) already."""
     import psycopg  # only for a PostgreSQL store (the optional extra 'postgres')
