@@ -16,6 +16,7 @@ from events.values import EARLIEST, LATEST, ValidDate
 from tracker.app.kinds import CONTINGENT_KINDS, MISSION_KINDS, SHARED_KINDS
 from tracker.cli.base import UserError, cli, open_tracker
 from tracker.cli.options import progress_bar, source_of, source_options
+from tracker.importers import jsonl
 
 FIELD_HELP = {
     "valid": "When it happened or takes effect (valid time)",
@@ -110,7 +111,7 @@ def import_(
             click.echo(line)
         return
     for name in files:
-        data = read_file(name)
+        data = read_file(name, bounded=fmt == "jsonl")
         if fmt == "un-monthly":
             with progress_bar(f"importing {Path(name).name}", "rows") as progress:
                 done = tracker.import_un_monthly(data, name, source_url, progress)
@@ -128,12 +129,18 @@ def import_(
         click.echo(f"Imported {result.count} events from {name}{kinds}{skipped}")
 
 
-def read_file(name: str) -> bytes:
-    """A file's bytes (``-``: standard input)."""
+def read_file(name: str, *, bounded: bool = False) -> bytes:
+    """A file's bytes (``-``: standard input); ``bounded``: JSON Lines, read in chunks and
+    refused at the first line too long for an event, before the rest is held."""
     if name == "-":
+        if bounded:
+            return jsonl.read_bounded(sys.stdin.buffer, name)
         data: bytes = sys.stdin.buffer.read()
         return data
     try:
+        if bounded:
+            with Path(name).open("rb") as stream:
+                return jsonl.read_bounded(stream, name)
         return Path(name).read_bytes()
     except OSError as error:
         raise UserError(
