@@ -10,9 +10,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from events.errors import InvalidInputError
 from tracker.importers import un_monthly
 from tracker.importers.un_events import Contribution, UnitOfWork, Written, record_contributions
 from tracker.importers.un_pdf import PdfRow, Report
+from tracker.importers.un_pdf.checker import in_bounds
+from tracker.importers.un_pdf.pages import LayoutError
 
 
 @dataclass
@@ -86,7 +89,17 @@ def report_title(report: Report) -> str:
 
 def contributions_of(report: Report, missions: set[str] | None = None) -> list[Contribution]:
     """A checked report's figures as contributions (one per mission x contributor), of the
-    ``missions`` given (None: all)."""
+    ``missions`` given (None: all).
+
+    Raises:
+        InvalidInputError: a figure no event may hold, naming the file, page and row.
+    """
+    try:  # a report made otherwise than by the reader is held to the reader's bound too
+        in_bounds(report.rows)
+    except LayoutError as error:
+        raise InvalidInputError(
+            f"{report.file}, page {error.page}: {error}; nothing was imported"
+        ) from None
     grouped: dict[tuple[str, str], list[PdfRow]] = defaultdict(list)
     for row in report.rows:
         if missions is None or row.mission in missions:

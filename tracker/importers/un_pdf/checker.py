@@ -3,12 +3,15 @@
 Nothing is returned from a report until this passes. Each ``Printed`` total covers the rows
 matching its mission, contributor and personnel type (where given); their totals (and male and
 female, where the report prints them) must add up to it exactly. A row printed twice for the
-same mission, contributor and type is refused (``merge``), unless it is all zero.
+same mission, contributor and type is refused (``merge``), unless it is all zero. A figure
+past any operation ever fielded is refused first (``in_bounds``), whatever the totals say.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+
+from events.values import MAX_COUNT
 
 from .model import PdfRow, Printed
 from .pages import LayoutError
@@ -71,9 +74,26 @@ def closed(printed: list[Printed]) -> list[Printed]:
     return printed
 
 
+def in_bounds(rows: list[PdfRow]) -> list[PdfRow]:
+    """``rows``, if every figure is one an event may hold (at most ``MAX_COUNT``): a figure
+    past it that agrees with its printed totals ended in a pydantic traceback when recorded
+    (issue "Hardening, round 3", 6)."""
+    for row in rows:
+        for figure in (row.total, row.male, row.female):
+            if not 0 <= figure <= MAX_COUNT:
+                raise LayoutError(
+                    row.page,
+                    f"{row.name} ({row.contributor}) {row.personnel_type} in {row.mission}: a "
+                    f"figure of {figure:,}, more than any operation ever fielded "
+                    f"({MAX_COUNT:,} at most) - the file may be damaged",
+                )
+    return rows
+
+
 def check(rows: list[PdfRow], printed: list[Printed]) -> int:
     """Hold ``rows`` (as printed, repeats included) against every printed total; the
     number checked, or LayoutError."""
+    in_bounds(rows)
     sums: dict[tuple[bool, bool, bool], dict[Key, list[int]]] = {}
     for total in printed:
         pattern = _pattern(total)
