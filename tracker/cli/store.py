@@ -11,6 +11,8 @@ from tracker.cli.base import UserError, cli, open_tracker
 from tracker.store.config import StoreConfig
 from tracker.store.integrity import restore_sqlite
 
+MIN_INTERVAL, MAX_INTERVAL = 0.1, 3600  # seconds between two pulls of ``follow``
+
 
 @cli.command(name="copy-store")
 @click.option("--from", "source", required=True, metavar="STORE", help="A SQLite file or URL.")
@@ -93,6 +95,12 @@ def restore(ctx: click.Context, backup_file: str) -> None:
 def follow(ctx: click.Context, interval: float) -> None:
     """Keep every view of this store caught up while others write to it (a shared
     PostgreSQL store, typically); stop with Ctrl-C."""
+    # -1 ended in a traceback, 0 spun a core (issue "Hardening, round 3", 19)
+    if not MIN_INTERVAL <= interval <= MAX_INTERVAL:  # NaN too
+        raise UserError(
+            f"--interval {interval:g}: give the seconds between two pulls, from "
+            f"{MIN_INTERVAL:g} to {MAX_INTERVAL:,}"
+        )
     tracker = open_tracker(ctx)
     stopping: list[bool] = []
 

@@ -17,6 +17,7 @@ the server, and nothing is left on the port."""
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import re
@@ -58,6 +59,11 @@ _CODE = re.compile(r"[A-Z]{3}")
 # shown as its name only.
 _PATH = re.compile(r"(?<![\w.:/])(?:[A-Za-z]:)?[/\\](?:[^\s,:;/\\\"']+[/\\])+([^\s,:;/\\\"']+)")
 Send = Callable[[dict[str, Any]], Any]
+ERRORS = "datasette.handle_exception"  # Datasette's error pages: TrackerWeb's in their place
+EXPOSED = (  # served on any address but the loopback's
+    "Warning: serving on {host} opens the views, and any SQL query over them, to everyone who "
+    "can reach this machine: give --host 127.0.0.1 (the default) unless that is meant"
+)
 
 
 def hook(function: F) -> F:
@@ -311,6 +317,25 @@ class TrackerWeb:
         }
 
     @hook
+    async def handle_exception(self, datasette: Any, request: Any, exception: Exception) -> Any:
+        """Error pages for Datasette's (it failed on a 404 with rich installed): no traceback."""
+        status = getattr(exception, "status", 500)
+        said = getattr(exception, "message", None) or (exception.args or ["error"])[0]
+        if status >= 500:
+            print(f"warning: {request.path}: {type(exception).__name__}", file=sys.stderr)
+            said = "the view could not answer this request"
+        info = {"ok": False, "error": said, "status": status, "title": None}
+        if request.path.endswith(".json"):
+            return Response.json(info, status=status)
+        template = datasette.jinja_env.select_template([f"{status}.html", "error.html"])
+        more = {
+            "urls": datasette.urls,
+            "app_css_hash": datasette.app_css_hash(),
+            "menu_links": list,
+        }
+        return Response.html(await template.render_async({**info, **more}), status=status)
+
+    @hook
     def register_routes(self, datasette: Any) -> list[tuple[str, Any]]:
         return [(r"^/-/event/(?P<event_id>.+)$", self.event_page)]
 
@@ -374,9 +399,12 @@ def serve(
     sock = listen(host, port)
     web = TrackerWeb(tracker)
     pm.register(web, name="tracker_web")
+    default = pm.unregister(name=ERRORS)
     previous = signal.signal(signal.SIGTERM, _stop)
     try:
         app = web.build().app()
+        if not ipaddress.ip_address(sock.getsockname()[0]).is_loopback:
+            print(EXPOSED.format(host=host), file=sys.stderr)
         if ready is not None:
             ready(f"http://{host}:{port}/")
         server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
@@ -384,6 +412,8 @@ def serve(
     finally:
         signal.signal(signal.SIGTERM, previous)
         pm.unregister(web)
+        if default is not None:
+            pm.register(default, name=ERRORS)
         sock.close()
         if web.tracker is not tracker:
             with suppress(Exception):
