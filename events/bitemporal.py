@@ -21,11 +21,11 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from operator import attrgetter
 from typing import NamedTuple
 
-from events.timeline import Cell, Change, Interval, Level, Month, State, close_day
+from events.timeline import Cell, Change, Interval, Level, State, close_day
 
 Row = tuple[str | None, str | None, date, date | None, int | None, bool, str]
 
@@ -106,8 +106,8 @@ class _Folder:
     not from the start, and only until the fold is in a state it was in before."""
 
     contributor: str
-    # months with an authoritative change among the active ones, shared with the states
-    covered: set[Month] = field(default_factory=set)
+    # days with an authoritative change among the active ones, shared with the states
+    covered: set[date] = field(default_factory=set)
     state: State = field(init=False)
     open_rows: dict[Cell, tuple[date, Level, str]] = field(default_factory=dict)
     closed: list[Interval] = field(default_factory=list)
@@ -218,11 +218,6 @@ def _open_row(cell: Cell, held: tuple[date, Level, str]) -> Row:
     return (cell[0], cell[1], start, None, level.strength, level.approximate, event_id)
 
 
-def _month_end(month: Month) -> date:
-    year, number = month
-    return date(year + number // 12, number % 12 + 1, 1) - timedelta(days=1)
-
-
 def sweep(
     contributor: str, items: Iterable[tuple[Change, Known]], t: str
 ) -> dict[Row, list[tuple[date, date | None]]]:
@@ -259,25 +254,25 @@ def sweep(
     present: dict[Row, date] = {}
     ranges: dict[Row, list[tuple[date, date | None]]] = {}
     folder = _Folder(contributor)
-    authorities: Counter[Month] = Counter()  # active changes per month: authoritative ones
-    claims: Counter[Month] = Counter()  # and the others
+    authorities: Counter[date] = Counter()  # active changes per day: authoritative ones
+    claims: Counter[date] = Counter()  # and the others
     for k in sorted(starts.keys() | stops.keys()):
         new = sorted(starts.get(k, ()), key=_SORT_KEY)
         gone_changes = stops.get(k, ())
         for change in new:
-            (authorities if change.authoritative else claims)[change.month] += 1
+            (authorities if change.authoritative else claims)[change.effective] += 1
         for change in gone_changes:
-            (authorities if change.authoritative else claims)[change.month] -= 1
-        # months whose claims start or stop counting (a cover without claims changes nothing)
-        flipped: set[Month] = set()
-        for month in {c.month for c in [*new, *gone_changes] if c.authoritative}:
-            if (authorities[month] > 0) != (month in folder.covered):
-                if authorities[month] > 0:
-                    folder.covered.add(month)
+            (authorities if change.authoritative else claims)[change.effective] -= 1
+        # days whose claims start or stop counting (a cover without claims changes nothing)
+        flipped: set[date] = set()
+        for day in {c.effective for c in [*new, *gone_changes] if c.authoritative}:
+            if (authorities[day] > 0) != (day in folder.covered):
+                if authorities[day] > 0:
+                    folder.covered.add(day)
                 else:
-                    folder.covered.discard(month)
-                if claims[month] > 0:
-                    flipped.add(month)
+                    folder.covered.discard(day)
+                if claims[day] > 0:
+                    flipped.add(day)
         for change in gone_changes:
             at = bisect_left(keys, _SORT_KEY(change))
             while active[at] is not change:
@@ -287,11 +282,9 @@ def sweep(
             at = bisect_right(keys, _SORT_KEY(change))
             active.insert(at, change)
             keys.insert(at, _SORT_KEY(change))
-        # A month that starts or stops being covered changes whether its claims count: the
-        # fold goes back to that month's start.
-        earliest = min(
-            [*(c.effective for c in [*new, *gone_changes]), *(date(y, m, 1) for y, m in flipped)]
-        )
+        # A day that starts or stops being covered changes whether its claims count: the
+        # fold goes back to that day.
+        earliest = min([*(c.effective for c in [*new, *gone_changes]), *flipped])
         last_day = folder.last[0] if folder.last else None
         held = dict(folder.open_rows)
         closed_before = len(folder.closed)
@@ -302,9 +295,7 @@ def sweep(
         else:
             # what arrived within the days folded (the rest comes after all of them)
             within = [c for c in new if last_day is None or c.effective <= last_day]
-            affected = max(
-                [*(c.effective for c in [*within, *gone_changes]), *map(_month_end, flipped)]
-            )
+            affected = max([*(c.effective for c in [*within, *gone_changes]), *flipped])
             before = folder.rewind(earliest, affected, len(within) - len(gone_changes))
             closed_before = before.base
             taken = folder.extend(active, folder.applied, before)
@@ -346,7 +337,7 @@ def _in_order(
 
     Such a history: recorded by ``t`` and superseded by nothing recorded by then; each
     change known no earlier than the changes before it in valid time, and the changes of
-    one day known together; no month with both a change of the series of record and a
+    one day known together; no day with both a change of the series of record and a
     claim (whose counting would then change as the record becomes known)."""
     active: list[tuple[Change, date]] = []
     for change, times in items:
@@ -356,8 +347,8 @@ def _in_order(
             return None
         active.append((change, times.known))
     active.sort(key=lambda item: (item[0].effective, item[0].order))
-    record: set[Month] = set()
-    claims: set[Month] = set()
+    record: set[date] = set()
+    claims: set[date] = set()
     last: tuple[date, date] | None = None  # (day, known) of the change before
     for change, known in active:
         if last is not None:
@@ -366,9 +357,9 @@ def _in_order(
                 return None
         last = (change.effective, known)
         if change.authoritative:
-            record.add(change.month)
+            record.add(change.effective)
         elif change.kind != "close":
-            claims.add(change.month)
+            claims.add(change.effective)
     if record & claims:
         return None
     state = State(contributor, strict=False, covered=record)

@@ -11,7 +11,7 @@ from datetime import date
 from operator import attrgetter
 
 from events.errors import InsufficientStrengthError
-from events.timeline import Change, Month, State
+from events.timeline import Change, State
 
 
 class Checked:
@@ -20,16 +20,16 @@ class Checked:
     after all the others is checked against the end state; a back-dated one, or a
     supersession, from the last saved state before it, and only until the fold is again the
     one saved (issue 19), rather than by folding the whole history again. A change of which
-    months the series of record covers goes back to the first claim of that month (it starts
-    or stops counting)."""
+    days the series of record covers goes back to the first claim of that day (it starts or
+    stops counting)."""
 
     EVERY = 64
 
     def __init__(self, contributor: str) -> None:
         self.contributor = contributor
         self.changes: list[Change] = []  # in valid-time order (``Change.sort_key``)
-        self.authorities: Counter[Month] = Counter()  # authoritative changes per month
-        self.covered: set[Month] = set()  # shared by every state below
+        self.authorities: Counter[date] = Counter()  # authoritative changes per day
+        self.covered: set[date] = set()  # shared by every state below
         self.saved: list[State] = [State(contributor, covered=self.covered, touched=None)]
         self.saved_at: list[int] = [0]  # how many changes each saved state has folded
         self.end: State | None = State(
@@ -67,28 +67,26 @@ class Checked:
             at += 1
         return found
 
-    def _first_claim(self, month: Month) -> int | None:
-        """Where the first change of ``month`` that is not authoritative is, if any."""
-        at = self._left((date(month[0], month[1], 1), -1))
-        while at < len(self.changes) and self.changes[at].month == month:
+    def _first_claim(self, day: date) -> int | None:
+        """Where the first change of ``day`` that is not authoritative is, if any."""
+        at = self._left((day, -1))
+        while at < len(self.changes) and self.changes[at].effective == day:
             if not self.changes[at].authoritative:
                 return at
             at += 1
         return None
 
-    def _flipped(self, new: Change | None, removed: Change | None) -> set[Month]:
-        """The months whose cover by the series of record adding ``new`` and taking
-        ``removed`` away would change (counted, not by copying the counts: issue 19)."""
-        delta: dict[Month, int] = {}
+    def _flipped(self, new: Change | None, removed: Change | None) -> set[date]:
+        """The days whose cover by the series of record adding ``new`` and taking ``removed``
+        away would change (counted, not by copying the counts: issue 19)."""
+        delta: dict[date, int] = {}
         if new is not None and new.authoritative:
-            delta[new.month] = 1
+            delta[new.effective] = 1
         if removed is not None and removed.authoritative:
-            delta[removed.month] = delta.get(removed.month, 0) - 1
+            delta[removed.effective] = delta.get(removed.effective, 0) - 1
         authorities = self.authorities
         return {
-            month
-            for month, n in delta.items()
-            if (authorities[month] > 0) != (authorities[month] + n > 0)
+            day for day, n in delta.items() if (authorities[day] > 0) != (authorities[day] + n > 0)
         }
 
     def check(self, new: Change | None, removed: Change | None = None) -> None:
@@ -161,18 +159,18 @@ class Checked:
         keep = bisect_right(self.saved_at, count)
         del self.saved[keep:], self.saved_at[keep:]
 
-    def _recover(self, month: Month, delta: int) -> None:
-        """Count an authoritative change in or out of ``month``; when that changes whether the
-        month is covered, the states from its first claim on are to be redone."""
-        before = self.authorities[month] > 0
-        self.authorities[month] += delta
-        if (self.authorities[month] > 0) == before:
+    def _recover(self, day: date, delta: int) -> None:
+        """Count an authoritative change in or out of ``day``; when that changes whether the
+        day is covered, the states from its first claim on are to be redone."""
+        before = self.authorities[day] > 0
+        self.authorities[day] += delta
+        if (self.authorities[day] > 0) == before:
             return
         if before:
-            self.covered.discard(month)
+            self.covered.discard(day)
         else:
-            self.covered.add(month)
-        at = self._first_claim(month)
+            self.covered.add(day)
+        at = self._first_claim(day)
         if at is not None:
             self._forget_after(at)
             self.end = None
@@ -205,7 +203,7 @@ class Checked:
                 self.end = folded[2]  # as the check folded it
                 self.end.covered = self.covered
         if change.authoritative:
-            self._recover(change.month, 1)
+            self._recover(change.effective, 1)
 
     def remove(self, change: Change) -> None:
         folded, self._converged_at, self._folded = self._folded, None, None
@@ -220,7 +218,7 @@ class Checked:
             else:  # a correction: for the ``add`` of the change that replaces it
                 self._folded = (folded[0], None, folded[2])
         if change.authoritative:
-            self._recover(change.month, -1)
+            self._recover(change.effective, -1)
 
     def end_state(self) -> State:
         """The state after every change (saving states on the way when it is redone)."""

@@ -186,9 +186,10 @@ class Contingent(Aggregate):
         1,100"). ``inferred``: not stated by the source but inferred from it (a contributor
         missing from a monthly report has left). ``male``/``female``: as the source gives
         them; they need not add up to ``strength`` (gender is not given for everyone).
-        ``authoritative``: the series of record (the UN's month-end figures): in a month it
-        covers, the contingent's other figures and changes are claims shown beside it, not
-        counted."""
+        ``authoritative``: the series of record (the UN's month-end figures): it takes over
+        from the contingent's figures and changes before it; one dated on its day is a claim
+        shown beside it, not counted; one dated after it counts, as not the UN's, until the
+        next report of record."""
 
         change_kind = "report"
         class_version: ClassVar[int] = 2  # 2: ``authoritative``

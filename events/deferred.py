@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from events.timeline import Change, State, covered_months
+from events.timeline import Change, State, covered_days
 
 if TYPE_CHECKING:
     from datetime import date
@@ -61,7 +61,7 @@ class Deferred:
         if not self.changed:
             return
         ordered = sorted(self.changes.values(), key=_sort_key)
-        state = State(self.contributor, covered=covered_months(ordered), touched=None)
+        state = State(self.contributor, covered=covered_days(ordered), touched=None)
         apply = state.apply
         for change in ordered:
             apply(change)

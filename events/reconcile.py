@@ -7,16 +7,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from events.timeline import Cell, Change, Interval, State, covered_months, covers, fold
+from events.timeline import Cell, Change, Interval, State, covered_days, covers, fold
 
 
 @dataclass(frozen=True)
 class Gap:
     """A report against what the earlier changes implied for its scope just before it.
     ``implied`` None: unknown; ``present`` False: nothing at all was recorded for the scope;
-    ``since``: the day the implied level was last set. ``counted`` False: a claim in a month
-    the series of record covers, shown beside it: ``implied`` is then the authoritative figure
-    for its scope at that month's end (``since``), and the claim is not counted."""
+    ``since``: the day the implied level was last set. ``counted`` False: a claim on a day of a
+    report of the series of record, shown beside it: ``implied`` is then the authoritative
+    figure for its scope that day (``since``), and the claim is not counted."""
 
     contributor: str
     event_id: str
@@ -37,11 +37,6 @@ class Gap:
         return self.reported - self.implied
 
 
-def _month_end(day: date) -> date:
-    following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
-    return date.fromordinal(following.toordinal() - 1)
-
-
 def _scope_level(rows: list[Interval], cell: Cell, on: date) -> tuple[int | None, bool]:
     """The level of scope ``cell`` on ``on`` from interval rows (the cells within it), and
     whether any is there."""
@@ -59,9 +54,9 @@ def _scope_level(rows: list[Interval], cell: Cell, on: date) -> tuple[int | None
 
 def reconcile(contributor: str, changes: Iterable[Change]) -> list[Gap]:
     """Replay ``changes`` and, at each report, compare its level with what came before; a
-    claim in a month the series of record covers is compared with that month's figure."""
+    claim on a day of a report of the series of record is compared with that report's figure."""
     ordered = sorted(changes, key=lambda c: c.sort_key)
-    state = State(contributor, covered=covered_months(ordered))
+    state = State(contributor, covered=covered_days(ordered))
     record: list[Interval] | None = None  # the fold's rows, for the claims beside it
     set_on: dict[Cell, date] = {}
     gaps = []
@@ -69,7 +64,7 @@ def reconcile(contributor: str, changes: Iterable[Change]) -> list[Gap]:
         cell: Cell = (change.location, change.personnel_type)
         if change.kind == "report" and not state.counts(change):
             record = record if record is not None else fold(contributor, ordered, strict=False)
-            end = _month_end(change.effective)
+            end = change.effective
             figure, present = _scope_level(record, cell, end)
             gaps.append(
                 Gap(

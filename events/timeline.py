@@ -11,14 +11,16 @@ given by the source" (unassigned location, unspecified type). A cell's level is 
 report of a contributor present whose figures were not published). Unknown is never guessed as 0.
 
 Rules, in valid-time order (ties in the order recorded):
-- one authority per series: an *authoritative* report (the UN's month-end figure) makes every
-  other change of that calendar month a claim beside it, not counted (a press figure of the
-  national deployment never makes the UN series jump for a week); in a month with no
-  authoritative report the other changes count, as the only evidence there is (a claim
-  still may not take away more than there was). An
+- one rule for the days between reports (issue 27): a sourced change dated after the
+  latest *authoritative* report (the UN's month-end figure) counts from its day until the
+  next authoritative report takes over, whether or not that next report is known yet: so
+  knowing more never gives an older figure (the December report, once known, does not undo a
+  withdrawal of 11 December on the 20th). A change dated on a day of an authoritative report
+  (a month-precision claim falls on the month's last day) is a claim beside it, not counted:
+  the report's figure is the day's. A claim still may not take away more than there was. An
   authoritative report of (L, T) = n replaces every cell of its scope and every cell of no
   given type in its location scope: after a day of the UN's reports by type, the contingent is
-  exactly the UN's figures.
+  exactly the UN's figures (the claims before it are taken over).
 - a *report* of (L, T) = n sets the level of its scope to n: the cells it covers (more
   specific: L's types when T is not given, T's locations when L is not given) are replaced by
   it, and only the difference between n and what they held is drawn from the rest: from the
@@ -30,7 +32,9 @@ Rules, in valid-time order (ties in the order recorded):
 - a *withdrawal* of n takes from its own cell first, then from the less specific pools
   ((None, T), (L, None), (None, None)), then from the more specific cells it covers, in name
   order. Taking more than there is, is refused. A withdrawal with no count takes everything in
-  its scope.
+  its scope: the cells of its scope that hold personnel go to 0; where none does but
+  others might hold some of them (all at Gao gone, while the UN's figures place no one),
+  nothing can be taken and nothing changes (the claim does not count as a figure).
 - a *move* is a withdrawal from one location and a deployment to another.
 - the mission's *closure* ends every cell (0) the day after it closed; only a later report
   (the UN's liquidation remnant) sets a level again. It is the mission's fact, never a claim.
@@ -76,18 +80,11 @@ class Change:
     def sort_key(self) -> tuple[date, int]:
         return (self.effective, self.order)
 
-    @property
-    def month(self) -> Month:
-        return (self.effective.year, self.effective.month)
 
-
-Month = tuple[int, int]
-
-
-def covered_months(changes: Iterable[Change]) -> set[Month]:
-    """The months in which some change is authoritative: the others of those months are claims
+def covered_days(changes: Iterable[Change]) -> set[date]:
+    """The days on which some change is authoritative: the others of those days are claims
     beside it."""
-    return {c.month for c in changes if c.authoritative}
+    return {c.effective for c in changes if c.authoritative}
 
 
 class Level(NamedTuple):
@@ -137,9 +134,9 @@ class State:
     # strict: a shortfall raises (commands). Not strict: the level becomes unknown, for
     # states of partial knowledge, where the record as then known may contradict itself.
     strict: bool = True
-    # Months with an authoritative report among the changes folded: shared by reference with
-    # whoever drives the fold, which goes back before a month whose cover changes.
-    covered: set[Month] = field(default_factory=set)
+    # Days with an authoritative report among the changes folded: shared by reference with
+    # whoever drives the fold, which goes back before a day whose cover changes.
+    covered: set[date] = field(default_factory=set)
     # The cells set or taken away since the last ``close_day``, which looks at those only (a
     # rebuild closes every day of every contingent: issue 19); all of ``cells`` when given.
     # None: not kept, for a fold whose days are never closed (a command's check).
@@ -156,8 +153,10 @@ class State:
         return copied
 
     def counts(self, change: Change) -> bool:
-        """False for a claim in a month the series of record covers."""
-        return change.authoritative or change.kind == "close" or change.month not in self.covered
+        """False for a claim on a day of a report of the series of record."""
+        return (
+            change.authoritative or change.kind == "close" or change.effective not in self.covered
+        )
 
     def set(self, cell: Cell, level: Level, event_id: str) -> None:
         self.cells[cell] = level
@@ -252,8 +251,9 @@ class State:
             self.set(cell, Level(current.strength + count, approximate), change.event_id)
 
     def _take(self, cell: Cell, count: int | None, change: Change) -> None:
-        if count is None:  # everything in scope leaves
-            for other in [cell, *self._covered(cell)]:
+        if count is None:  # everything in scope leaves: what was there, if anything
+            held = [c for c in [cell, *self._covered(cell)] if c in self.cells]
+            for other in held or ([cell] if self._overlapping(cell) == [] else []):
                 self.set(other, Level(0), change.event_id)
             return
         sources = [c for c in [cell, *self._overlapping(cell)] if c in self.cells]
@@ -316,7 +316,7 @@ def fold(
             offending change is not ``new`` itself, the message says it happens later.
     """
     ordered = sorted([*changes, *([new] if new else [])], key=lambda c: c.sort_key)
-    state = State(contributor, strict=strict, covered=covered_months(ordered))
+    state = State(contributor, strict=strict, covered=covered_days(ordered))
     open_rows: dict[Cell, tuple[date, Level, str]] = {}
     rows: list[Interval] = []
     for index, change in enumerate(ordered):

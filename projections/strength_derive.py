@@ -20,11 +20,6 @@ from projections.strength_tables import (
 )
 
 _VALID_FROM = INTERVAL_COLUMNS.index("valid_from")
-# the latest month of a contingent's changes in force of one kind (0: claims, 1: the record)
-_LAST_MONTH = (
-    "MAX(CASE WHEN authoritative = {} AND superseded_recorded IS NULL "
-    "THEN substr(effective, 1, 7) END)"
-)
 INSERT_INTERVAL = (
     f"INSERT INTO strength_intervals ({', '.join(INTERVAL_COLUMNS)}) "
     f"VALUES ({', '.join('?' for _ in INTERVAL_COLUMNS)})"
@@ -32,9 +27,8 @@ INSERT_INTERVAL = (
 # What a contingent's rows are derived from, for the next arrival's short way (``append_one``)
 DERIVED = (
     "INSERT OR REPLACE INTO strength_derived (mission, contributor, recorded, "
-    "changes, known, superseded_known, effective, claims_month, record_month) "
-    "SELECT ?, ?, ?, MAX(rowid), MAX(known), MAX(superseded_known), MAX(effective), "
-    f"{_LAST_MONTH.format(0)}, {_LAST_MONTH.format(1)} "
+    "changes, known, superseded_known, effective) "
+    "SELECT ?, ?, ?, MAX(rowid), MAX(known), MAX(superseded_known), MAX(effective) "
     "FROM strength_changes WHERE mission = ? AND contributor = ?"
 )
 ROWS_PER_WRITE = 20_000  # rows a rebuild holds before it writes them
@@ -179,11 +173,11 @@ class StrengthDerivation:
         # them in rowid order), and one superseded since is in the index of superseded ones.
         # (Since ``since > last``, the changes stored since are those recorded after it.)
         derived = self.db.execute(
-            "SELECT changes, known, superseded_known, effective, claims_month, record_month "
+            "SELECT changes, known, superseded_known, effective "
             "FROM strength_derived WHERE mission = ? AND contributor = ?",
             args,
         ).fetchone()
-        stored, known_before, superseded_before, effective_before, *months = derived
+        stored, known_before, superseded_before, effective_before = derived
         new = list(
             rows(
                 self.db,
@@ -201,13 +195,11 @@ class StrengthDerivation:
             [*args, last],
         ).fetchone():
             return False  # an earlier change was corrected or retracted since
-        kinds = list(enumerate(months))  # (authoritative, its latest month)
         summary = [  # the same, with this change among them
             row["rowid"],
             max(filter(None, (known_before, row["known"]))),
             superseded_before,
             max(filter(None, (effective_before, row["effective"]))),
-            *(row["effective"][:7] if row["authoritative"] == kind else m for kind, m in kinds),
         ]
         closures = self.db.execute(
             "SELECT MAX(known), MAX(superseded_known), MAX(effective) FROM mission_closures "
@@ -224,10 +216,8 @@ class StrengthDerivation:
             or (effective_before is not None and effective_before >= row["effective"])
         ):
             return False  # not after all before it: the sweep decides
-        # every change before it is earlier: the latest month of the other kind of series is
-        # this one's when a change of that kind (in force) shares its month
-        if months[1 - row["authoritative"]] == row["effective"][:7]:
-            return False  # a claim beside the series of record, or the record over claims
+        # every change before it is earlier in valid time, so none shares its day: it is no
+        # claim beside a report, nor a report over claims
         t, k = row["recorded"], date.fromisoformat(row["known"])
         state = State(contributor, strict=False)
         open_rows: dict[Cell, tuple[date, Level, str]] = {}
@@ -274,7 +264,7 @@ class StrengthDerivation:
         )
         self.db.execute(
             "UPDATE strength_derived SET recorded = ?, changes = ?, known = ?, "
-            "superseded_known = ?, effective = ?, claims_month = ?, record_month = ? "
+            "superseded_known = ?, effective = ? "
             "WHERE mission = ? AND contributor = ?",
             [t, *summary, *args],
         )

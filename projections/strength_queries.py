@@ -245,6 +245,31 @@ class StrengthQueries:
             date.fromisoformat(last) if last else None,
         )
 
+    def reports_known_after(
+        self, mission: str, after: date | None, on: date, known_at: date, recorded_at: str | None
+    ) -> set[str]:
+        """The months (YYYY-MM) of the mission's reports of record (listing it or not) after
+        ``after`` and on or before ``on``, in force as recorded by ``recorded_at``, that were
+        not yet known at ``known_at``: the UN had not published them yet (issue 27: on
+        2022-11-14 the report of October was still to come)."""
+        t = recorded_at or "~"
+        return {
+            row[0][:7]
+            for row in self.db.execute(
+                "SELECT effective FROM mission_reports WHERE mission = ? AND recorded <= ? AND "
+                "NOT (superseded_recorded IS NOT NULL AND superseded_recorded <= ?) AND "
+                "effective > ? AND effective <= ? AND known > ?",
+                [
+                    mission,
+                    t,
+                    t,
+                    after.isoformat() if after else "",
+                    on.isoformat(),
+                    known_at.isoformat(),
+                ],
+            )
+        }
+
     def last_report_of_any(
         self, known_at: date | None = None, recorded_at: str | None = None
     ) -> date | None:

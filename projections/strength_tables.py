@@ -13,7 +13,7 @@ from events.timeline import Change
 
 # The version of the strength view's tables (``StrengthProjection.version``): kept here, beside
 # them, so that a read path can tell a current view without loading the projection (issue 19).
-STRENGTH_VERSION = 10
+STRENGTH_VERSION = 12  # 11: a claim counts until the next UN report; 12: "all gone" from nowhere
 
 INTERVAL_COLUMNS = (
     "mission",
@@ -268,7 +268,7 @@ def create_tables(db: Any) -> None:
     db.execute(
         "CREATE TABLE IF NOT EXISTS strength_derived (mission TEXT, contributor TEXT, "
         "recorded TEXT, changes INTEGER, known TEXT, superseded_known TEXT, effective TEXT, "
-        "claims_month TEXT, record_month TEXT, PRIMARY KEY (mission, contributor))"
+        "PRIMARY KEY (mission, contributor))"
     )
     db.execute(  # the few superseded changes: "has one been superseded since" is one look
         "CREATE INDEX IF NOT EXISTS strength_changes_superseded ON strength_changes "

@@ -219,6 +219,7 @@ def test_cli_table_says_it_is_an_estimate(tmp_path: Any, runner: CliRunner) -> N
         "un_report",
         "no_un_report_for",
         "not_listed_in",
+        "not_yet_published",
         "record_ends",
         "newest_figure_of",
         "known",

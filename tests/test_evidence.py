@@ -130,6 +130,7 @@ def test_the_table_and_the_machine_formats_show_a_gap_month(store: Path) -> None
         "un_report": "2022-03-31",
         "no_un_report_for": "2022-04",
         "not_listed_in": None,
+        "not_yet_published": None,
         "record_ends": None,
         "newest_figure_of": "2022-04-20",  # the press figure of the month
         "known": 1280,

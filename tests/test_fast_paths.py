@@ -97,7 +97,7 @@ OPS = st.lists(
 
 def end_of(changes: list[Change]) -> timeline.State:
     ordered = sorted(changes, key=lambda c: c.sort_key)
-    state = timeline.State("BEN", covered=timeline.covered_months(ordered))
+    state = timeline.State("BEN", covered=timeline.covered_days(ordered))
     for change in ordered:
         state.apply(change)
     return state

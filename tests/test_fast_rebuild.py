@@ -303,14 +303,17 @@ def test_a_history_known_in_order_is_one_fold_with_the_same_rows(
 
 
 def test_a_history_known_out_of_order_takes_the_sweep() -> None:
-    """A figure known before one earlier in valid time, a superseded change, or a claim in a
-    month of the record: the one fold would be wrong, so it is not taken."""
+    """A figure known before one earlier in valid time, a superseded change, or a claim on a
+    day of the record: the one fold would be wrong, so it is not taken; a claim between two
+    reports is in order (it counts till the next, known or not)."""
     first = Change("M/X/1", BASE, 1, "report", 10, authoritative=True)
     later = Change("M/X/2", BASE + timedelta(days=31), 2, "report", 12, authoritative=True)
-    claim = Change("M/X/3", BASE + timedelta(days=3), 3, "report", 99)
+    claim = Change("M/X/3", BASE, 3, "report", 99)
+    between = Change("M/X/4", BASE + timedelta(days=3), 4, "report", 99)
     early, late = Known(BASE + timedelta(days=40), "T"), Known(BASE + timedelta(days=70), "T")
     superseded = Known(early.known, "T", ((late.known, "T"),))
     assert bitemporal._in_order("X", [(first, early), (later, late)], "T") is not None
     assert bitemporal._in_order("X", [(first, late), (later, early)], "T") is None
     assert bitemporal._in_order("X", [(first, superseded), (later, late)], "T") is None
     assert bitemporal._in_order("X", [(first, early), (claim, early)], "T") is None
+    assert bitemporal._in_order("X", [(first, early), (between, early), (later, late)], "T")

@@ -62,8 +62,8 @@ def head(db: Path) -> tuple[int, str]:
 # strength MINUSMA --on 2013-12-31 --format csv of the seeds: the UN's figure, and its evidence
 CSV_2013 = (
     "strength,figure_of,approximate,event_id,un_report,no_un_report_for,not_listed_in,"
-    "record_ends,newest_figure_of,known\n"
-    "6439,2013-12-31,False,MINUSMA/BDI/7,2013-12-31,,,,2013-12-31,6439\n"
+    "not_yet_published,record_ends,newest_figure_of,known\n"
+    "6439,2013-12-31,False,MINUSMA/BDI/7,2013-12-31,,,,,2013-12-31,6439\n"
 )
 
 

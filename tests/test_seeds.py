@@ -112,17 +112,16 @@ def test_the_uns_figures_of_november_2022_and_the_press_beside_them(seeded: Trac
     by = {r.contributor: r.strength for r in answer.rows}
     assert answer.total == 14_084  # the UN's rows of that month
     assert (by["CIV"], by["BGD"], by["TGO"], by["DEU"]) == (887, 1663, 995, 609)
-    # "about 1,100 Germans" (2022-11-22) is a claim beside the UN's figure, not a jump
+    # "about 1,100 Germans" (2022-11-22), dated after the UN's report of October, counts from
+    # its day, approximate and not the UN's, until the UN's report of November takes over
     week = seeded.strength("MINUSMA", date(2022, 11, 25), ["contributor"], contributors=["DEU"])
-    assert (
-        week.rows[0].strength
-        == seeded.strength("MINUSMA", date(2022, 10, 31), ["contributor"], contributors=["DEU"])
-        .rows[0]
-        .strength
-    )
-    claims = [g for g in seeded.reconcile("MINUSMA", "Germany") if not g.counted]
-    (november,) = [g for g in claims if g.effective == date(2022, 11, 22)]
-    assert (november.reported, november.implied, november.since) == (1100, 609, date(2022, 11, 30))
+    (row,) = week.rows
+    assert (row.strength, row.approximate, row.event_id) == (1100, True, "MINUSMA/DEU/270")
+    assert week.un_report == date(2022, 10, 31) < row.newest == date(2022, 11, 22)
+    claims = [g for g in seeded.reconcile("MINUSMA", "Germany") if g.effective == date(2022, 11, 22)]
+    (november,) = claims
+    assert november.counted
+    assert (november.reported, november.implied, november.since) == (1100, 627, date(2022, 10, 31))
 
 
 def test_a_gap_in_the_record_is_shown_with_the_age_of_the_last_report(seeded: Tracker) -> None:

@@ -298,9 +298,10 @@ def total_on(rows: list[Interval], day: str) -> int | None:
     return None if any(n is None for n in found) else sum(n or 0 for n in found)
 
 
-def test_a_press_figure_in_a_month_the_un_reports_is_a_claim_beside_it() -> None:
-    """ "About 1,100 Germans" on 2022-11-22 never makes the UN series jump for a week: the UN
-    reported the month (609 on 2022-11-30)."""
+def test_a_press_figure_between_two_un_reports_counts_until_the_next_takes_over() -> None:
+    """ "About 1,100 Germans" on 2022-11-22 is the newest evidence on 2022-11-25, whether or not
+    the UN's report of 2022-11-30 is known yet (one rule for the days between reports, issue
+    27): it counts from its day, and the UN's 609 takes over on the 30th."""
     rows = fold(
         "DEU",
         [
@@ -309,8 +310,24 @@ def test_a_press_figure_in_a_month_the_un_reports_is_a_claim_beside_it() -> None
             un("2022-11-30", 609, "troops"),
         ],
     )
-    assert total_on(rows, "2022-11-25") == 580
+    assert total_on(rows, "2022-11-21") == 580
+    assert total_on(rows, "2022-11-25") == 1100
     assert total_on(rows, "2022-11-30") == 609
+
+
+def test_a_claim_on_the_day_of_a_un_report_is_a_claim_beside_it() -> None:
+    """A press figure of the month (dated its last day, "2022-02") falls on the UN report's
+    day: the UN's figure is the day's, the claim is shown beside it, not counted."""
+    rows = fold(
+        "DEU",
+        [
+            un("2022-01-31", 560, "troops"),
+            change("report", "2022-02-28", 1170),
+            un("2022-02-28", 539, "troops"),
+        ],
+    )
+    assert total_on(rows, "2022-02-27") == 560
+    assert total_on(rows, "2022-02-28") == 539
 
 
 def test_a_press_figure_counts_where_the_un_published_no_breakdown() -> None:
@@ -333,25 +350,25 @@ def test_a_press_figure_counts_where_the_un_published_no_breakdown() -> None:
     assert level_on(rows, "2022-08-31", "Gao") == "absent"
 
 
-def test_a_claim_counts_again_when_the_un_report_of_its_month_is_withdrawn() -> None:
+def test_a_claim_counts_again_when_the_un_report_of_its_day_is_withdrawn() -> None:
     checked = Checked("DEU")
     first, claim, report = (
         un("2022-10-31", 580),
-        change("report", "2022-11-22", 1100),
+        change("report", "2022-11-30", 1100),
         un("2022-11-30", 609),
     )
     for c in (first, claim, report):
         checked.check(c)
         checked.add(c)
-    # the claim of 1,100 is not counted: 580 there; a withdrawal in that month is a claim too,
-    # not counted, but it may not take more than there was
-    checked.check(change("withdraw", "2022-11-25", 500))
+    # the claim of 1,100 on the report's day is not counted: 609 there; a withdrawal that day
+    # is a claim too, not counted, but it may not take more than there was
+    checked.check(change("withdraw", "2022-11-30", 500))
     with pytest.raises(InsufficientStrengthError):
-        checked.check(change("withdraw", "2022-11-25", 1000))
+        checked.check(change("withdraw", "2022-11-30", 1000))
     checked.remove(report)
     with pytest.raises(InsufficientStrengthError):
-        checked.check(change("withdraw", "2022-11-25", 1101))
-    checked.check(change("withdraw", "2022-11-25", 1100))  # now the claim counts
+        checked.check(change("withdraw", "2022-11-30", 1101))
+    checked.check(change("withdraw", "2022-11-30", 1100))  # now the claim counts
 
 
 SCOPES = [(None, None), ("Gao", None), ("Kidal", None), (None, "troops"), ("Gao", "troops"),
@@ -361,7 +378,7 @@ SCOPES = [(None, None), ("Gao", None), ("Kidal", None), (None, "troops"), ("Gao"
 def naive(changes: list[Change], on: date) -> dict[tuple, int | None]:
     """The rules of events/timeline.py's docstring, written out plainly (no saved states, no
     shortcuts): each cell's level at the end of ``on``. Reports and deployments only."""
-    covered = {(c.effective.year, c.effective.month) for c in changes if c.authoritative}
+    covered = {c.effective for c in changes if c.authoritative}
     cells: dict[tuple, int | None] = {}
 
     def within(scope: tuple, cell: tuple) -> bool:
@@ -373,8 +390,8 @@ def naive(changes: list[Change], on: date) -> dict[tuple, int | None]:
     for c in sorted(changes, key=lambda c: (c.effective, c.order)):
         if c.effective > on:
             break
-        if not c.authoritative and (c.effective.year, c.effective.month) in covered:
-            continue  # a claim beside the month's figure of record
+        if not c.authoritative and c.effective in covered:
+            continue  # a claim beside the day's figure of record
         scope = (c.location, c.personnel_type)
         if c.kind == "deploy":
             if scope not in cells:

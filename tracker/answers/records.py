@@ -169,6 +169,9 @@ class StrengthAnswer:
     un_report: date | None = None
     gap: str | None = None
     not_listed: str | None = None
+    # asked as known at a date: the months since ``un_report`` whose report the store holds
+    # but the UN had not yet published then (their figures were not yet known)
+    unpublished: str | None = None
     # the last month of the store's record (its latest UN report of any mission), when the
     # date lies after it: the UN's later reports are not in the store (not a gap)
     record_ends: str | None = None

@@ -74,22 +74,30 @@ def record_around(
 ) -> dict[str, Any]:
     """The answer's evidence of the record: the latest report of record on or before ``on``
     that lists the mission; the months after it whose report was due by ``on`` (its month
-    has ended) with no UN report at all (``gap``) and those whose report did not list the
-    mission (``not_listed``), as ranges; and the closure before ``on`` (after it and the
-    last report, no month is due: the mission had ended)."""
+    has ended) with no UN report at all (``gap``), those whose report did not list the
+    mission (``not_listed``) and, asked as known at a date, those whose report the store
+    holds but the UN had not yet published then (``unpublished``), as ranges; and the
+    closure before ``on`` (after it and the last report, no month is due: the mission had
+    ended)."""
     latest, unlisted, last = view.reports(acronym, on, known_at, at)
     closure = view.closed_on(acronym, known_at, at)
     closed = closure if closure is not None and closure[0] < on else None
     over = closed is not None and (last is None or on > last)
     due = [] if latest is None or over else months_due(latest, on)
-    # after the last report the store holds of any mission: beyond its record, not a gap
-    end = view.last_report_of_any(known_at, at) if due else None
+    later: set[str] = set()
+    if due and known_at is not None:
+        later = view.reports_known_after(acronym, latest, on, known_at, at)
+    # after the last report the store holds of any mission (as recorded: one not yet
+    # published at ``known_at`` is within it): beyond its record, not a gap
+    end = view.last_report_of_any(None, at) if due else None
     ends = end.isoformat()[:7] if end else ""
     within = [m for m in due if m <= ends]
+    missing = [m for m in within if m not in later]
     return {
         "un_report": latest,
-        "gap": month_ranges([m for m in within if m not in unlisted]),
-        "not_listed": month_ranges([m for m in within if m in unlisted]),
+        "gap": month_ranges([m for m in missing if m not in unlisted]),
+        "not_listed": month_ranges([m for m in missing if m in unlisted]),
+        "unpublished": month_ranges([m for m in within if m in later]),
         "record_ends": ends if len(within) < len(due) else None,
         "closed": closed,
     }

@@ -86,8 +86,9 @@ class StrengthQuestions(TrackerCore):
         """Strength as a tidy time series: one plain row per date x group (``date``, the
         ``by`` keys, ``strength``: None where unknown, and the evidence of the figure:
         ``figure_of``, ``approximate``, ``event_id``; ``un_report``, the mission's latest UN
-        report then, ``no_un_report_for`` and ``not_listed_in``, the months since it with no
-        UN report and with one that did not list the mission, and
+        report then, ``no_un_report_for``, ``not_listed_in`` and ``not_yet_published``, the
+        months since it with no UN report, with one that did not list the mission and with
+        one not yet published as known at ``known_at``, ``record_ends``, and
         ``newest_figure_of``, the day its newest figure was set, and ``known``, the sum of
         its figures that are known), on
         every month end (``every`` = "month"), year end ("year") or day ("day") from
@@ -121,6 +122,7 @@ class StrengthQuestions(TrackerCore):
                 "un_report": report.isoformat() if report else None,
                 "no_un_report_for": around["gap"],
                 "not_listed_in": around["not_listed"],
+                "not_yet_published": around["unpublished"],
                 "record_ends": around["record_ends"],
             }
             rows += [

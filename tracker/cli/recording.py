@@ -29,8 +29,9 @@ FIELD_HELP = {
     "to_location": "Destination location",
     "approximate": "The source rounded the figure ('about 1,100')",
     "inferred": "Inferred from the source rather than stated by it",
-    "authoritative": "The series of record (the UN's month-end figure): the other figures and "
-    "changes of its month are claims shown beside it, not counted",
+    "authoritative": "The series of record (the UN's month-end figure): it takes over from "
+    "the figures and changes before it; one dated on its day is a claim shown beside it, not "
+    "counted; one dated after it counts, as not the UN's, until the next report of record",
     "target": "Target date (by when, or from when)",
     "full": "The whole contingent",
     "increase": "A reinforcement of a contingent already there",

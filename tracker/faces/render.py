@@ -80,8 +80,8 @@ def reconcile_records(gaps: list[Gap]) -> list[dict[str, Any]]:
             "implied_since": g.since.isoformat() if g.since else None,
             "reported": g.reported,
             "difference": g.difference,
-            # False: a claim in a month the UN reported, shown beside the UN's figure of that
-            # month (``implied``, on ``implied_since``), not counted in strength
+            # False: a claim dated on the day of a UN report, shown beside the UN's figure of
+            # that day (``implied``, on ``implied_since``), not counted in strength
             "counted": g.counted,
         }
         for g in gaps
@@ -96,7 +96,7 @@ def reconcile_text(mission: str, gaps: list[Gap], gaps_only: bool) -> str:
         f"{mission}: {len(counted)} report(s); {sum(1 for g in counted if g.difference)} with an "
         "unexplained difference from what the earlier events implied"
         + (
-            f"; {claims} claim(s) beside the UN's figure of their month, not counted"
+            f"; {claims} claim(s) dated on a UN report's day, beside its figure, not counted"
             if claims
             else ""
         )
@@ -110,7 +110,7 @@ def reconcile_text(mission: str, gaps: list[Gap], gaps_only: bool) -> str:
             beside = (
                 f"the UN's figure of {g.since}: {g.implied:,}"
                 if g.present and g.implied is not None
-                else f"the UN reported this month ({g.since}) with no figure for this scope"
+                else f"the UN reported that day ({g.since}) with no figure for this scope"
             )
             diff = f" (difference {g.difference:+,})" if g.difference is not None else ""
             lines.append(

@@ -32,6 +32,7 @@ EVIDENCE = (
     "un_report",
     "no_un_report_for",
     "not_listed_in",
+    "not_yet_published",
     "record_ends",
     "newest_figure_of",
     "known",
@@ -46,23 +47,33 @@ def record_note(
     un_report: date | None,
     newest: date | None,
     record_ends: str | None = None,
+    unpublished: str | None = None,
+    known_at: date | None = None,
 ) -> str | None:
-    """What an answer says of the record behind it, when the mission's last UN report is not
-    of the date's month: the months since with no UN report at all (``gap``), those whose
-    report left the mission out (``not_listed``), where the store's record ends when the
-    date is after it (``record_ends``), the report it rests on and the claims since it
-    (``newest``: the day the newest figure was set). One wording for the table, the web view
-    and every other face (issue 26)."""
-    if not gap and not not_listed and not record_ends:
-        return None
+    """What an answer says of the record behind it: the months since the mission's last UN
+    report with no UN report at all (``gap``), those whose report left the mission out
+    (``not_listed``), those whose report was not yet published as known at ``known_at``
+    (``unpublished``), where the store's record ends when the date is after it
+    (``record_ends``); the report it rests on, and the claims since it (``newest``: the day
+    the newest figure was set), which are not the UN's (issue 27). One wording for the table,
+    the web view and every other face (issue 26); None when the answer is the UN's report of
+    its month alone."""
+    later = un_report is not None and newest is not None and newest > un_report
+    claims = f" and the claims since, to {newest} (not the UN's)" if later else ""
+    if not gap and not not_listed and not record_ends and not unpublished:
+        return f"figures of the UN's report of {un_report}{claims}" if later else None
+    published = f" as known at {known_at}" if known_at else ""
     missing = [
         *([f"no UN report for {months_text(gap)}"] if gap else []),
         *([f"not listed in the UN's report of {months_text(not_listed)}"] if not_listed else []),
+        *(
+            [f"the UN's report of {months_text(unpublished)} not yet published{published}"]
+            if unpublished
+            else []
+        ),
         *([f"the store holds no UN report after {record_ends}"] if record_ends else []),
     ]
     since = f"figures of {un_report}" if un_report else "no earlier report"
-    later = un_report is not None and newest is not None and newest > un_report
-    claims = f" and the claims since, to {newest} (the only evidence since)" if later else ""
     return f"{'; '.join(missing)}; {since}{claims}"
 
 
@@ -93,6 +104,8 @@ def strength_records(answer: StrengthAnswer) -> list[dict[str, Any]]:
     (the months since that report, to the date, for which the UN published no report at
     all: "2015-03", "2018-03..2019-08"; null when none), ``not_listed_in`` (the months since
     it whose report covered other missions but not this one: its figures then are unknown),
+    ``not_yet_published`` (asked as known at a date: the months since it whose report the
+    store holds but the UN had not yet published then),
     ``record_ends`` (the last month of the store's record, its latest UN report of any
     mission, when the date is after it: the UN's later reports are not in the store) and
     ``newest_figure_of`` (the day its newest figure was set: after ``un_report``, a claim
@@ -104,6 +117,7 @@ def strength_records(answer: StrengthAnswer) -> list[dict[str, Any]]:
         "un_report": answer.un_report.isoformat() if answer.un_report else None,
         "no_un_report_for": answer.gap,
         "not_listed_in": answer.not_listed,
+        "not_yet_published": answer.unpublished,
         "record_ends": answer.record_ends,
     }
     if answer.method and answer.by:
@@ -171,6 +185,25 @@ def since_text(day: date) -> str:
     return day.isoformat()
 
 
+NOT_THE_UNS = "*"  # the table's mark of a figure changed by a claim since the UN's report
+
+
+def claimed(answer: StrengthAnswer, newest: date) -> bool:
+    """Whether a figure whose newest part was set on ``newest`` is not the UN's: a claim
+    dated after the UN's report it rests on changed it (issue 27)."""
+    return answer.un_report is not None and newest > answer.un_report
+
+
+def figure_of_text(answer: StrengthAnswer, row: StrengthRow) -> str:
+    """The table's "figure of": the day the figure was set, or the day of the claim since
+    the UN's report that changed it, marked as not the UN's."""
+    if claimed(answer, row.newest_day):
+        return f"{since_text(row.newest_day)}{NOT_THE_UNS}"
+    return since_text(row.since)
+
+
+
+
 def label_of(dimension: str, value: str | None, name: Callable[[str], str] = country_name) -> str:
     if value is None:
         return UNASSIGNED[dimension]
@@ -211,7 +244,7 @@ def strength_table(
                 table.add_row(
                     *labels,
                     figure_text(row.strength, row.approximate),
-                    since_text(row.since),
+                    figure_of_text(answer, row),
                     *placed,
                 )
         table.add_section()
@@ -219,11 +252,13 @@ def strength_table(
     if answer.unknown and not any(r.known for r in answer.rows):
         total = "unknown"  # not 0: nothing known to add up
     oldest = min((r.since for r in answer.rows if r.strength != 0), default=None)
+    newest = max((r.newest_day for r in answer.rows), default=None)
+    mark = NOT_THE_UNS if newest is not None and claimed(answer, newest) else ""
     table.add_row(
         "total",
         *[""] * (len(answer.by) - 1),
         total,
-        since_text(oldest) if oldest else "",
+        f"{since_text(oldest)}{mark}" if oldest else "",
         *([""] if answer.method else []),
     )
     console.print(table)
@@ -276,6 +311,11 @@ def strength_notes(answer: StrengthAnswer, gone: list[StrengthRow]) -> list[str]
         )
     if answer.approximate:
         notes.append("~ some figures were rounded by their source")
+    if any(claimed(answer, r.newest_day) for r in answer.rows):
+        notes.append(
+            f"{NOT_THE_UNS} not the UN's: changed since its report of {answer.un_report} by a "
+            "claim of the day shown (tracker reconcile lists them)"
+        )
     if answer.unknown:
         names = ", ".join(answer.unknown)
         count = len(answer.unknown)
@@ -294,7 +334,15 @@ def strength_notes(answer: StrengthAnswer, gone: list[StrengthRow]) -> list[str]
     if not answer.rows:
         notes.append("no strength figure is recorded for this date")
     newest = max((r.newest_day for r in answer.rows), default=None)
-    note = record_note(answer.gap, answer.not_listed, answer.un_report, newest, answer.record_ends)
+    note = record_note(
+        answer.gap,
+        answer.not_listed,
+        answer.un_report,
+        newest,
+        answer.record_ends,
+        answer.unpublished,
+        answer.known_at,
+    )
     if note:
         notes.append(note)
     if answer.closed:
