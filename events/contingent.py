@@ -239,6 +239,7 @@ class Contingent(Aggregate):
         self.changes: ByVersion[Change] = ByVersion(stream)  # the changes in force
         self.kinds: ByVersion[str] = ByVersion(stream)  # every event's kind
         self.superseded: dict[str, str] = {}
+        self.revised_on: dict[date, list[str]] = {}  # a day's corrections and retractions
         # the changes in valid-time order, checkable (or, in a batch, checked at its end)
         self._checked: Checked | Deferred = Checked(contributor)
         # The change ``record`` made of the event it checked, for ``_track`` to keep (made
@@ -278,6 +279,7 @@ class Contingent(Aggregate):
                 removed = found.changes.pop(target)
                 if removed is not None:
                     found._checked.remove(removed)
+                    found.revised_on.setdefault(removed.effective, []).append(f"{stream}/{version}")
             if issubclass(event_class, Contingent.ChangeEvent):
                 change = stored_change(event_class, state)
                 found._checked.add(change)
@@ -363,6 +365,7 @@ class Contingent(Aggregate):
             removed = self.changes.pop(target)
             if removed is not None:
                 self._checked.remove(removed)
+                self.revised_on.setdefault(removed.effective, []).append(event.event_id)
         if change is not None:
             self._checked.add(change)
             self.changes.put(version, change)

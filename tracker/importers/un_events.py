@@ -76,6 +76,7 @@ class Written:
     missions: int = 0
     inferred_zeros: int = 0
     not_listed: int = 0  # mission-months a report of the import did not list
+    revised: list[str] = field(default_factory=list)  # kept revised: "MINUSMA 2022-11-30 DEU (..)"
 
     @property
     def count(self) -> int:
@@ -96,6 +97,7 @@ class UNMonthlyImport:
     unknown_rows: int = 0
     inferred_zeros: int = 0
     not_listed: int = 0
+    revised: list[str] = field(default_factory=list)
     encoding: str = "utf-8"
     apostrophes: int = 0
     repeats: int = 0
@@ -121,6 +123,7 @@ class UNMonthlyImport:
             f"Inferred departures (listed one month, not the next): {self.inferred_zeros} "
             "levels of 0"
         )
+        out += revised_lines(self.revised)
         if self.encoding != "utf-8":
             out.append(f"Read as {self.encoding} (not UTF-8)")
         if self.apostrophes or self.repeats:
@@ -143,6 +146,14 @@ class UNMonthlyImport:
         return out
 
 
+def revised_lines(revised: list[str]) -> list[str]:
+    """What an import says of the months the store holds revised: kept, named."""
+    if not revised:
+        return []
+    said = f"{len(revised)} contributor-month(s) the store holds corrected or retracted"
+    return [f"Kept in force: {said}, which the file gives otherwise: {', '.join(revised)}"]
+
+
 def _source(url: str | None, day: date, quote: str, title: str = TITLE) -> dict[str, Any]:
     """Month-end figures are published in the weeks after: the following month, to the month
     (the day is not in the data)."""
@@ -151,11 +162,13 @@ def _source(url: str | None, day: date, quote: str, title: str = TITLE) -> dict[
 
 
 def _reported_types(contingent: Contingent, day: str) -> dict[str | None, int | None]:
-    """The levels a contingent's contributor-wide reports set on ``day``, by personnel type."""
+    """The levels a contingent's contributor-wide reports of record in force set on ``day``,
+    by personnel type: a claim of that day (the press, a month-precision date) is not the
+    UN's figure, and never blocks it (issue 29, 7)."""
     return {
         c.personnel_type: c.count
         for c in contingent.changes_on(date.fromisoformat(day))
-        if c.kind == "report" and c.location is None
+        if c.kind == "report" and c.location is None and c.authoritative
     }
 
 
@@ -202,6 +215,7 @@ def import_rows(
     written = record_contributions(batch, rows, name, url, TITLE, progress, listed, scope)
     result.events, result.missions = written.events, written.missions
     result.not_listed = written.not_listed
+    result.revised = written.revised
     result.months_written = written.months_written
     result.months_already_there = written.months_already_there
     result.inferred_zeros = written.inferred_zeros
@@ -249,7 +263,7 @@ def record_contributions(
                 progress(done, len(rows))
             key = day.isoformat()
             if key in mission.reports:
-                _check_same(batch, mission, day, found)
+                result.revised += _check_same(batch, mission, day, found)
                 result.months_already_there += 1
                 continue
             new_days.add(key)
@@ -364,23 +378,34 @@ def _infer_departures(
     return inferred
 
 
-def _check_same(batch: UnitOfWork, mission: Mission, day: date, rows: list[Contribution]) -> None:
-    """A month already in the store must come again with the same contributors and figures."""
+def _check_same(
+    batch: UnitOfWork, mission: Mission, day: date, rows: list[Contribution]
+) -> list[str]:
+    """A month already in the store must come again with the same contributors and figures,
+    those of record in force; a contributor whose figures of that day the store holds
+    corrected or retracted is kept as it is, and named (issue 29, 18: the correction stays in
+    force, the file adds nothing)."""
     key = day.isoformat()
     stored = set(mission.reports[key])
+    revised: list[str] = []
     for row in rows:
         if row.contributor not in stored:
             raise InvalidInputError(
                 f"{row.at}: {mission.acronym} {key} is already in the store without "
                 f"{row.contributor} - a revised month is a correction, not a re-import"
             )
-        have = _reported_types(batch.contingent(mission.acronym, row.contributor), key)
+        contingent = batch.contingent(mission.acronym, row.contributor)
+        have = _reported_types(contingent, key)
         expected: dict[str | None, int | None] = (
             {None: None}
             if row.unknown
             else {t: f.total for t, f in row.figures.items() if f.total != 0}
         )
         if {t: n for t, n in have.items() if n != 0} != expected:
+            if contingent.revised_on.get(day):
+                by = ", ".join(contingent.revised_on[day])
+                revised.append(f"{mission.acronym} {key} {row.contributor} ({by})")
+                continue
             raise InvalidInputError(
                 f"{row.at}: {mission.acronym} {key} {row.contributor} is already in "
                 f"the store with other figures - a revised month is a correction, not a re-import"
@@ -391,3 +416,4 @@ def _check_same(batch: UnitOfWork, mission: Mission, day: date, rows: list[Contr
             f"{rows[0].at}: {mission.acronym} {key} is already in the store with "
             f"{missing} too - a revised month is a correction, not a re-import"
         )
+    return revised

@@ -12,7 +12,13 @@ from datetime import date
 
 from events.errors import InvalidInputError
 from tracker.importers import un_monthly
-from tracker.importers.un_events import Contribution, UnitOfWork, Written, record_contributions
+from tracker.importers.un_events import (
+    Contribution,
+    UnitOfWork,
+    Written,
+    record_contributions,
+    revised_lines,
+)
 from tracker.importers.un_pdf import PdfRow, Report
 from tracker.importers.un_pdf.checker import in_bounds
 from tracker.importers.un_pdf.pages import LayoutError
@@ -73,6 +79,7 @@ class UNReportImport:
             f"Mission-months: {w.months_written:,} written, {w.months_already_there:,} already in "
             "the store"
         )
+        out += revised_lines(w.revised)
         if w.count == 0:
             out.append("Nothing new: every month of these reports is already in the store")
         out.append(
@@ -165,6 +172,7 @@ def record_reports(
         total.months_already_there += written.months_already_there
         total.inferred_zeros += written.inferred_zeros
         total.not_listed += written.not_listed
+        total.revised += written.revised
         if written.months_already_there and not written.months_written:
             result.copies.append((report.file, report.date, first.get(report.date)))
         first.setdefault(report.date, report.file)
