@@ -74,6 +74,7 @@ SUMMARIES: dict[str, Callable[[Any], str]] = {
     "SuspensionAnnounced": lambda e: (
         "suspension announced" + (f" from {e.target}" if e.target else "")
     ),
+    "SuspensionLifted": lambda e: "suspension lifted: activities taken up again",
     "Deployed": lambda e: f"{_people(e.count, e.personnel_type)} deployed{_where(e)}",
     "Withdrawn": lambda e: (
         ("" if e.count else "all ") + f"{_people(e.count, e.personnel_type)} withdrawn{_where(e)}"

@@ -7,6 +7,7 @@ import re
 from events.contingent import Contingent
 from events.errors import InvalidInputError
 from events.mission import Mission
+from events.suspension import SuspensionLifted
 
 MISSION_KINDS: dict[str, type[Mission.Event]] = {
     "mission-established": Mission.Established,
@@ -21,6 +22,7 @@ CONTINGENT_KINDS: dict[str, type[Contingent.Event]] = {
     "deployment-announced": Contingent.DeploymentAnnounced,
     "withdrawal-announced": Contingent.WithdrawalAnnounced,
     "suspension-announced": Contingent.SuspensionAnnounced,
+    "suspension-lifted": SuspensionLifted,  # issue 27: a suspension's end, where sourced
     "deployed": Contingent.Deployed,
     "withdrawn": Contingent.Withdrawn,
     "moved": Contingent.Moved,

@@ -140,24 +140,41 @@ def ledger_records(rows: list[LedgerRow]) -> list[dict[str, Any]]:
     ]
 
 
-def _number(value: int | None) -> str:
-    return "?" if value is None else f"{value:,}"
+def _levels(r: LedgerRow, on: date) -> str | None:
+    """The levels a row rests on, in words ("no figure" where there is none); None when
+    there is neither: the row's note says why."""
+    if r.level_then is None and r.level_now is None:
+        return None
+    then = "no figure" if r.level_then is None else f"{r.level_then:,}"
+    now = "no figure" if r.level_now is None else f"{r.level_now:,}"
+    return f"strength in its scope {then} then, {now} on {on}"
 
 
 def ledger_text(mission: str, rows: list[LedgerRow], on: date) -> str:
+    """Each announcement in three lines or more: its status and summary; the number announced
+    (where one was: a suspension has none, a full withdrawal may give none) and the levels it
+    was judged on; how it was judged (``note``, issue 27); its source."""
     lines = [f"{mission} announcements as of {on}: {len(rows)}"]
     for r in rows:
         lines.append("")
         lines.append(
             f"{r.valid:<11} {r.contributor}  {r.status.upper()}: {r.summary}  [{r.event_id}]"
         )
+        parts = []
+        if r.announced is not None:
+            parts.append(f"announced {r.announced:,}")
+        elif r.kind != "SuspensionAnnounced":
+            parts.append("number not given")
+        levels = _levels(r, on)
+        if levels:
+            parts.append(levels)
         done = f", done on {r.fulfilled_on}" if r.fulfilled_on else ""
         if r.late:
             done += f", after its target ({r.target})"
-        lines.append(
-            f"{'':<11} announced {_number(r.announced)}; strength in its scope "
-            f"{_number(r.level_then)} then, {_number(r.level_now)} on {on}{done}"
-        )
+        if parts:
+            lines.append(f"{'':<11} {'; '.join(parts)}{done}")
+        if r.note:
+            lines.append(f"{'':<11} note: {r.note}")
         published = f" (published {r.published_on})" if r.published_on else ""
         lines.append(f"{'':<11} source: {r.source_title}{published}")
         if r.source_url:
