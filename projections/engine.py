@@ -11,22 +11,29 @@ library's single tracking row: see shared/notes/eventsourcing-9.5.md, pitfall 2)
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sqlite3
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, cast
-from uuid import UUID
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from eventsourcing.utils import get_topic
 
-from events.errors import InvalidInputError
 from projections import side_by_side
-from projections.files import LazyDatabase, Transaction, corrupt, moved
+from projections.files import Transaction, corrupt, moved
 from projections.files import rows as rows  # the views import it from here
+from projections.view_files import (
+    ASIDE,
+    CORRUPT,
+    connect,
+    drop_tables,
+    foreign_note,
+    kept_name,
+    notification_identity,
+    remove_journal,
+)
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -56,16 +63,6 @@ def handles(*event_classes: type) -> Callable[[Handler], Handler]:
         return method
 
     return mark
-
-
-def lock_timeout() -> int:
-    """Seconds a writer waits for another's transaction: ``TRACKER_LOCK_TIMEOUT``, else 30."""
-    text = os.environ.get("TRACKER_LOCK_TIMEOUT", "30").strip()
-    if not text.isdigit():
-        raise InvalidInputError(
-            f"TRACKER_LOCK_TIMEOUT {text[:20]!r}: give a whole number of seconds, such as 30"
-        )
-    return int(text)
 
 
 class Projection(ABC):
@@ -114,47 +111,37 @@ class Projection(ABC):
         except sqlite3.DatabaseError as error:
             if not corrupt(error) or self.path is None:
                 raise
-            self._set_aside(error)
+            self._set_aside(f"its file could not be read ({error})", CORRUPT)
 
-    def _set_aside(self, error: sqlite3.DatabaseError) -> None:
-        """A view file that is not a readable database is moved aside (kept, for whoever wants
-        to look) and the view starts again empty, to be rebuilt from the log."""
+    def _set_aside(self, why: str, suffix: str = ASIDE) -> None:
+        """Move the view's file aside (kept, for whoever wants to look: a view of a longer log
+        is evidence, ``tracker verify`` reads it) and start again empty, to be rebuilt from the
+        log; ``rebuilt_because`` says why, and where the old file is."""
         assert self.path is not None
         with suppress(Exception):
+            if self.db.conn.in_transaction:
+                self.db.conn.execute("ROLLBACK")
             self.db.close()
-        kept = self.path.with_name(self.path.name + ".corrupt")
-        os.replace(self.path, kept)
-        self.path.with_name(self.path.name + "-journal").unlink(missing_ok=True)
+        kept = None
+        # (a file this connection never opened is its own; else another process may have set
+        # it aside first: then its new file is used)
+        if self._file == (0, 0) or not self._replaced():
+            kept = kept_name(self.path, suffix)
+            os.replace(self.path, kept)
+            journal = self.path.with_name(self.path.name + "-journal")
+            if suffix == CORRUPT:
+                journal.unlink(missing_ok=True)
+            elif journal.exists():  # the kept file's: SQLite finds it by the kept name
+                os.replace(journal, kept.with_name(kept.name + "-journal"))
         self.db = self._connect()
         self._prepare()
-        self.rebuilt_because = f"its file could not be read ({error}); it was kept as {kept.name}"
+        self._verified = None
+        where = f"it was kept as {kept.name}" if kept else "another process set it aside"
+        self.rebuilt_because = f"{why}; {where}"
 
     def _connect(self) -> sqlite_utils.Database:
-        # isolation_level=None: we open and close transactions ourselves (``transaction``).
-        if self.path is None:
-            conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
-            return cast("sqlite_utils.Database", LazyDatabase(conn))
-        # check_same_thread=False: the library may close an application (and so its views) from
-        # the garbage collector's thread; the views are not shared between threads otherwise.
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(
-            self.path,
-            isolation_level=None,
-            timeout=lock_timeout(),
-            check_same_thread=False,
-        )
-        # A rollback journal, not WAL: a rebuilt file can then replace this one atomically,
-        # with no -wal file left over to be replayed onto it. Truncated at a commit, not
-        # deleted (an empty journal is never played back), and synced once (NORMAL): a
-        # commit then waits for two syncs, not for five and the journal's removal (its
-        # creation, its folder, its header twice, the file: 18 ms of a catch-up at 1M
-        # events on a busy disk). Atomic still: the journal is synced before the file is
-        # written (and a view is derived: one found broken is rebuilt from the log).
-        conn.execute("PRAGMA journal_mode=TRUNCATE")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        found = self.path.stat()
-        self._file = (found.st_dev, found.st_ino)  # which file this is (a rebuild replaces it)
-        return cast("sqlite_utils.Database", LazyDatabase(conn))
+        db, self._file = connect(self.path)  # which file this is (a rebuild replaces it)
+        return db
 
     def _ready(self) -> bool:
         """Whether the file already holds this projection, at this version, with its tables
@@ -175,20 +162,32 @@ class Projection(ABC):
             info = self.db.table("_projection")
             stored = next(iter(info.rows), None) if info.exists() else None
             tracking = self.db.table("_tracking")
+            why = None
             if stored and (stored["name"], stored["version"]) != (self.name, self.version):
-                self.reset(f"version {stored['version']} -> {self.version}")
-                stored = None
+                why = (
+                    f"version {stored['version']} -> {self.version}"
+                    if stored["name"] == self.name
+                    else f"its file is the {stored['name']!r} view's"
+                )
             elif tracking.exists() and set(tracking.columns_dict) != set(TRACKING_COLUMNS):
-                self.reset("its bookkeeping is of an older kind")
-                stored = None
-            self.create_tables()
-            if stored is None:
-                self.db.table("_projection").insert({"name": self.name, "version": self.version})
-            self.db.table("_tracking").create(
-                TRACKING_COLUMNS,
-                pk="application_name",
-                if_not_exists=True,
-            )
+                why = "its bookkeeping is of an older kind"
+            if why is None or self.path is None:
+                if why is not None:
+                    self.reset(why)
+                    stored = None
+                self.create_tables()
+                if stored is None:
+                    info.insert({"name": self.name, "version": self.version})
+                self.db.table("_tracking").create(
+                    TRACKING_COLUMNS,
+                    pk="application_name",
+                    if_not_exists=True,
+                )
+                return
+        # A file of another version or kind is kept as it is (never dropped table by table:
+        # a search index of another version broke every command, issue "Hardening, round 3",
+        # 1); the view starts afresh in a new file.
+        self._set_aside(why)
 
     def reset(self, why: str) -> None:
         """Throw the view away, to be rebuilt from position 0; say so once."""
@@ -198,17 +197,19 @@ class Projection(ABC):
         self.rebuilt_because = why
 
     def close(self) -> None:
+        self._remove_journal()
         self.db.close()
+
+    def _remove_journal(self) -> None:
+        remove_journal(self.db, None if self.path is None or self._replaced() else self.path)
 
     @abstractmethod
     def create_tables(self) -> None:
         """Create this projection's tables and indexes if they do not exist."""
 
     def drop_tables(self) -> None:
-        """Drop this projection's tables (when its version changed)."""
-        for table in self.db.table_names():
-            if not table.startswith("_"):
-                self.db[table].drop()
+        """Drop this projection's tables (when its version changed): ``drop_tables``."""
+        drop_tables(self.db)
 
     def process(self, event: Any, position: int) -> None:
         """Apply one domain event, at log ``position``: call its handler, if any."""
@@ -279,7 +280,7 @@ class Projection(ABC):
         if position == 0 or self._verified == (app.recorder, position, last_event):
             return True  # the log is append-only: an event found at a position stays there
         found = app.recorder.select_notifications(start=position, limit=1)
-        if not found or found[0].id != position or _identity(found[0]) != last_event:
+        if not found or found[0].id != position or notification_identity(found[0]) != last_event:
             return False
         self._verified = (app.recorder, position, last_event)
         return True
@@ -317,7 +318,7 @@ class Projection(ABC):
                 return self._catch_up(app, batch_size, progress)
             if not corrupt(error) or self.path is None:
                 raise
-            self._set_aside(error)
+            self._set_aside(f"its file could not be read ({error})", CORRUPT)
             return self._catch_up(app, batch_size, progress)
 
     def _replaced(self) -> bool:
@@ -338,8 +339,12 @@ class Projection(ABC):
 
     def _catch_up(self, app: Application[Any], batch_size: int, progress: Progress | None) -> int:
         if not self._belongs_to(app):
-            self.reset("it was built from another event store")
-            self._prepare()
+            why = self._foreign_to(app)
+            if self.path is None:
+                self.reset(why)
+                self._prepare()
+            else:  # kept: a view of a longer log is the evidence that the log was cut short
+                self._set_aside(why)
         applied = 0
         head = app.recorder.max_notification_id() or 0
         done = self.position(app.name)
@@ -379,7 +384,7 @@ class Projection(ABC):
                     last = at_head[0]
                 else:
                     last = notifications[-1]
-                identity = _identity(last)
+                identity = notification_identity(last)
                 self._record_position(app.name, start, last.id, identity)
                 self._verified = (app.recorder, last.id, identity)
             applied += last.id - start
@@ -392,8 +397,19 @@ class Projection(ABC):
 
     def rebuild(self, app: Application[Any], progress: Progress | None = None) -> int:
         """Rebuild from position 0 side by side (``side_by_side.rebuild``): queries keep the
-        old file until the new one is whole; return how many events were applied."""
-        return side_by_side.rebuild(self, app, progress)
+        old file until the new one is whole; return how many events were applied. A file
+        that is not of this log (another store's, or of a log since cut short) is set aside
+        first, kept, and the rebuild says so."""
+        if self.path is not None and not self._belongs_to(app):
+            self._set_aside(self._foreign_to(app))
+        why = self.rebuilt_because  # a file set aside (here or on opening it) is said
+        applied = side_by_side.rebuild(self, app, progress)
+        self.rebuilt_because = why
+        return applied
+
+    def _foreign_to(self, app: Application[Any]) -> str:
+        """Why this view is not of ``app``'s log (``_belongs_to`` said it is not)."""
+        return foreign_note(self._tracked(app.name)[0], app.recorder.max_notification_id() or 0)
 
 
 def _with_subclasses(cls: type) -> list[type]:
@@ -402,13 +418,3 @@ def _with_subclasses(cls: type) -> list[type]:
     for child in children:
         found += _with_subclasses(child)
     return found
-
-
-def _identity(notification: Notification) -> str:
-    """Which stored event this is: stream, version and a digest of its state (which holds its
-    recorded time), so the same ids in another store do not pass for it."""
-    digest = hashlib.sha256(notification.state).hexdigest()[:16]
-    stream = notification.originator_id
-    if not isinstance(stream, UUID):  # read as stored (``read_log``): as the library says it
-        stream = UUID(str(stream))
-    return f"{stream}/{notification.originator_version}/{digest}"

@@ -18,7 +18,7 @@ PRODUCT = ("events", "projections", "tracker")
 ALLOWED: dict[str, set[str]] = {
     "events": set(),
     "projections": {"events"},
-    "tracker.store": {"events", "projections.engine"},
+    "tracker.store": {"events", "projections.engine", "projections.view_files"},
     "tracker.answers": {"events", "projections"},
     "tracker.importers": {"events"},
     "tracker.app": {

@@ -10,10 +10,12 @@ from typing import TYPE_CHECKING, Any
 from events.errors import InvalidInputError, TrackerError
 from tracker.answers.records import ProjectionStatus
 from tracker.app.core import TrackerCore
+from tracker.store.anchors import remember_stamp, stamp_anchors, view_anchors
 from tracker.store.config import StoreConfig
 from tracker.store.copy import CopyReport, copy_store
 from tracker.store.integrity import Verification, backup_sqlite, checked_hash
 from tracker.store.registry import folder_of, load_class
+from tracker.store.view_check import ViewDifference, check_views
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -108,12 +110,27 @@ class Maintenance(TrackerCore):
             )
         return recorder
 
+    def remember_stamp(self, written: Path, stamp: dict[str, Any]) -> None:
+        """Note the stamp an export wrote at ``written``: an anchor ``verify`` holds the log
+        to (``tracker.store.anchors``)."""
+        remember_stamp(self.config, written, stamp)
+
     def verify(self, expect: str | None = None) -> Verification:
         """Recompute the hash chain over every stored event: the count, the head hash, and the
         first event that does not match (``verification.mismatch``), if any. ``expect``: a
-        hash printed earlier (by ``verify`` or in a stamp) that the chain must pass through."""
-        result: Verification = self._chain().verify(checked_hash(expect))
+        hash printed earlier (by ``verify`` or in a stamp) that the chain must pass through.
+        The log must also reach every anchor this machine holds, with the event or hash each
+        saw there: the views' files (and those set aside), the stamps exports wrote."""
+        chain, expect = self._chain(), checked_hash(expect)
+        anchors = view_anchors(self.views(), self.name) + stamp_anchors(self.config)
+        result: Verification = chain.verify(expect, anchors)
         return result
+
+    def verify_views(self, progress: Progress | None = None) -> list[ViewDifference]:
+        """Derive every view again from the log and compare it with its file, row by row:
+        the first row that differs, of each view that has one (``tracker.store.view_check``).
+        ``progress(views checked, views)``."""
+        return check_views(self, self.views(), progress)
 
     def adopt_unchained(self) -> tuple[list[int], Verification]:
         """Put the events stored without a link after the chain's head into the chain (a

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.domain import OriginatorVersionError
 from eventsourcing.persistence import IntegrityError
 from pydantic import ValidationError
 
@@ -147,16 +148,23 @@ class UnitOfWork:
     ) -> BaseAggregate[UUID] | None:
         if aggregate_id not in self.aggregates:
             found: BaseAggregate[UUID]
-            if restore is not None and self.batch:
-                stored = list(self.tracker.recorder.select_events(aggregate_id))
-                if not stored:
-                    return None
-                found = restore(stored)
-            else:
-                try:
-                    found = self.tracker.repository.get(aggregate_id)
-                except AggregateNotFoundError:
-                    return None
+            try:
+                if restore is not None and self.batch:
+                    stored = list(self.tracker.recorder.select_events(aggregate_id))
+                    if not stored:
+                        return None
+                    found = restore(stored)
+                else:
+                    try:
+                        found = self.tracker.repository.get(aggregate_id)
+                    except AggregateNotFoundError:
+                        return None
+            except OriginatorVersionError as error:  # a traceback (issue "Hardening, round 3", 4)
+                raise TrackerError(
+                    f"the stored events of one stream are out of sequence (version {error.args[0]} "
+                    f"where {error.args[1]} was due): an event was changed or removed around the "
+                    "tracker - nothing was written; run 'tracker verify'"
+                ) from None
             self._take(found)
             self.known.loaded(found)
         return self.aggregates[aggregate_id]

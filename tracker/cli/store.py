@@ -8,6 +8,7 @@ import click
 
 from tracker.app import Tracker
 from tracker.cli.base import UserError, cli, open_tracker
+from tracker.cli.options import progress_bar
 from tracker.store.config import StoreConfig
 from tracker.store.integrity import restore_sqlite
 
@@ -44,10 +45,19 @@ def copy_store_command(ctx: click.Context, source: str, target: str) -> None:
     "the chain existed), then verify. The chain covers them from then on; it cannot show "
     "whether they were changed before.",
 )
+@click.option(
+    "--views",
+    "views",
+    is_flag=True,
+    help="Then derive every view again from the log and compare it with its file, row by "
+    "row: fail naming the first row that differs (a view edited by hand, whose answers a "
+    "stamp's hash does not vouch for).",
+)
 @click.pass_context
-def verify(ctx: click.Context, expect: str | None, adopt_unchained: bool) -> None:
-    """Recompute the hash chain over every stored event: exit 0 with the count and head hash,
-    or exit 1 naming the first event that does not match (an event with no link too)."""
+def verify(ctx: click.Context, expect: str | None, adopt_unchained: bool, views: bool) -> None:
+    """Recompute the hash chain over every stored event and hold it to what this machine saw
+    of it (the views' files, the stamps of exports): exit 0 with the count and head hash, or
+    exit 1 naming the first event or anchor that does not match."""
     tracker = open_tracker(ctx)
     if adopt_unchained:
         positions, _ = tracker.adopt_unchained()
@@ -63,6 +73,14 @@ def verify(ctx: click.Context, expect: str | None, adopt_unchained: bool) -> Non
     if result.mismatch is not None:
         raise click.ClickException(f"verify failed: {result.mismatch.describe()}")
     passed = f"; passes through {expect.strip().lower()}" if expect else ""
+    if views:
+        with progress_bar("checking the views against the log", "views") as progress:
+            differences = tracker.verify_views(progress)
+        if differences:
+            others = [d.view for d in differences[1:]]
+            also = f" (the {', '.join(others)} views differ too)" if others else ""
+            raise click.ClickException(f"verify failed: {differences[0].describe()}{also}")
+        passed += "; every view is what the log gives"
     click.echo(f"Verified {result.events:,} events; head {result.head}{passed}")
 
 

@@ -19,7 +19,7 @@ import json
 import os
 import sqlite3
 import struct
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -29,6 +29,8 @@ from uuid import UUID
 from eventsourcing.persistence import StoredEvent
 
 from events.errors import InvalidInputError, TrackerError
+from projections.view_files import event_identity
+from tracker.store.anchors import Anchor
 
 GENESIS = bytes(32)
 CHANGED = "its content or an earlier event was changed after it was written"
@@ -59,6 +61,17 @@ def _stream_text(originator_id: str) -> str:
         return originator_id
 
 
+def stored_stream(originator_id: Any) -> str:
+    """The stream id as ``verify`` hashes it: as stored, character for character (issue
+    "Hardening, round 3", 4: an id rewritten in upper case, or with dashes, was hashed as the
+    same UUID and verified). The tracker and the library store a UUID as its 32 lower-case hex
+    digits on SQLite (``stream_text``), and PostgreSQL's uuid column has one spelling: every
+    store they wrote hashes as it always did, so no head hash changed and nothing migrates."""
+    if isinstance(originator_id, UUID):
+        return originator_id.hex
+    return originator_id if isinstance(originator_id, str) else repr(originator_id)
+
+
 def link(
     previous: bytes, position: int, stream: str, version: int, topic: str, state: bytes
 ) -> bytes:
@@ -73,15 +86,19 @@ def link(
 
 
 def links(
-    previous: bytes, positions: Sequence[int], stored_events: Sequence[StoredEvent]
+    previous: bytes,
+    positions: Sequence[int],
+    stored_events: Sequence[StoredEvent],
+    stream: Callable[[Any], str] = stream_text,
 ) -> list[tuple[int, bytes]]:
-    """The links of events just stored at ``positions``, following ``previous``."""
+    """The links of events just stored at ``positions``, following ``previous`` (``stream``:
+    their ids as stored; ``stored_stream`` for events read back from the store)."""
     rows = []
     for position, event in zip(positions, stored_events, strict=True):
         previous = link(
             previous,
             position,
-            stream_text(event.originator_id),
+            stream(event.originator_id),
             event.originator_version,
             event.topic,
             event.state,
@@ -136,18 +153,26 @@ def event_name(state: bytes, version: int) -> str | None:
 
 
 def check(
-    rows: Iterable[tuple[Any, ...]], links_stored: int, expect: str | None = None
+    rows: Iterable[tuple[Any, ...]],
+    links_stored: int,
+    expect: str | None = None,
+    anchors: Sequence[Anchor] = (),
 ) -> Verification:
     """Recompute the chain over ``(position, stream, version, topic, state, stored link)``
     rows in position order (the stored link None where an event has none); ``links_stored`` is
     the number of rows of the chain table (a link with no event means a deleted event).
-    ``expect``: a hash printed earlier, which the recomputed chain must pass through."""
+    ``expect``: a hash printed earlier, which the recomputed chain must pass through.
+    ``anchors``: what this machine saw of the log (``tracker.store.anchors``): the log must
+    reach each, with the same event or hash at its position."""
     previous, count, seen = GENESIS, 0, expect is None or expect == GENESIS.hex()
     wanted = bytes.fromhex(expect) if expect and not seen else None
     names: dict[str, str] = {}  # a stream's mission/contributor, to name a broken payload
+    waiting = sorted(anchors, key=lambda anchor: anchor.position)
+    met = 0  # the anchors passed so far
+    last = 0
     for position, originator_id, version, topic, raw_state, stored in rows:
         count += 1
-        stream, state = stream_text(str(originator_id)), as_bytes(raw_state)
+        stream, state = stored_stream(originator_id), as_bytes(raw_state)
         try:
             expected = link(previous, position, stream, version, str(topic), state)
         except (TypeError, struct.error):  # a column changed to another type or range
@@ -158,13 +183,38 @@ def check(
         if stored is None or bytes(stored) != expected:
             known = name or (f"{names[stream]}/{version}" if stream in names else None)
             problem = UNLINKED if stored is None else CHANGED
+            if stored is not None and stream != stream_text(stream):  # not as anyone writes it
+                problem = (
+                    f"its stream id is stored as {stream!r}, not as it was written "
+                    f"({stream_text(stream)}): it was changed after it was written"
+                )
             return Verification(
                 count,
                 previous.hex(),
                 Mismatch(position, stream, version, known, problem, unlinked=stored is None),
             )
-        previous = expected
+        while met < len(waiting) and waiting[met].position <= position:
+            anchor, met = waiting[met], met + 1
+            wrong = _anchor_problem(anchor, position, originator_id, version, state)
+            if wrong is None and anchor.link not in (None, expected.hex()):
+                wrong = (
+                    f"{anchor.what} gives the chain's hash here as {anchor.link}: the history "
+                    "it stamped was changed"
+                )
+            if wrong is not None:
+                known = name or (f"{names[stream]}/{version}" if stream in names else None)
+                return Verification(
+                    count, previous.hex(), Mismatch(position, stream, version, known, wrong)
+                )
+        previous, last = expected, position
         seen = seen or expected == wanted
+    if met < len(waiting):  # the log ends before what was seen of it
+        anchor = waiting[met]
+        problem = (
+            f"the log ends at position {last:,}, but {anchor.what} saw it to position "
+            f"{anchor.position:,}: events were removed from its end{_or_another(anchor)}"
+        )
+        return Verification(count, previous.hex(), Mismatch(0, "", 0, None, problem))
     if links_stored != count:
         problem = f"the chain has {links_stored} links for {count} events: events were deleted"
         return Verification(count, previous.hex(), Mismatch(0, "", 0, None, problem))
@@ -172,6 +222,36 @@ def check(
         problem = f"no event of this log has the hash {expect}: the history it stamped differs"
         return Verification(count, previous.hex(), Mismatch(0, "", 0, None, problem))
     return Verification(count, previous.hex())
+
+
+def _anchor_problem(
+    anchor: Anchor, position: int, originator_id: Any, version: Any, state: bytes
+) -> str | None:
+    """What is wrong with the event at ``position`` (the first at or after the anchor's) as
+    the anchor saw it (None: nothing)."""
+    if anchor.position < position:  # (PostgreSQL's positions may have gaps, never seen ones)
+        return (
+            f"no event is at position {anchor.position:,} any more, where {anchor.what} saw "
+            f"one: events were removed{_or_another(anchor)}"
+        )
+    if anchor.identity is None:
+        return None
+    try:
+        found = event_identity(str(originator_id), int(version), state)
+    except (TypeError, ValueError):
+        found = None
+    if found == anchor.identity:
+        return None
+    return (
+        f"{anchor.what} saw another event at this position: the log was changed after it"
+        f"{_or_another(anchor)}"
+    )
+
+
+def _or_another(anchor: Anchor) -> str:
+    if anchor.identity is None and anchor.link is not None:
+        return ""  # a stamp names the store it came from
+    return " (or that file is another store's view: then remove it)"
 
 
 def as_bytes(value: Any) -> bytes:
@@ -199,7 +279,10 @@ def checked_hash(value: str | None) -> str | None:
 
 
 def verify_sqlite(
-    cursor: sqlite3.Cursor, expect: str | None = None, table: str = "stored_events"
+    cursor: sqlite3.Cursor,
+    expect: str | None = None,
+    table: str = "stored_events",
+    anchors: Sequence[Anchor] = (),
 ) -> Verification:
     """Recompute the chain of a SQLite store through ``cursor`` (streamed: constant memory)."""
     cursor.execute(f"SELECT COUNT(*) FROM {CHAIN_TABLE}")
@@ -209,7 +292,7 @@ def verify_sqlite(
         f"c.link FROM {table} e "
         f"LEFT JOIN {CHAIN_TABLE} c ON c.position = e.rowid ORDER BY e.rowid"
     )
-    return check(fetched(cursor), stored, expect)
+    return check(fetched(cursor), stored, expect, anchors)
 
 
 def verify_sqlite_file(path: str | Path, expect: str | None = None) -> Verification:

@@ -1,10 +1,11 @@
 """The files a command writes (an export, a chart, a map, a backup, a replay, a copy): never
-the event store, one of its views (``<store>.<name>.db``) or the list of the user's
-projections (``<store>.projections.json``), nor the journals beside them (``-wal``, ``-shm``,
-``-journal``), however the path is spelled (relative, through a symbolic link, in another
-case); and written beside (a temporary file in the same folder), then renamed into place, so
-a failure never leaves half a file (issue 15: 'tracker export ... -o tracker.db' wrote the CSV
-over the event store)."""
+the event store, one of its views (``<store>.<name>.db``, and those kept aside), the list of
+the user's projections (``<store>.projections.json``) or of the stamps its exports wrote
+(``<store>.stamps.jsonl``), nor the journals beside them (``-wal``, ``-shm``, ``-journal``),
+however the path is spelled (relative, through a symbolic link, in another case); and written
+beside (a temporary file in the same folder), then renamed into place, so a failure never
+leaves half a file (issue 15: 'tracker export ... -o tracker.db' wrote the CSV over the event
+store)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from events.errors import InvalidInputError
+from tracker.store.anchors import stamps_path
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -25,7 +27,8 @@ if TYPE_CHECKING:
     from tracker.store.config import StoreConfig
 
 JOURNALS = ("-wal", "-shm", "-journal")
-SIDE_FILES = (".rebuild", ".rebuild-journal", ".corrupt")  # a rebuild's, a corrupt file kept
+# a rebuild's, a corrupt file kept, a file set aside (and its journal) before its view was rebuilt
+SIDE_FILES = (".rebuild", ".rebuild-journal", ".corrupt", ".aside*")
 
 
 def _folded(path: Path) -> str:
@@ -63,6 +66,9 @@ def guarded(config: StoreConfig) -> list[tuple[Path, str]]:
     registry = config.registry_path()
     if registry is not None:
         found.append((registry, f"the list of the projections of the store {shown}"))
+    stamps = stamps_path(config)
+    if stamps is not None:
+        found.append((stamps, f"the list of the stamps exports of the store {shown} wrote"))
     return found + [
         (path.with_name(path.name + journal), f"a journal of {what}")
         for path, what in found

@@ -31,7 +31,7 @@ from psycopg.sql import SQL, Identifier, Literal
 
 from events.errors import TrackerError
 from tracker.store.integrity import GENESIS, IMMUTABLE, Verification, check, links
-from tracker.store.stamping import commit_time, recorded_time, stamped
+from tracker.store.stamping import as_utc, commit_time, recorded_time, stamped
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 
     from psycopg import Connection, Cursor
     from psycopg.rows import DictRow
+
+    from tracker.store.anchors import Anchor
 
 STAGE_BATCH = 5000  # staged events moved into the log at a time
 
@@ -121,7 +123,10 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         row = curs.fetchone()
         assert row is not None
         last = bytes(row["last"]) if row["last"] is not None else None
-        return row["now"], recorded_time(last)
+        # psycopg gives a timestamptz in the session's time zone (PGTZ, the server's
+        # ``timezone``): stored as it came, a recorded time said +14:00 (issue "Hardening,
+        # round 3", 2). The instant, in UTC, whatever the zone.
+        return as_utc(row["now"]), recorded_time(last)
 
     def _write(self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent]) -> list[int]:
         """Insert events whose recorded time is set, and their links (the lock is held)."""
@@ -183,8 +188,9 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         row = curs.fetchone()
         return (0, GENESIS) if row is None else (row["position"], bytes(row["link"]))
 
-    def verify(self, expect: str | None = None) -> Verification:
-        """Recompute the chain over the whole log, read through a server-side cursor."""
+    def verify(self, expect: str | None = None, anchors: Sequence[Anchor] = ()) -> Verification:
+        """Recompute the chain over the whole log, read through a server-side cursor, holding
+        it to the ``anchors`` this machine saw of it."""
         with self.datastore.get_connection() as conn, conn.transaction():
             with conn.cursor() as count:
                 count.execute(self.count_links)
@@ -194,7 +200,7 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             with conn.cursor(name="tracker_verify", row_factory=tuple_row) as curs:
                 curs.itersize = 2000
                 curs.execute(self.select_chained)
-                return check(curs, stored, expect)
+                return check(curs, stored, expect, anchors)
 
     def link_at(self, position: int) -> str | None:
         """The chain's link (hex) at a log position, if there is one."""

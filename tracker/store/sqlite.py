@@ -22,6 +22,7 @@ from tracker.store.integrity import (
     Verification,
     as_bytes,
     links,
+    stored_stream,
     stream_text,
     verify_sqlite,
 )
@@ -30,6 +31,8 @@ from tracker.store.stamping import commit_time, recorded_time, stamped
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from datetime import datetime
+
+    from tracker.store.anchors import Anchor
 
 STAGE_BATCH = 5000  # staged events moved into the log at a time
 
@@ -164,15 +167,15 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             # (a payload edited by hand may have been stored as text: linked as its bytes)
             events = [StoredEvent(r[1], r[2], r[3], as_bytes(r[4])) for r in rows]
             positions = [r[0] for r in rows]
-            c.executemany(
-                f"INSERT INTO {CHAIN_TABLE} VALUES (?, ?)", links(previous, positions, events)
-            )
+            linked = links(previous, positions, events, stored_stream)  # ids as stored
+            c.executemany(f"INSERT INTO {CHAIN_TABLE} VALUES (?, ?)", linked)
             return positions
 
-    def verify(self, expect: str | None = None) -> Verification:
-        """Recompute the chain over the whole log (streamed: constant memory)."""
+    def verify(self, expect: str | None = None, anchors: Sequence[Anchor] = ()) -> Verification:
+        """Recompute the chain over the whole log (streamed: constant memory), holding it to
+        the ``anchors`` this machine saw of it."""
         with self.datastore.transaction(commit=False) as c:
-            return verify_sqlite(c.sqlite_cursor, expect, self.events_table_name)
+            return verify_sqlite(c.sqlite_cursor, expect, self.events_table_name, anchors)
 
     def link_at(self, position: int) -> str | None:
         """The chain's link (hex) at a log position, if there is one."""

@@ -46,20 +46,30 @@ def commit_time(last: datetime | None, now: datetime) -> datetime:
     return last + TICK
 
 
+def as_utc(moment: datetime) -> datetime:
+    """``moment`` in UTC (one without a zone is taken as UTC, never as the process's local
+    time): every time the store writes or reads is UTC, whatever the time zone of the
+    process (``TZ``), of the database session (``PGTZ``) or of the server."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
 def recorded_time(state: bytes | None) -> datetime | None:
-    """The recorded time held in a stored state (None if it holds none: not one of ours)."""
+    """The recorded time held in a stored state, in UTC (None if it holds none: not one of
+    ours)."""
     if not state:
         return None
     try:
         value = json.loads(state).get("timestamp")
-        return datetime.fromisoformat(value) if isinstance(value, str) else None
+        return as_utc(datetime.fromisoformat(value)) if isinstance(value, str) else None
     except (ValueError, AttributeError):
         return None
 
 
 def stamped(events: Sequence[StoredEvent], at: datetime) -> list[StoredEvent]:
-    """``events`` with the commit's time ``at`` in place of the placeholder."""
-    field = _FIELD + pydantic_core.to_json(at)
+    """``events`` with the commit's time ``at`` (in UTC) in place of the placeholder."""
+    field = _FIELD + pydantic_core.to_json(as_utc(at))
     first = b"{" + PLACEHOLDER_FIELD  # where a unit of work's event has it: its first field
     found = []
     for event in events:
