@@ -282,6 +282,13 @@ def runner() -> CliRunner:
     return CliRunner()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _own_trusted_folders(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The user's list of trusted folders (``tracker.store.registry``, which 'projections add'
+    writes) is the session's own: no test writes the real one (issue 29, 15)."""
+    os.environ["TRACKER_CONFIG_DIR"] = str(tmp_path_factory.mktemp("tracker-config"))
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """One line saying how many PostgreSQL cases ran, so a CI log shows they ran for real."""
     counts = {

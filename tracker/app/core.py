@@ -4,6 +4,7 @@ built-in views and the user's projections, kept in files beside the store."""
 from __future__ import annotations
 
 import sqlite3
+import tempfile
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -23,10 +24,10 @@ from tracker.app.times import recorded_instant
 from tracker.app.unit_of_work import mission_acronym
 from tracker.store.config import APP_NAME, StoreConfig, both_names, postgres_store_exists
 from tracker.store.outputs import check_output, special, written_beside
-from tracker.store.registry import Registry, load_class
+from tracker.store.registry import Registry, load_registered, trusted_folders
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterable, Iterator
 
     from projections.engine import Progress
 
@@ -54,6 +55,9 @@ class TrackerCore(Application[UUID]):
             store on that server, by configuration alone; so does ``TRACKER_DATABASE_URL``.
         create: make the store if it does not exist (else raise ``TrackerError``).
         views_dir: where the views of a PostgreSQL store live (default: the current folder).
+        trust: folders whose projections, listed beside the store, may run (besides the
+            user's own list, ``tracker.store.registry``): a store never runs code that came
+            with it otherwise.
     """
 
     name = APP_NAME
@@ -64,6 +68,7 @@ class TrackerCore(Application[UUID]):
         *,
         create: bool = True,
         views_dir: str | Path | None = None,
+        trust: Iterable[str | Path] = (),
     ) -> None:
         self.config = StoreConfig.resolve(db, views_dir)
         if not create and not self.config.exists():
@@ -75,6 +80,12 @@ class TrackerCore(Application[UUID]):
         refused = self.config.refusal(create)
         if refused:
             raise TrackerError(refused)
+        # a store that cannot be written is read as it is, its views in copies of this
+        # tracker's own (issue 29, 11: a read-only mount could not be read at all)
+        self._copies = None
+        if self.config.read_only():
+            self._copies = tempfile.TemporaryDirectory(prefix="tracker-views-")
+            self.config = self.config.reading_only(self._copies.name)
         env = self.config.event_store_env()
         if self.config.postgres and postgres_store_exists(env, self.config.display()):
             # Others may be writing: skip the library's CREATE statements, whose catalogue and
@@ -90,19 +101,32 @@ class TrackerCore(Application[UUID]):
         self.user_views: list[Projection] = []
         self._notices: list[str] = []
         self._known_missions: set[str] = set()  # acronyms found in the log (``known_mission``)
+        if self.registry.problem:
+            self._notices.append(self.registry.problem)
+        trusted = trusted_folders(trust)  # never the store's own folder (issue 29, 15)
         for spec in self.registry.specs:
             try:
-                projection_class = load_class(spec, self.registry.folder(spec))
+                projection_class = load_registered(spec, self.registry.folder(spec), trusted)
             except InvalidInputError as error:  # one missing module must not lock the store
                 self._notices.append(f"{error}; it is not kept up to date until it can be")
                 continue
             self.user_views.append(projection_class(self.config.view_path(projection_class.name)))
+        if self._copies is not None:
+            head = self.recorder.max_notification_id() or 0
+            behind = [view.name for view in self.views() if view.position(self.name) < head]
+            if behind:
+                self._notices.append(
+                    f"the store is read-only: its views {', '.join(behind)} were behind its log "
+                    "and were brought up to date for this command only, in a temporary copy"
+                )
 
     def close(self) -> None:
-        """Close the store and the views' files."""
+        """Close the store and the views' files (and drop a read-only store's views' copies)."""
         for view in self.views():
             view.close()
         super().close()
+        if self._copies is not None:
+            self._copies.cleanup()
 
     def discard_if_empty(self) -> bool:
         """After ``close``: delete the files of this SQLite store, its views and their

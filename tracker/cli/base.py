@@ -102,8 +102,16 @@ def open_tracker(ctx: click.Context, *, create: bool = False) -> Tracker:
     db: str | None = ctx.obj["db"]
     config = StoreConfig.resolve(db)
     shown, new = config.display(), create and not config.exists()
+    if create and config.read_only():  # before anything is opened (issue 29, 11)
+        raise click.ClickException(
+            f"the store {shown!r} cannot be written (its file or its folder is read-only: a "
+            "read-only mount, or permissions): nothing was written - to record into it, copy "
+            f"it somewhere writable first (tracker copy-store --from {shown} --to COPY)"
+        )
     try:
-        tracker = Tracker(db, create=create, views_dir=ctx.obj["views_dir"])
+        tracker = Tracker(
+            db, create=create, views_dir=ctx.obj["views_dir"], trust=ctx.obj.get("trust", ())
+        )
     except (PersistenceError, sqlite3.Error, OSError) as error:
         raise click.ClickException(
             f"cannot open the store {shown!r}: {store_problem(error)}"
@@ -160,9 +168,26 @@ def _finish(tracker: Tracker, wrote: bool, new: bool = False) -> None:
     type=click.Path(file_okay=False),
     help="Where the views of a PostgreSQL store live (default: the current folder).",
 )
+@click.option(
+    "--trust-folder",
+    "trust",
+    multiple=True,
+    envvar="TRACKER_TRUST_FOLDERS",
+    type=click.Path(file_okay=False),
+    metavar="FOLDER",
+    help="A folder whose projections, listed beside the store, may run for this command "
+    "(repeatable; or TRACKER_TRUST_FOLDERS, separated by ':'). A store never runs code that "
+    "came with it: a projection listed beside it runs only from a folder you trust - this "
+    "one, one whose class you named with 'projections add' (kept in your own list, "
+    "~/.config/peacekeeping-tracker/trusted-folders.json), or an installed package's.",
+)
 @click.pass_context
 def cli(
-    ctx: click.Context, db: str | None, database_url: str | None, views_dir: str | None
+    ctx: click.Context,
+    db: str | None,
+    database_url: str | None,
+    views_dir: str | None,
+    trust: tuple[str, ...],
 ) -> None:
     """Event-sourced tracker of UN peacekeeping troop strength by contributing country,
     location and personnel type, on any date."""
@@ -176,4 +201,4 @@ def cli(
         if value and ctx.get_parameter_source(key) == click.core.ParameterSource.COMMANDLINE:
             given[name] = value
     chosen, note = choose_store(given)
-    ctx.obj = {"db": chosen, "views_dir": views_dir, "store_note": note}
+    ctx.obj = {"db": chosen, "views_dir": views_dir, "store_note": note, "trust": trust}

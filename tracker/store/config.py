@@ -6,13 +6,20 @@
 - a URL ``postgresql://user:password@host:port/database[?schema=name]``: the event store on that
   PostgreSQL server (shared by a team), the views in local SQLite files, in ``views_dir`` (the
   current folder by default), named after the database (and schema).
+
+A SQLite store that cannot be written (a read-only mount, a folder or file without write
+permission: ``read_only``) is opened for reading only (``reading_only``): the events as they are
+on disk, its views copied into a folder of the command's own and brought up to date there
+(issue 29, 11: every command failed "unreadable ... not an event store", as SQLite could not
+make the WAL's index beside a store it could not write).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -20,7 +27,7 @@ from eventsourcing.utils import get_topic
 
 from events.base import PydanticJSONTranscoder, PydanticMapper
 from events.errors import InvalidInputError, TrackerError
-from projections.engine import lock_timeout
+from projections.view_files import lock_timeout
 
 DEFAULT_DB = "tracker.db"
 MEMORY = ":memory:"
@@ -64,6 +71,7 @@ class StoreConfig:
 
     db: str
     views_dir: str | None = None
+    read_only_views: str | None = None  # opened for reading only: its views' copies are here
 
     @classmethod
     def resolve(
@@ -108,6 +116,25 @@ class StoreConfig:
     def exists(self) -> bool:
         return self.in_memory or self.postgres or Path(self.db).is_file()
 
+    def read_only(self) -> bool:
+        """Whether this SQLite store cannot be written by this process: its file, or its folder
+        (where SQLite makes its journals), is not writable (a read-only mount, permissions)."""
+        if self.in_memory or self.postgres or not Path(self.db).is_file():
+            return False
+        path = Path(self.db)
+        return not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+
+    def reading_only(self, folder: str | Path) -> StoreConfig:
+        """This store opened for reading only, its views copied into ``folder`` (with their
+        journals, so a view left mid-write is rolled back in its copy) to be brought up to date
+        there and never written back."""
+        stem = self._stem()
+        for view in stem.parent.glob(f"{stem.name}.*.db"):
+            for path in (view, view.with_name(f"{view.name}-journal")):
+                if path.is_file():
+                    shutil.copyfile(path, Path(folder) / path.name)
+        return replace(self, read_only_views=str(folder))
+
     def event_store_env(self) -> dict[str, str]:
         """Every setting of the eventsourcing library the tracker fixes, under both names the
         library reads (``TRACKER_KEY`` before ``KEY``). The library lays the environment
@@ -122,6 +149,9 @@ class StoreConfig:
         else:
             env["PERSISTENCE_MODULE"] = "eventsourcing.sqlite"
             env["SQLITE_DBNAME"] = self.db
+            if self.read_only_views is not None:  # read as it is, nothing created
+                env["SQLITE_DBNAME"] = read_only_uri(Path(self.db))
+                env["CREATE_TABLE"] = "n"
             # how long a writer waits for another one's transaction before giving up
             env["SQLITE_LOCK_TIMEOUT"] = str(lock_timeout())
             env["APPLICATION_RECORDER_TOPIC"] = (
@@ -207,7 +237,21 @@ class StoreConfig:
         if self.in_memory:
             return None
         stem = self._stem()
+        if self.read_only_views is not None:
+            return Path(self.read_only_views) / f"{stem.name}.{name}.db"
         return stem.with_name(f"{stem.name}.{name}.db")
+
+
+def trust_path() -> Path:
+    """The user's own list of the folders whose projections may run on any store
+    (``tracker.store.registry``): in ``$TRACKER_CONFIG_DIR``, else the user's configuration
+    folder (``$XDG_CONFIG_HOME``, else ``~/.config``) under ``peacekeeping-tracker``; never
+    beside a store, whose files came with it."""
+    folder = os.environ.get("TRACKER_CONFIG_DIR") or os.path.join(
+        os.environ.get("XDG_CONFIG_HOME") or os.path.expanduser("~/.config"),
+        "peacekeeping-tracker",
+    )
+    return Path(folder) / "trusted-folders.json"
 
 
 # Where a store may be named, the first given winning: the command line, then the environment
@@ -273,7 +317,10 @@ def what_is_in(path: Path) -> str | None:
     # then read an old state of the log once).
     if path.stat().st_size == 0:
         return EMPTY
-    connection = sqlite3.connect(path)
+    if StoreConfig(str(path)).read_only():
+        connection = sqlite3.connect(read_only_uri(path), uri=True)
+    else:
+        connection = sqlite3.connect(path)
     try:
         names = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
     except sqlite3.DatabaseError as error:
@@ -287,3 +334,23 @@ def what_is_in(path: Path) -> str | None:
         return EMPTY
     shown = ", ".join(sorted(names)[:3]) + (", ..." if len(names) > 3 else "")
     return f"a SQLite database of something else (it has {shown})"
+
+
+def read_only_uri(path: Path) -> str:
+    """The URI SQLite reads a store it cannot write with: as it is on disk (``immutable``: no
+    lock taken, no index made beside it) when no writer left a WAL beside it; else read-only
+    through that WAL and its index, which hold its latest events.
+
+    Raises:
+        TrackerError: a WAL is there without its index, which cannot be made.
+    """
+    uri = path.resolve().as_uri()
+    if not Path(f"{path}-wal").exists():
+        return f"{uri}?immutable=1"
+    if not Path(f"{path}-shm").exists():
+        raise TrackerError(
+            f"{path}: its latest events are in {path.name}-wal, whose index ({path.name}-shm) "
+            "is missing and cannot be made in a folder that cannot be written - copy the "
+            "store's files to a writable folder and open it there"
+        )
+    return f"{uri}?mode=ro"

@@ -201,13 +201,19 @@ def title_and_date(page: Page, head_top: float) -> tuple[str, date | None]:
 def numbered(pages: Sequence[Page]) -> None:
     """Where pages print "Page N of M", each must be page N of the M the file holds."""
     for page in pages:
-        if not any("Page" in word.text for word in page.words):
-            continue  # no word of it can start "Page N of M"
-        for line in page._lines():
-            found = PAGE_OF.search(join(line))
-            if found and (int(found[1]), int(found[2])) != (page.number, len(pages)):
-                raise LayoutError(
-                    page.number,
-                    f"'{found[0]}' is printed on page {page.number} of {len(pages)} "
-                    "- the file may be incomplete",
-                )
+        numbered_as(page, len(pages))
+
+
+def numbered_as(page: Page, count: int) -> None:
+    """If ``page`` prints "Page N of M", it must be page N of ``count`` (checked as each page
+    is read: a file of copies of its page 1 is refused after that page, issue 29, 17)."""
+    if not any("Page" in word.text for word in page.words):
+        return  # no word of it can start "Page N of M"
+    for line in page._lines():
+        found = PAGE_OF.search(join(line))
+        if found and (int(found[1]), int(found[2])) != (page.number, count):
+            raise LayoutError(
+                page.number,
+                f"'{found[0]}' is printed on page {page.number} of {count} "
+                "- the file may be incomplete",
+            )

@@ -2,13 +2,18 @@
 it, parses it, holds the rows against every printed total, and returns a ``Report``.
 
 Pages are read lazily and once each (``Page.load``, with PDFium: issue 25): a file no layout
-claims, or one with no mission column, is refused after its first page. Every refusal is an
-``InvalidInputError`` whose one line names the file (and the page) and says what to do.
+claims, or one with no mission column, is refused after its first page. What is cheap is
+checked first (issue 29, 17): the file's size and its streams inflated (``bounds``) before
+PDFium is given it, the page count before any page is read, then as each page is read its
+characters and objects, its "Page N of M", whether it repeats an earlier page, and its time.
+Every refusal is an ``InvalidInputError`` whose one line names the file (and the page) and says
+what to do.
 """
 
 from __future__ import annotations
 
 import datetime
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol, overload
@@ -18,6 +23,7 @@ import pypdfium2  # type: ignore[import-untyped]
 from events.errors import InvalidInputError
 
 from . import (
+    bounds,
     layout_a,
     layout_b,
     layout_c,
@@ -31,7 +37,7 @@ from . import (
 )
 from .checker import check, merge
 from .model import Parsed, Report
-from .pages import LayoutError, NoMissionColumn, Page, month_end, numbered
+from .pages import LayoutError, NoMissionColumn, Page, Word, month_end, numbered, numbered_as
 
 
 class Layout(Protocol):
@@ -78,17 +84,25 @@ class Unreadable(LayoutError):
 
 class _Pages(Sequence[Page]):
     """The document's pages, each read on first use and kept (each PDFium page closed once
-    read). Whatever PDFium raises on bad bytes becomes ``Unreadable`` here, and only here: the
-    layouts' own errors stay theirs."""
+    read), each held to the bounds as it is read (``_held``). Whatever PDFium raises on bad
+    bytes becomes ``Unreadable`` here, and only here: the layouts' own errors stay theirs."""
 
     def __init__(self, pdf: Any) -> None:
         self._pdf = pdf
         self._read: dict[int, Page] = {}
+        self._words: dict[tuple[Word, ...], int] = {}  # a page's words -> its number
         self.ruled = True  # read each page's rules: until the layout is known, and for RULED
         try:
             self._count = len(pdf)
         except Exception as error:  # anything PDFium raises on bad bytes
             raise Unreadable(None, _reason(error)) from error
+        if self._count > bounds.PAGES:
+            raise LayoutError(
+                None,
+                f"{self._count:,} pages, more than a UN monthly report has ({bounds.PAGES} at "
+                "most) - check that it is one of the UN's 'Contribution of Uniformed "
+                "Personnel' PDFs",
+            )
 
     def __len__(self) -> int:
         return self._count
@@ -104,15 +118,41 @@ class _Pages(Sequence[Page]):
             return [self[i] for i in range(len(self))[index]]
         index = range(len(self))[index]
         if index not in self._read:
+            started = time.perf_counter()
             try:
                 raw = self._pdf[index]
                 try:
-                    self._read[index] = Page.load(index + 1, raw, self.ruled)
+                    page = Page.load(index + 1, raw, self.ruled)
                 finally:
                     raw.close()
+            except LayoutError:  # past a bound (``bounds.check_page``)
+                raise
             except Exception as error:  # anything PDFium raises on bad bytes
                 raise Unreadable(index + 1, _reason(error)) from error
+            self._read[index] = self._held(page, time.perf_counter() - started)
         return self._read[index]
+
+    def _held(self, page: Page, seconds: float) -> Page:
+        """``page``, refused if it took longer than any report's page, prints another number
+        than its own ("Page 1 of 33" on page 1 of 300), or repeats an earlier page word for
+        word (a report of its pages over and over)."""
+        if seconds > bounds.PAGE_SECONDS:
+            raise LayoutError(
+                page.number,
+                f"took {seconds:.1f} s to read, more than any UN report's page "
+                f"({bounds.PAGE_SECONDS:.0f} s at most) - check that it is one of the UN's "
+                "'Contribution of Uniformed Personnel' PDFs",
+            )
+        numbered_as(page, self._count)
+        if page.words:
+            first = self._words.setdefault(page.words, page.number)
+            if first != page.number:
+                raise LayoutError(
+                    page.number,
+                    f"the same as page {first}, word for word: a page printed twice - the "
+                    "file may have been put together wrongly: download it again",
+                )
+        return page
 
     def __iter__(self) -> Iterator[Page]:
         return (self[i] for i in range(len(self)))
@@ -133,8 +173,11 @@ def _reason(error: Exception) -> str:
 
 
 def _open(path: Path) -> Any:
-    """The document, from its bytes (read here: a missing file is an ``OSError``, as any)."""
+    """The document, from its bytes (read here: a missing file is an ``OSError``, as any),
+    once its size and its streams are within the bounds."""
+    bounds.check_file(path.stat().st_size)
     data = path.read_bytes()
+    bounds.check_streams(data)
     try:
         return pypdfium2.PdfDocument(data)
     except Exception as error:  # PDFium's PdfiumError (data format error, ...) and worse

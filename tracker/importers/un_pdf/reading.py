@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import pdfium
+from .bounds import check_page
 from .chars import read_chars
 from .pages import Page, Rule, Word
 from .pdfium import Matrix, times
@@ -26,6 +27,8 @@ def load(number: int, page: Any, rules: bool = True) -> Page:
     out = pdfium.Out()
     textpage = page.get_textpage()
     try:
+        # counted before any is read: a page past the bounds is refused, not read (issue 29, 17)
+        check_page(number, pdfium.count_chars(textpage.raw), pdfium.count_objects(page.raw))
         chars = read_chars(textpage.raw, matrix, out)
     finally:
         textpage.close()
