@@ -27,12 +27,15 @@ from projections.audit_summaries import summarise_as
 from projections.engine import Projection, rows
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from eventsourcing.persistence import Mapper, Notification
 
 CATEGORIES = {
     "DeploymentAnnounced": "announcement",
     "WithdrawalAnnounced": "announcement",
     "SuspensionAnnounced": "announcement",
+    "SuspensionLifted": "announcement",  # the end of one (issue 27)
     "Deployed": "change",
     "Withdrawn": "change",
     "Moved": "change",
@@ -98,6 +101,14 @@ def _recorded_at(text: str) -> str:
 
 
 SEARCHED = ["event_id", "kind", "contributor", "summary", "source_title", "quote", "reason"]
+# The order of a search (issue 27): a country's name is in every UN figure of its contingents
+# (hundreds of events) and in a handful of announcements; what was announced comes first, then
+# what happened, then the periodic figures and estimates.
+SEARCH_ORDER = (
+    "CASE WHEN a.category = 'announcement' THEN 0 WHEN a.category = 'estimate' OR a.kind IN "
+    "('StrengthReported', 'TotalReported', 'ContributorsReported', 'NotListed') THEN 2 "
+    "ELSE 1 END"
+)
 COLUMNS = (
     "position",
     "event_id",
@@ -319,18 +330,27 @@ class AuditProjection(Projection):
         params = [mission, contributor, after, until, on.isoformat()]
         return [HistoryRow(**row) for row in rows(self.db, sql, params)]
 
-    def search(self, text: str, mission: str | None, limit: int) -> list[HistoryRow]:
+    def search(
+        self, text: str, mission: str | None, limit: int, first: Sequence[str] = ()
+    ) -> tuple[list[HistoryRow], int]:
         """Events whose id, kind, contributor, summary, source or quote match ``text`` (SQLite
-        FTS5 syntax: words, "phrases", OR, prefix*), best match first."""
-        where = "mission = :mission" if mission else None
-        found = self.db.table("audit_events").search(
-            text,
-            columns=list(HistoryRow.__dataclass_fields__),
-            where=where,
-            where_args={"mission": mission} if mission else None,
-            limit=limit,
+        FTS5 syntax: words, "phrases", OR, prefix*): the announcements first, then what
+        happened (withdrawals, deployments, incidents, the mission's life), then the periodic
+        figures and estimates (``SEARCH_ORDER``); in each, the events of the contributors
+        ``first``, then best match. With how many events matched in all (the list stops at
+        ``limit``)."""
+        columns = ", ".join(f"a.{c}" for c in HistoryRow.__dataclass_fields__)
+        own = f"a.contributor IN ({', '.join('?' for _ in first)}) DESC, " if first else ""
+        sql = (
+            f"SELECT {columns}, count(*) OVER () AS matched FROM audit_events_fts "
+            "JOIN audit_events a ON a.rowid = audit_events_fts.rowid "
+            f"WHERE audit_events_fts MATCH ?{' AND a.mission = ?' if mission else ''} "
+            f"ORDER BY {SEARCH_ORDER}, {own}audit_events_fts.rank, a.position LIMIT ?"
         )
-        return [HistoryRow(**row) for row in found]
+        params = [text, *([mission] if mission else []), *first, limit]
+        found = list(rows(self.db, sql, params))
+        matched = [row.pop("matched") for row in found]
+        return [HistoryRow(**row) for row in found], int(matched[0]) if matched else 0
 
     def missions(self) -> list[str]:
         """Every mission the log names, in name order."""

@@ -186,7 +186,7 @@ def test_cli_table_says_it_is_an_estimate(tmp_path: Any, runner: CliRunner) -> N
         "",
         "  total             1,440   2021-06-30",
         "",
-        "  total of the 2 contributor(s) present on this date",
+        "  total of the 2 contributors present on this date",
         "  estimate (deployment maps, Geo-PKO), version 1: a model, not a count",
         "  troops and staff officers spread over their units' places on the 2022 maps, by coded "
         "size",
@@ -223,6 +223,7 @@ def test_cli_table_says_it_is_an_estimate(tmp_path: Any, runner: CliRunner) -> N
         "record_ends",
         "newest_figure_of",
         "known",
+        "missing_from_report",
     }
     # Refused, in one line, with status 2.
     result = runner.invoke(cli, [*args[:-2], "--by", "contributor", "--estimate"])
@@ -238,7 +239,7 @@ def test_cli_table_says_it_is_an_estimate(tmp_path: Any, runner: CliRunner) -> N
     header, *rows = result.output.splitlines()
     assert header.endswith(",estimated,method,method_version")
     assert rows[-3:] == [
-        '2022-06-30,,440,2021-06-30,False,TESTMIS/TGO/2,,,,,2021-06-30,440,False,"deployment maps, Geo-PKO",1',
-        '2022-06-30,Gao,200,2022-03-15,False,TESTMIS/SEN/6,,,,,2022-03-15,200,False,"deployment maps, Geo-PKO",1',
-        '2022-06-30,Kidal,800,2022-03-15,False,TESTMIS/SEN/6,,,,,2022-03-15,800,True,"deployment maps, Geo-PKO",1',
+        '2022-06-30,,440,2021-06-30,False,TESTMIS/TGO/2,,,,,,2021-06-30,440,,False,"deployment maps, Geo-PKO",1',
+        '2022-06-30,Gao,200,2022-03-15,False,TESTMIS/SEN/6,,,,,,2022-03-15,200,,False,"deployment maps, Geo-PKO",1',
+        '2022-06-30,Kidal,800,2022-03-15,False,TESTMIS/SEN/6,,,,,,2022-03-15,800,,True,"deployment maps, Geo-PKO",1',
     ]

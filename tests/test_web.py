@@ -125,7 +125,22 @@ def cli_json(db: Path, *args: str) -> object:
 BY_CONTRIBUTOR = "/strength/strength_by_contributor.json?mission=MINUSMA&_shape=array&on="
 
 
-@pytest.mark.parametrize("on", ["2013-12-31", "2021-10-31", "2023-06-30"])
+# dates with contributors at 0 (left), one with all at 0 (after the mission), a gap month and
+# the days between reports: the web and the CLI held to one definition (issue 29, 8)
+@pytest.mark.parametrize(
+    "on",
+    [
+        "2013-12-31",
+        "2016-06-30",
+        "2018-06-30",
+        "2021-10-31",
+        "2022-11-25",
+        "2023-06-30",
+        "2023-12-20",
+        "2023-12-31",
+        "2024-06-30",
+    ],
+)
 def test_strength_by_contributor_is_the_clis_answer(served: Server, on: str) -> None:
     rows = served.rows(BY_CONTRIBUTOR + on)
     countries = [r for r in rows if r["contributor"] is not None]
@@ -143,7 +158,8 @@ def test_strength_by_contributor_is_the_clis_answer(served: Server, on: str) -> 
     assert [r["figure_of"] for r in countries] == [row.since.isoformat() for row in answer.rows]
     (total,) = [r for r in rows if r["country"] == "Total"]
     assert total["strength"] == answer.total
-    assert total["figure_of"] == min(r.since for r in answer.rows if r.strength != 0).isoformat()
+    assert answer.figure_of is not None
+    assert total["figure_of"] == answer.figure_of.isoformat()
     assert f"{answer.contributors} contributor(s) present" in str(total["note"])
     reported = [r for r in rows if r["country"] == "Reported for the whole mission"]
     assert answer.reported_total is not None
@@ -252,7 +268,8 @@ def test_announcements_take_a_name_and_give_the_status(served: Server) -> None:
 
 
 def test_search_takes_quotes_and_apostrophes(served: Server) -> None:
-    rows = served.rows("/audit/audit_search.json?_shape=array&q=" + quote("Côte d'Ivoire"))
+    found = served.rows("/audit/audit_search.json?_shape=array&q=" + quote("Côte d'Ivoire"))
+    rows = [r for r in found if r["kind"] != "note"]  # the notes first (issue 27: cut at 100)
     expected = cli_json(served.db, "search", "Côte d'Ivoire", "--limit", "100")
     assert isinstance(expected, list)
     assert expected

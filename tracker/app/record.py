@@ -6,11 +6,14 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 from events.errors import InvalidInputError
 from events.reconcile import Gap, reconcile
+from events.values import country_code, country_name
 from tracker.answers.forecast import Difference
 from tracker.answers.ledger import Axes, LedgerRow, ledger
 from tracker.answers.records import MissionSummary
@@ -21,7 +24,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from projections import Dimension, HistoryRow
-    from projections.audit import Presence
+    from projections.audit import AuditProjection, Presence
 
 
 MAX_LIMIT = 10_000  # events one search returns at most
@@ -161,21 +164,24 @@ class RecordQuestions(TrackerCore):
         code = contributor_code(contributor) if contributor else None
         return self.audit_view.presence(acronym, year, code)
 
-    def search(self, text: str, mission: str | None = None, limit: int = 50) -> list[HistoryRow]:
+    def search(self, text: str, mission: str | None = None, limit: int = 50) -> SearchHits:
         """Full-text search of the audit trail: ids, kinds, contributors, summaries, sources,
-        quotes and reasons, best match first; at most ``limit`` (1 to 10,000) events. Plain
-        words are searched as written (each one must be there: ``Côte d'Ivoire``); FTS5's own
-        syntax (``"a phrase"``, OR, NOT, ``prefix*``) is kept when the text uses it (see
-        ``fts_query``)."""
+        quotes and reasons; the announcements first, then what happened (withdrawals,
+        deployments, incidents, the mission's life), then the monthly figures and estimates,
+        best match first in each; at most ``limit`` (1 to 10,000) events, and how many
+        matched in all (``SearchHits.matched``). Plain words are searched as written (each
+        one must be there: ``Côte d'Ivoire``), and words that name a country (any of its
+        names, as ``--contributor`` reads them: ``Ivory Coast``) find its events too, listed
+        first; FTS5's own syntax (``"a phrase"``, OR, NOT, ``prefix*``) is kept when the text
+        uses it (see ``search_terms``)."""
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
             raise InvalidInputError(f"--limit {limit!r}: give a number from 1 to {MAX_LIMIT:,}")
         acronym = self.known_mission(mission) if mission else None
-        query = fts_query(text)
-        if not query:
+        if not search_terms(text)[0]:
             raise InvalidInputError("search text is empty: give words to search for")
         self.audit_view.catch_up(self)
         try:
-            return self.audit_view.search(query, acronym, limit)
+            return search_view(self.audit_view, text, acronym, limit)
         except sqlite3.OperationalError as error:
             raise InvalidInputError(
                 f"search text {text!r}: {error} - close every double quote, or search plain "
@@ -193,6 +199,58 @@ class RecordQuestions(TrackerCore):
         return self.audit_view.history(acronym, code, tuple(categories))
 
 
+@dataclass(frozen=True)
+class SearchHits(Sequence["HistoryRow"]):
+    """What a search found: ``rows`` in order (a sequence of ``HistoryRow``), ``matched`` how
+    many events matched in all (more than ``len(rows)``: the list was cut at the limit,
+    ``cut``), ``countries`` the contributors the text names (ISO codes), whose events
+    matched too and come first."""
+
+    rows: tuple[HistoryRow, ...]
+    matched: int
+    countries: tuple[str, ...] = ()
+
+    @property
+    def cut(self) -> bool:
+        """Whether more events matched than are listed."""
+        return self.matched > len(self.rows)
+
+    def notes(self, more: str) -> list[str]:
+        """What the list's reader must know, one wording for every face: the countries the
+        text named, and where the list was cut (``more``: how this face lists the rest)."""
+        said = [
+            f"{code} ({country_name(code)}) is named: its events are found too, listed first"
+            for code in self.countries
+        ]
+        if self.cut:
+            said.append(
+                f"the first {len(self.rows):,} of {self.matched:,} matching events are listed: "
+                f"{more}"
+            )
+        return said
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @overload
+    def __getitem__(self, index: int) -> HistoryRow: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[HistoryRow, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> HistoryRow | tuple[HistoryRow, ...]:
+        return self.rows[index]
+
+
+def search_view(view: AuditProjection, text: str, mission: str | None, limit: int) -> SearchHits:
+    """``Tracker.search`` on the audit view as it stands (no catch-up: the web view's)."""
+    query, countries = search_terms(text)
+    if not query:
+        return SearchHits((), 0)
+    found, matched = view.search(query, mission, limit, countries)
+    return SearchHits(tuple(found), matched, countries)
+
+
 # What makes search text an FTS5 query of its own: double quotes, parentheses, a prefix star,
 # ^ (start of a column), a filter on a searched column (kind:Deployed) or an operator in
 # capitals. Anything else is plain words.
@@ -200,6 +258,7 @@ _FTS5_SYNTAX = re.compile(
     r'["()*^]|\b(?:AND|OR|NOT|NEAR)\b'
     r"|\b(?:event_id|kind|contributor|summary|source_title|quote|reason)\s*:"
 )
+NAME_WORDS = 8  # the most words a country's name takes ("United Kingdom of Great Britain ...")
 
 
 def fts_query(text: str) -> str:
@@ -210,3 +269,47 @@ def fts_query(text: str) -> str:
     if _FTS5_SYNTAX.search(text):
         return text.strip()
     return " ".join(f'"{word}"' for word in text.split())
+
+
+def search_terms(text: str) -> tuple[str, tuple[str, ...]]:
+    """``text`` as an FTS5 query (``fts_query``) in which words that name a country also
+    match its events (``Ivory Coast`` -> ``(("Ivory" "Coast") OR contributor : "CIV")``: the
+    index holds its code, not every name), and the countries named. Text in FTS5's own
+    syntax is kept as it is, naming none. Issue 27: ``Ivory Coast`` found nothing, though
+    ``--contributor "Ivory Coast"`` worked."""
+    if _FTS5_SYNTAX.search(text):
+        return text.strip(), ()
+    words = text.split()
+    whole = named_country(text, any_case=True)  # "uk" alone is the UK; "us" in a text, a word
+    if whole is not None:
+        return f'(({fts_query(text)}) OR contributor : "{whole}")', (whole,)
+    parts: list[str] = []
+    countries: list[str] = []
+    at = 0
+    while at < len(words):
+        for size in range(min(NAME_WORDS, len(words) - at), 0, -1):  # the longest name first
+            code = named_country(" ".join(words[at : at + size]))
+            if code is not None:
+                phrase = fts_query(" ".join(words[at : at + size]))
+                parts.append(f'(({phrase}) OR contributor : "{code}")')
+                countries.append(code)
+                at += size
+                break
+        else:
+            parts.append(fts_query(words[at]))
+            at += 1
+    # AND, not FTS5's implicit one: that joins phrases only, not a group in parentheses
+    return " AND ".join(parts), tuple(dict.fromkeys(countries))
+
+
+def named_country(words: str, any_case: bool = False) -> str | None:
+    """The ISO 3166 code of the country ``words`` name, as ``--contributor`` reads a name
+    (``country_code``: any of its names or spellings), or None. Unless ``any_case``, a code
+    counts only written in capitals (``DEU``, ``UK``): in a text, "and", "can" or "per" are
+    words, not Andorra, Canada or Peru."""
+    if not any_case and sum(c.isalnum() for c in words) <= 3 and not words.isupper():
+        return None
+    try:
+        return country_code(words)
+    except ValueError:
+        return None

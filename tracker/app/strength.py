@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from tracker.answers.estimate import Method, check_estimable, estimated_strength
 from tracker.answers.forecast import Forecast, forecast
+from tracker.answers.gaps import missing_in, report_gaps
 from tracker.answers.records import CATEGORY_TYPES, CeilingCheck, MandateAnswer, StrengthAnswer
 from tracker.answers.strength import no_blank_zeros, record_around, strength_answer
 from tracker.app.core import TrackerCore
@@ -82,6 +83,8 @@ class StrengthQuestions(TrackerCore):
         known_at: date | None = None,
         recorded_at: datetime | str | None = None,
         estimate: bool = False,
+        contributors: Iterable[str] = (),
+        present_only: bool = False,
     ) -> list[dict[str, Any]]:
         """Strength as a tidy time series: one plain row per date x group (``date``, the
         ``by`` keys, ``strength``: None where unknown, and the evidence of the figure:
@@ -90,14 +93,18 @@ class StrengthQuestions(TrackerCore):
         months since it with no UN report, with one that did not list the mission and with
         one not yet published as known at ``known_at``, ``record_ends``, and
         ``newest_figure_of``, the day its newest figure was set, and ``known``, the sum of
-        its figures that are known), on
+        its figures that are known; ``missing_from_report``, the row's contributors missing
+        from that report, near 0 in it and back in the next: a reporting gap), on
         every month end (``every`` = "month"), year end ("year") or day ("day") from
         ``start`` to ``end``, as known at ``known_at`` and recorded by ``recorded_at``. Loads
         straight into pandas: ``pandas.DataFrame(rows)``. With ``estimate``, the places of the
         estimate from the deployment maps (as ``strength``), and on every row ``estimated``,
-        ``method`` and ``method_version``."""
+        ``method`` and ``method_version``. Of the ``contributors`` only (ISO codes or names;
+        several: summed, unless ``by`` names contributor), when given; with ``present_only``,
+        without the groups at 0 on every date (``present_groups``: a contributor long gone)."""
         acronym = self.known_mission(mission)
         dims = tuple(dict.fromkeys(by))
+        among = tuple(dict.fromkeys(contributor_code(c) for c in contributors))
         days = series_dates(start, end, every)
         at = self.recorded_bound(recorded_at)
         if estimate:
@@ -106,18 +113,24 @@ class StrengthQuestions(TrackerCore):
         self.strength_view.catch_up(self)  # once; then one indexed lookup a date
         rows: list[dict[str, Any]] = []
         method = Method()
+        gaps: dict[date | None, set[str]] = {}  # by report: its contributors missing from it
         for day in days:
             found: list[Any] = (
                 estimated_strength(
-                    self.strength_view, self.estimate_view, acronym, day, dims, known_at, at
+                    self.strength_view, self.estimate_view, acronym, day, dims, known_at, at, among
                 )
                 if estimate
                 else no_blank_zeros(
-                    self.strength_view.strength(acronym, day, dims, None, known_at, at), dims
+                    self.strength_view.strength(acronym, day, dims, None, known_at, at, among),
+                    dims,
                 )
             )
             around = self._record_around(acronym, day, known_at, at)
             report = around["un_report"]
+            if report not in gaps:
+                found_gaps = report_gaps(self.strength_view, acronym, report, known_at, at)
+                gaps[report] = {gap.contributor for gap in found_gaps}
+            missing = gaps[report] & set(among) if among else gaps[report]
             evidence = {
                 "un_report": report.isoformat() if report else None,
                 "no_un_report_for": around["gap"],
@@ -136,6 +149,7 @@ class StrengthQuestions(TrackerCore):
                     **evidence,
                     "newest_figure_of": r.newest_day.isoformat(),
                     "known": r.known,
+                    "missing_from_report": missing_in(getattr(r, "contributor", None), missing),
                     **(
                         {
                             "estimated": r.estimated,
@@ -148,7 +162,7 @@ class StrengthQuestions(TrackerCore):
                 }
                 for r in found
             ]
-        return rows
+        return present_groups(rows, dims) if present_only else rows
 
     def forecast(
         self,
@@ -198,3 +212,11 @@ class StrengthQuestions(TrackerCore):
             checks.append(CeilingCheck(category, ceiling, actual, from_report))
         unspecified = by_type[None].known if None in by_type else 0
         return MandateAnswer(acronym, on, mandate, checks, unspecified, reported, lapsed)
+
+
+def present_groups(rows: list[dict[str, Any]], by: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The rows of a series without the groups (their ``by`` keys) at 0 on every date: a
+    contributor long gone is 0 every month (1,868 rows of 24 months, issue 27). A group
+    whose figure is unknown on some date is kept (unknown is not 0)."""
+    present = {tuple(r[d] for d in by) for r in rows if r["strength"] != 0}
+    return [r for r in rows if tuple(r[d] for d in by) in present]

@@ -29,6 +29,7 @@ from tracker.faces import render
 from tracker.faces.charts import announced_vs_actual_chart, strength_chart
 from tracker.faces.exports import export_rows, export_text, write_export
 from tracker.faces.maps import strength_map
+from tracker.faces.record_text import NO_PLACES
 
 
 @cli.command()
@@ -42,6 +43,18 @@ from tracker.faces.maps import strength_map
     help="Dates: every day, month end or year end.",
 )
 @by_option
+@click.option(
+    "--contributor",
+    "contributors",
+    multiple=True,
+    help="Only this contributor (ISO 3166 alpha-3 or name); repeat for several (summed "
+    "unless --by contributor).",
+)
+@click.option(
+    "--present-only",
+    is_flag=True,
+    help="Leave out the groups at 0 on every date asked (a contributor long gone).",
+)
 @time_axes
 @estimate_option
 @format_option_csv
@@ -63,6 +76,8 @@ def export(
     end: datetime,
     every: str,
     by: tuple[str, ...],
+    contributors: tuple[str, ...],
+    present_only: bool,
     known_at: datetime | None,
     recorded_at: str | None,
     estimate: bool,
@@ -81,8 +96,9 @@ def export(
         tracker.check_output(output, "-o")  # before the work, not only after it
     known = known_at.date() if known_at else None
     rows, fields, stamped = export_rows(
-        tracker, mission, start.date(), end.date(), every, dims, known, recorded_at, estimate
-    )
+        tracker, mission, start.date(), end.date(), every, dims, known, recorded_at, estimate,
+        contributors, present_only,
+    )  # fmt: skip
     if fmt == "table" and output == "-":
         render.records_table(rows, fields, console())
         return
@@ -188,6 +204,11 @@ def map_command(
     tracker.check_output(output, "-o")
     path = strength_map(tracker, mission, on.date(), Path(output), estimate)
     click.echo(f"Wrote {path}")
+    if not estimate and any(
+        row.region is None and row.known
+        for row in tracker.strength(mission, on.date(), by=["region"]).rows
+    ):
+        click.echo(f"Note: {NO_PLACES}", err=True)
 
 
 @cli.command()
@@ -206,7 +227,7 @@ def serve(ctx: click.Context, port: int, host: str) -> None:
             "the web view needs Datasette: pip install '.[web]' in the tracker's folder (as the "
             "README says; make demo installs it)"
         )
-    from tracker.faces.web import serve as serve_views  # Datasette loads only when asked for
+    from tracker.faces.web_serve import serve as serve_views  # Datasette loads only when asked for
 
     tracker = open_tracker(ctx)
     shown = tracker.config.display()

@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from events.values import country_code
 from tracker.answers.ledger import STATUSES
 from tracker.cli.base import UserError, cli, console, open_tracker
 from tracker.cli.options import (
@@ -54,7 +55,14 @@ def missions(ctx: click.Context, fmt: str) -> None:
     "--contributor",
     "contributors",
     multiple=True,
-    help="Only this contributor (ISO 3166 alpha-3 or name); repeat for several.",
+    help="Only this contributor (ISO 3166 alpha-3 or name); repeat for several (summed "
+    "unless --by contributor).",
+)
+@click.option(
+    "--all",
+    "show_all",
+    is_flag=True,
+    help="In the table, list the rows at 0 too (contributors that left); CSV and JSON always do.",
 )
 @time_axes
 @estimate_option
@@ -67,6 +75,7 @@ def strength(
     on: datetime,
     by: tuple[str, ...],
     contributors: tuple[str, ...],
+    show_all: bool,
     known_at: datetime | None,
     recorded_at: str | None,
     estimate: bool,
@@ -87,7 +96,8 @@ def strength(
     )
     records = render.strength_records(answer)
     if fmt == "table":
-        render.strength_table(answer, console())
+        among = tuple(dict.fromkeys(country_code(c) for c in contributors))  # valid: answered
+        render.strength_table(answer, console(), show_all=show_all, among=among)
         return
     query = asked("strength", answer.mission, on, dims, known, answer.recorded_at)
     if contributors:
@@ -242,7 +252,11 @@ def announcements(
 ) -> None:
     """Every announcement of MISSION made by a date, with its source, target and status
     against what the record shows happened: pending, under way, fulfilled, partly done,
-    overdue, overtaken by closure, revised, retracted."""
+    overdue, overtaken by closure, revised, retracted; a suspension is under way until it is
+    lifted (a source says it was taken up again), ended with the mission (in force when the
+    mission closed) or ended (its contributor's figures at 0); cannot be judged: no figure
+    to judge it by, never overdue for want of one. Each row's note says how it was judged
+    (the figures give no places: judged on the contributor's personnel of that type)."""
     day = on.date() if on else date.today()
     known = known_at.date() if known_at else None
     rows = open_tracker(ctx).announcements(mission, contributor, status, day, known, recorded_at)
@@ -285,6 +299,9 @@ def mandates(ctx: click.Context, mission: str, on: datetime, fmt: str) -> None:
         emit(render.mandate_records(answer), fmt)
 
 
+MOST_EVENTS = 10_000  # a search lists at most (Tracker.search's MAX_LIMIT)
+
+
 @cli.command()
 @click.argument("text")
 @click.option("--mission", help="Only this mission.")
@@ -292,16 +309,33 @@ def mandates(ctx: click.Context, mission: str, on: datetime, fmt: str) -> None:
     "--limit",
     default=50,
     show_default=True,
-    type=click.IntRange(1, 10_000),
+    type=click.IntRange(1, MOST_EVENTS),
     help="At most this many events (1 to 10,000).",
 )
 @format_option
 @click.pass_context
 def search(ctx: click.Context, text: str, mission: str | None, limit: int, fmt: str) -> None:
     """Search the audit trail for TEXT (words, "a phrase", OR, prefix*): ids, kinds,
-    contributors, summaries, sources, quotes and reasons, best match first."""
-    rows = open_tracker(ctx).search(text, mission, limit)
+    contributors, summaries, sources, quotes and reasons; a country by any of its names
+    (Ivory Coast, CIV). The announcements first, then what happened (withdrawals,
+    deployments, incidents), then the monthly figures, best match first in each; it says
+    when more matched than --limit."""
+    found = open_tracker(ctx).search(text, mission, limit)
+    more = (
+        f"--limit {found.matched} lists them all"
+        if found.matched <= MOST_EVENTS
+        else f"--limit {MOST_EVENTS} lists the first {MOST_EVENTS:,}; add words or --mission "
+        "to narrow it"
+    )
+    notes = found.notes(more)
     if fmt == "table":
-        click.echo(render.history_text(f"search {text!r}, best match first", rows))
+        title = f"search {text!r}, announcements first, then events, then figures"
+        click.echo(render.history_text(title, list(found)))
+        if notes:
+            click.echo("")
+        for note in notes:
+            click.echo(f"  {note}")
     else:
-        emit([asdict(row) for row in rows], fmt)
+        emit([asdict(row) for row in found], fmt)
+        if found.cut:  # where the list was cut, beside the data (the countries: in the rows)
+            click.echo(f"Note: {notes[-1]}", err=True)

@@ -32,13 +32,18 @@ def export_rows(
     known_at: date | None = None,
     recorded_at: datetime | str | None = None,
     estimate: bool = False,
+    contributors: Sequence[str] = (),
+    present_only: bool = False,
 ) -> tuple[list[dict[str, Any]], list[str], dict[str, Any]]:
     """The rows of ``Tracker.strength_series``, their fields in order, and their stamp;
-    with ``estimate``, placed by the estimate from the deployment maps (and saying so)."""
+    with ``estimate``, placed by the estimate from the deployment maps (and saying so); of
+    the ``contributors`` only, and with ``present_only`` without the groups at 0 throughout,
+    when asked (the stamp's query says so)."""
     dims = list(dict.fromkeys(by))
     rows = tracker.strength_series(
-        mission, start, end, every, dims, known_at, recorded_at, estimate=estimate
-    )
+        mission, start, end, every, dims, known_at, recorded_at, estimate=estimate,
+        contributors=contributors, present_only=present_only,
+    )  # fmt: skip
     view = tracker.strength_view
     query: dict[str, Any] = {
         "command": "export",
@@ -52,6 +57,10 @@ def export_rows(
         "to": end.isoformat(),
         "every": every,
     }
+    if contributors:
+        query["contributors"] = list(contributors)
+    if present_only:
+        query["present_only"] = True
     extra: tuple[str, ...] = ()
     if estimate:
         method = Method()
@@ -88,4 +97,5 @@ def write_export(tracker: Tracker, output: Path, text: str, stamp: dict[str, Any
     side = output.with_name(formats.sidecar(output.name))
     with tracker.writing(side, "-o") as partial:
         partial.write_text(formats.as_json(stamp) + "\n", encoding="utf-8")
+    tracker.remember_stamp(side, stamp)  # an anchor 'tracker verify' holds the log to
     return output

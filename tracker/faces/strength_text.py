@@ -12,11 +12,20 @@ from rich.table import Table
 from events.places import country_name
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
     from datetime import date
 
     from projections import StrengthRow
-    from tracker.answers.records import StrengthAnswer
+    from tracker.answers.gaps import missing_in
+from tracker.answers.gaps import missing_in
+from tracker.answers.records import StrengthAnswer
+from tracker.faces.record_text import (
+    NO_PLACES,
+    NOT_THE_UNS,
+    claimed,
+    figure_of_text,
+    record_note,
+)
 
 UNASSIGNED = {
     "location": "(unassigned)",
@@ -36,50 +45,10 @@ EVIDENCE = (
     "record_ends",
     "newest_figure_of",
     "known",
+    "missing_from_report",
 )
 # On every row of an answer placed by the estimate (``--estimate``), after the evidence.
 ESTIMATE_FIELDS = ("estimated", "method", "method_version")
-
-
-def record_note(
-    gap: str | None,
-    not_listed: str | None,
-    un_report: date | None,
-    newest: date | None,
-    record_ends: str | None = None,
-    unpublished: str | None = None,
-    known_at: date | None = None,
-) -> str | None:
-    """What an answer says of the record behind it: the months since the mission's last UN
-    report with no UN report at all (``gap``), those whose report left the mission out
-    (``not_listed``), those whose report was not yet published as known at ``known_at``
-    (``unpublished``), where the store's record ends when the date is after it
-    (``record_ends``); the report it rests on, and the claims since it (``newest``: the day
-    the newest figure was set), which are not the UN's (issue 27). One wording for the table,
-    the web view and every other face (issue 26); None when the answer is the UN's report of
-    its month alone."""
-    later = un_report is not None and newest is not None and newest > un_report
-    claims = f" and the claims since, to {newest} (not the UN's)" if later else ""
-    if not gap and not not_listed and not record_ends and not unpublished:
-        return f"figures of the UN's report of {un_report}{claims}" if later else None
-    published = f" as known at {known_at}" if known_at else ""
-    missing = [
-        *([f"no UN report for {months_text(gap)}"] if gap else []),
-        *([f"not listed in the UN's report of {months_text(not_listed)}"] if not_listed else []),
-        *(
-            [f"the UN's report of {months_text(unpublished)} not yet published{published}"]
-            if unpublished
-            else []
-        ),
-        *([f"the store holds no UN report after {record_ends}"] if record_ends else []),
-    ]
-    since = f"figures of {un_report}" if un_report else "no earlier report"
-    return f"{'; '.join(missing)}; {since}{claims}"
-
-
-def months_text(ranges: str) -> str:
-    """Month ranges as a note says them: "2018-03..2019-08" -> "2018-03 to 2019-08"."""
-    return ranges.replace("..", " to ")
 
 
 def strength_fields(answer: StrengthAnswer) -> list[str]:
@@ -94,25 +63,28 @@ def method_label(answer: StrengthAnswer) -> str:
 
 
 def strength_records(answer: StrengthAnswer) -> list[dict[str, Any]]:
-    """The JSON contract: one object per group, its ``--by`` keys plus ``strength`` (an int, or
-    null where unknown); no ``--by``: one object with the mission total (null if any part of
-    it is unknown, or if nothing at all is known on that date). Beside them, the evidence of
-    every figure: ``figure_of`` (the day it was set; a total: its oldest figure),
-    ``approximate`` (rounded by its source), ``event_id`` (the event that set it: its source
-    is in the audit trail), ``un_report`` (the mission's latest UN report on or before the
-    date that lists the mission: the answer rests on its figures), ``no_un_report_for``
-    (the months since that report, to the date, for which the UN published no report at
-    all: "2015-03", "2018-03..2019-08"; null when none), ``not_listed_in`` (the months since
-    it whose report covered other missions but not this one: its figures then are unknown),
-    ``not_yet_published`` (asked as known at a date: the months since it whose report the
-    store holds but the UN had not yet published then),
-    ``record_ends`` (the last month of the store's record, its latest UN report of any
-    mission, when the date is after it: the UN's later reports are not in the store) and
-    ``newest_figure_of`` (the day its newest figure was set: after ``un_report``, a claim
-    since the UN's report changed it), ``known`` (the sum of its figures that are known:
-    ``strength`` is null when some part is unknown, as the table's total leaves it out).
-    An answer of the estimate (``--estimate``) adds ``estimated`` (true: some of the row was
-    placed by the method), ``method`` and ``method_version`` to every row."""
+    """The JSON contract: one object per group, its ``--by`` keys plus ``strength`` (an int, or null
+    where unknown); no ``--by``: one object with the mission total (null if any part of it is
+    unknown, or if nothing at all is known on that date). Beside them, the evidence of every
+    figure: ``figure_of`` (the day it was set; a total: its oldest figure), ``approximate``
+    (rounded by its source), ``event_id`` (the event that set it: its source is in the audit
+    trail; the mission total's: the event of the UN report it rests on, which names the report,
+    its file and pages), ``un_report`` (the mission's latest UN report on or before the date
+    that lists the mission: the answer rests on its figures), ``no_un_report_for`` (the months
+    since that report, to the date, for which the UN published no report at all: "2015-03",
+    "2018-03..2019-08"; null when none), ``not_listed_in`` (the months since it whose report
+    covered other missions but not this one: its figures then are unknown),
+    ``not_yet_published`` (asked as known at a date: the months since it whose report the store
+    holds but the UN had not yet published then), ``record_ends`` (the last month of the store's
+    record, its latest UN report of any mission, when the date is after it: the UN's later
+    reports are not in the store) and ``newest_figure_of`` (the day its newest figure was set:
+    after ``un_report``, a claim since the UN's report changed it), ``known`` (the sum of its
+    figures that are known: ``strength`` is null when some part is unknown, as the table's total
+    leaves it out), ``missing_from_report`` (the row's contributors, comma-separated, that the
+    UN's report it rests on leaves at or near 0 while the reports before and after list them: a
+    reporting gap, not a withdrawal; null when none). An answer of the estimate (``--estimate``)
+    adds ``estimated`` (true: some of the row was placed by the method), ``method`` and
+    ``method_version`` to every row."""
     around = {
         "un_report": answer.un_report.isoformat() if answer.un_report else None,
         "no_un_report_for": answer.gap,
@@ -120,6 +92,7 @@ def strength_records(answer: StrengthAnswer) -> list[dict[str, Any]]:
         "not_yet_published": answer.unpublished,
         "record_ends": answer.record_ends,
     }
+    missing = {gap.contributor for gap in answer.missing}
     if answer.method and answer.by:
         how = {"method": answer.method.name, "method_version": answer.method.version}
         return [
@@ -146,6 +119,7 @@ def strength_records(answer: StrengthAnswer) -> list[dict[str, Any]]:
                     **around,
                     "newest_figure_of": None,
                     "known": None,
+                    "missing_from_report": None,
                 }
             ]
         row = answer.rows[0]
@@ -154,10 +128,12 @@ def strength_records(answer: StrengthAnswer) -> list[dict[str, Any]]:
                 "strength": row.strength,
                 "figure_of": row.since.isoformat(),
                 "approximate": row.approximate,
-                "event_id": row.event_id,
+                # a total's evidence is the UN report it rests on, not one of its rows
+                "event_id": answer.report.event_id if answer.report else row.event_id,
                 **around,
                 "newest_figure_of": row.newest_day.isoformat(),
                 "known": row.known,
+                "missing_from_report": missing_in(None, missing),
             }
         ]
     return [
@@ -170,6 +146,7 @@ def strength_records(answer: StrengthAnswer) -> list[dict[str, Any]]:
             **around,
             "newest_figure_of": row.newest_day.isoformat(),
             "known": row.known,
+            "missing_from_report": missing_in(row.contributor, missing),
         }
         for row in answer.rows
     ]
@@ -185,25 +162,6 @@ def since_text(day: date) -> str:
     return day.isoformat()
 
 
-NOT_THE_UNS = "*"  # the table's mark of a figure changed by a claim since the UN's report
-
-
-def claimed(answer: StrengthAnswer, newest: date) -> bool:
-    """Whether a figure whose newest part was set on ``newest`` is not the UN's: a claim
-    dated after the UN's report it rests on changed it (issue 27)."""
-    return answer.un_report is not None and newest > answer.un_report
-
-
-def figure_of_text(answer: StrengthAnswer, row: StrengthRow) -> str:
-    """The table's "figure of": the day the figure was set, or the day of the claim since
-    the UN's report that changed it, marked as not the UN's."""
-    if claimed(answer, row.newest_day):
-        return f"{since_text(row.newest_day)}{NOT_THE_UNS}"
-    return since_text(row.since)
-
-
-
-
 def label_of(dimension: str, value: str | None, name: Callable[[str], str] = country_name) -> str:
     if value is None:
         return UNASSIGNED[dimension]
@@ -213,10 +171,16 @@ def label_of(dimension: str, value: str | None, name: Callable[[str], str] = cou
 
 
 def strength_table(
-    answer: StrengthAnswer, console: Console, name: Callable[[str], str] = country_name
+    answer: StrengthAnswer,
+    console: Console,
+    name: Callable[[str], str] = country_name,
+    show_all: bool = False,
+    among: Sequence[str] = (),
 ) -> None:
     """The answer as a table with its notes; ``name``: a country's name from its code (the
-    read path takes them from the view's own table of names, rather than load pycountry)."""
+    read path takes them from the view's own table of names, rather than load pycountry);
+    ``show_all``: the rows at 0 listed too; ``among``: the contributors asked for (ISO codes),
+    whose sum the total is."""
     axes = "".join(
         [
             f" as known at {answer.known_at}" if answer.known_at else "",
@@ -235,7 +199,7 @@ def strength_table(
     if answer.method:
         table.add_column("placed by")
     # Rows at 0 (contributors or parts that left) are summed up below, not listed one by one.
-    gone = [r for r in answer.rows if r.strength == 0]
+    gone = [] if show_all else [r for r in answer.rows if r.strength == 0]
     if answer.by:
         for row in answer.rows:
             if row not in gone:
@@ -262,8 +226,46 @@ def strength_table(
         *([""] if answer.method else []),
     )
     console.print(table)
-    for note in strength_notes(answer, gone):
+    for note in strength_notes(answer, gone, among, name):
         console.print(f"  {note}", highlight=False)
+
+
+def whose_total(
+    answer: StrengthAnswer, among: Sequence[str], name: Callable[[str], str] = country_name
+) -> str:
+    """Whose figures the total adds up; a sum of several contributors asked for says it is
+    one, and of whom (issue 27: it summed them silently)."""
+    if len(among) > 1 and "contributor" not in answer.by:
+        who = ", ".join(label_of("contributor", code, name) for code in among)
+        return f"the sum of {len(among)} contributors: {who} (--by contributor gives each)"
+    count = answer.contributors
+    if count == 0:
+        return "no contributor present on this date: every figure is 0"
+    who = "the one contributor" if count == 1 else f"the {count:,} contributors"
+    return f"total of {who} present on this date"
+
+
+GROUP_NAMES = {
+    "contributor": ("contributor", "contributors"),
+    "location": ("location", "locations"),
+    "region": ("region", "regions"),
+    "personnel_type": ("personnel type", "personnel types"),
+}
+
+
+def gone_note(
+    answer: StrengthAnswer, gone: list[StrengthRow], name: Callable[[str], str] = country_name
+) -> str:
+    """The rows at 0 the table leaves out, said plainly (issue 27: after 2023 ~70 ISO codes
+    "at 0 (left)"): how many of what, which when they are few, and how to list them."""
+    count = len(gone)
+    (dimension,) = answer.by if len(answer.by) == 1 else (None,)
+    one, many = GROUP_NAMES[dimension] if dimension else ("row", "rows")
+    what = f"{count:,} {one if count == 1 else many} at 0"
+    if dimension and count <= 3:
+        what += f" ({', '.join(label_of(dimension, getattr(r, dimension), name) for r in gone)})"
+    left = (" (it left)" if count == 1 else " (they left)") if dimension == "contributor" else ""
+    return f"{what}, not listed{left}: --all lists {'it' if count == 1 else 'them'}"
 
 
 def _placed_by(answer: StrengthAnswer, row: StrengthRow) -> str:
@@ -294,15 +296,18 @@ def estimate_notes(answer: StrengthAnswer, place: str) -> list[str]:
     ]
 
 
-def strength_notes(answer: StrengthAnswer, gone: list[StrengthRow]) -> list[str]:
+def strength_notes(
+    answer: StrengthAnswer,
+    gone: list[StrengthRow],
+    among: Sequence[str] = (),
+    name: Callable[[str], str] = country_name,
+) -> list[str]:
     """What the reader of the table must know to read the total right."""
     notes = []
     if answer.rows:
-        notes.append(f"total of the {answer.contributors} contributor(s) present on this date")
-    if gone and answer.by == ("contributor",):
-        notes.append(f"at 0 (left): {', '.join(r.contributor or '' for r in gone)}")
-    elif gone:
-        notes.append(f"{len(gone)} row(s) at 0 not listed (left); --format csv lists them")
+        notes.append(whose_total(answer, among, name))
+    if gone and answer.by:
+        notes.append(gone_note(answer, gone, name))
     stale = [r for r in answer.rows if (answer.on - r.since).days > 365 and r.strength]
     if stale:
         notes.append(
@@ -311,6 +316,7 @@ def strength_notes(answer: StrengthAnswer, gone: list[StrengthRow]) -> list[str]
         )
     if answer.approximate:
         notes.append("~ some figures were rounded by their source")
+    notes += [gap.text(label_of("contributor", gap.contributor, name)) for gap in answer.missing]
     if any(claimed(answer, r.newest_day) for r in answer.rows):
         notes.append(
             f"{NOT_THE_UNS} not the UN's: changed since its report of {answer.un_report} by a "
@@ -331,9 +337,13 @@ def strength_notes(answer: StrengthAnswer, gone: list[StrengthRow]) -> list[str]
             f"located: {answer.total - unassigned:,}; unassigned (no {place} in the sources): "
             f"{unassigned:,}"
         )
+        if unassigned:
+            notes.append(NO_PLACES)
     if not answer.rows:
         notes.append("no strength figure is recorded for this date")
     newest = max((r.newest_day for r in answer.rows), default=None)
+    if answer.report is not None:
+        notes.append(f"source of the UN's figures: {answer.report.text()}")
     note = record_note(
         answer.gap,
         answer.not_listed,

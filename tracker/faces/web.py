@@ -17,16 +17,12 @@ the server, and nothing is left on the port."""
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import os
 import re
-import signal
-import socket
 import sqlite3
 import sys
 from collections.abc import Callable
-from contextlib import suppress
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -38,12 +34,20 @@ from datasette.utils.asgi import NotFound, Response
 from eventsourcing.persistence import PersistenceError
 from markupsafe import Markup, escape
 
-from events.errors import InvalidInputError, TrackerError
+from events.errors import TrackerError
 from events.values import country_name
 from tracker.answers.strength import record_around
 from tracker.faces import web_params
-from tracker.faces.strength_text import record_note
-from tracker.faces.web_queries import ANNOUNCEMENT_COLUMNS, QUERIES, SEARCH_COLUMNS, Query, metadata
+from tracker.faces.record_text import record_note
+from tracker.faces.web_queries import (
+    ANNOUNCEMENT_COLUMNS,
+    QUERIES,
+    SEARCH_COLUMNS,
+    SEARCH_LIMIT,
+    SEARCH_MORE,
+    Query,
+    metadata,
+)
 
 if TYPE_CHECKING:
     from tracker.app import Tracker
@@ -59,11 +63,6 @@ _CODE = re.compile(r"[A-Z]{3}")
 # shown as its name only.
 _PATH = re.compile(r"(?<![\w.:/])(?:[A-Za-z]:)?[/\\](?:[^\s,:;/\\\"']+[/\\])+([^\s,:;/\\\"']+)")
 Send = Callable[[dict[str, Any]], Any]
-ERRORS = "datasette.handle_exception"  # Datasette's error pages: TrackerWeb's in their place
-EXPOSED = (  # served on any address but the loopback's
-    "Warning: serving on {host} opens the views, and any SQL query over them, to everyone who "
-    "can reach this machine: give --host 127.0.0.1 (the default) unless that is meant"
-)
 
 
 def hook(function: F) -> F:
@@ -258,6 +257,7 @@ class TrackerWeb:
                 r.source_title,
                 r.source_url,
                 r.published_on,
+                r.note,
             )
             for r in found
         ]
@@ -266,10 +266,13 @@ class TrackerWeb:
     def search_json(self, text: str, mission: str) -> str:
         """The audit trail's search as JSON rows, as ``tracker search`` gives it."""
         try:
-            found = web_params.search(self.tracker, text or "", mission or "", limit=100)
+            found = web_params.search(self.tracker, text or "", mission or "", SEARCH_LIMIT)
         except (TrackerError, TypeError):  # said on the page (web_params)
             return "[]"
-        return json.dumps([{c: getattr(row, c) for c in SEARCH_COLUMNS} for row in found])
+        # first, rows of their own: a list cut at the limit says so (issue 27: it was silent)
+        notes = [{"kind": "note", "summary": note} for note in found.notes(SEARCH_MORE)]
+        rows = [{c: getattr(row, c) for c in SEARCH_COLUMNS} for row in found]
+        return json.dumps([*notes, *rows])
 
     def event_link(self, event_id: str) -> str:
         url = self.datasette.urls.path("-/event/" + quote(event_id, safe="/"))
@@ -357,64 +360,3 @@ def _with_status(send: Send, status: int) -> Send:
         await send(message)
 
     return sending
-
-
-def listen(host: str, port: int) -> socket.socket:
-    """A socket bound to ``host``:``port``, or a one-line error saying why not."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind((host, port))
-    except OSError as error:
-        sock.close()
-        raise InvalidInputError(
-            f"cannot serve on {host}:{port}: {error.strerror or error} - choose another --port"
-        ) from None
-    return sock
-
-
-def _stop(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt
-
-
-def serve(
-    tracker: Tracker,
-    host: str = "127.0.0.1",
-    port: int = 8001,
-    ready: Callable[[str], None] | None = None,
-) -> None:
-    """Serve ``tracker``'s views on ``host``:``port`` until SIGINT or SIGTERM (both stop it
-    as Ctrl-C does: ``KeyboardInterrupt``); ``ready`` is told the address once it is bound.
-    The caller closes ``tracker``.
-
-    Raises:
-        InvalidInputError: the port cannot be had.
-    """
-    import uvicorn
-    from datasette.plugins import pm
-
-    if not TEMPLATES.is_dir():
-        raise TrackerError(f"the web view's templates are missing from {TEMPLATES.name}")
-    sock = listen(host, port)
-    web = TrackerWeb(tracker)
-    pm.register(web, name="tracker_web")
-    default = pm.unregister(name=ERRORS)
-    previous = signal.signal(signal.SIGTERM, _stop)
-    try:
-        app = web.build().app()
-        if not ipaddress.ip_address(sock.getsockname()[0]).is_loopback:
-            print(EXPOSED.format(host=host), file=sys.stderr)
-        if ready is not None:
-            ready(f"http://{host}:{port}/")
-        server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-        server.run(sockets=[sock])
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-        pm.unregister(web)
-        if default is not None:
-            pm.register(default, name=ERRORS)
-        sock.close()
-        if web.tracker is not tracker:
-            with suppress(Exception):
-                web.tracker.close()

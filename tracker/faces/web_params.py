@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 from events.errors import InvalidInputError, TrackerError
 from events.values import EARLIEST, LATEST, country_code
 from tracker.answers.ledger import STATUSES, LedgerRow, ledger
-from tracker.app.record import fts_query
+from tracker.app.record import search_view
 
 if TYPE_CHECKING:
-    from projections import HistoryRow
     from tracker.app import Tracker
+    from tracker.app.record import SearchHits
     from tracker.faces.web_queries import Param, Query
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -137,14 +137,11 @@ def problems(query: Query, tracker: Tracker, given: dict[str, str]) -> list[str]
 # same file would wait on that reading's lock.
 
 
-def search(tracker: Tracker, text: str, mission: str, limit: int) -> list[HistoryRow]:
+def search(tracker: Tracker, text: str, mission: str, limit: int) -> SearchHits:
     """The audit trail's events matching ``text``, as ``Tracker.search`` finds them."""
     acronym = tracker.known_mission(mission) if mission else None
-    query = fts_query(text)
-    if not query:
-        return []
     try:
-        return tracker.audit_view.search(query, acronym, limit)
+        return search_view(tracker.audit_view, text, acronym, limit)
     except sqlite3.OperationalError as error:
         raise InvalidInputError(
             f"{text[:60]!r}: {error} - close every double quote, or search plain words"

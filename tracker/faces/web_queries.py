@@ -52,15 +52,16 @@ _CELLS = (
     "cells AS (SELECT * FROM strength_current WHERE mission = upper(:mission) "
     "AND date(:on, '+0 days') = :on AND valid_from <= :on AND (valid_to IS NULL OR valid_to > :on))"
 )
-# One row per group, as the CLI computes it: unknown (null) if any part is; "figure of" the
-# oldest figure that counts (a part at 0 only if every part is 0); the total's, the oldest of
-# the groups not at 0.
+# One row per group, as the CLI computes it (``StrengthQueries.strength``): unknown (null) if
+# any part is; "figure of" the oldest figure that counts, or, every part at 0, the day the last
+# went to 0; the total's (``StrengthAnswer.figure_of``), the oldest of the groups not at 0, or,
+# all at 0, the latest of theirs (issue 29, 8: both were the oldest, and the total NULL).
 _GROUPS = (
     "groups AS (SELECT {key}, {extra}"
     "CASE WHEN count(*) > count(strength) THEN NULL ELSE sum(strength) END AS strength, "
     "coalesce(sum(strength), 0) AS known, max(approximate) AS approximate, "
     "coalesce(min(CASE WHEN strength IS NULL OR strength <> 0 THEN valid_from END), "
-    "min(valid_from)) AS figure_of, "
+    "max(valid_from)) AS figure_of, "
     "(SELECT group_concat(e, ' ') FROM (SELECT DISTINCT event_id AS e FROM cells c "
     "WHERE c.{key} IS cells.{key} ORDER BY e)) AS sources "  # in order: the same every time
     "FROM cells GROUP BY {key})"
@@ -81,7 +82,8 @@ _NOTE = (
 )
 _TOTAL = (
     "SELECT 1 AS part, {blanks}sum(known), "
-    "min(CASE WHEN strength IS NULL OR strength <> 0 THEN figure_of END), {present}"
+    "coalesce(min(CASE WHEN strength IS NULL OR strength <> 0 THEN figure_of END), "
+    "max(figure_of)), {present}"
     " || coalesce('; leaves out, figure unknown: ' || (SELECT group_concat({who}, ', ') "
     "FROM groups WHERE strength IS NULL), '')"
     " || CASE WHEN max(approximate) THEN '; some figures rounded by their source' ELSE '' END, "
@@ -154,7 +156,10 @@ ANNOUNCEMENT_COLUMNS = (
     "source_title",
     "source_url",
     "published_on",
+    "note",
 )
+SEARCH_LIMIT = 100  # events a search page lists at most
+SEARCH_MORE = "add words or choose a mission to narrow the search"
 SEARCH_COLUMNS = (
     "valid",
     "event_id",
@@ -193,7 +198,11 @@ QUERIES = (
         "What did a contributor announce, and what does the record show happened?",
         "Announcements and their status",
         "Each announcement with its source and target, and its status as of the date "
-        "(pending, under way, fulfilled, overdue, revised, retracted) against the record.",
+        "against the record: pending, under way, fulfilled, partly done, overdue, overtaken "
+        "by closure, revised, retracted; a suspension is under way until it is lifted (a "
+        "source says it was taken up again), ended with the mission (in force when the mission "
+        "closed) or ended (its contributor's figures at 0); cannot be judged: no figure to "
+        "judge it by. The note says how each was judged.",
         _fields(
             ANNOUNCEMENT_COLUMNS,
             "tracker_announcements(:mission, :contributor, :on, :status)",
@@ -210,8 +219,9 @@ QUERIES = (
             Param(
                 "status",
                 "status",
-                "only this status: pending, under way, fulfilled, overdue, revised or "
-                "retracted (empty: all)",
+                "only this status: pending, under way, fulfilled, partly done, overdue, "
+                "overtaken by closure, lifted, ended with the mission, ended, cannot be "
+                "judged, revised or retracted (empty: all)",
                 required=False,
             ),
         ),
@@ -221,8 +231,10 @@ QUERIES = (
         "audit_search",
         "Where does a figure come from? What does the record say about a name or a place?",
         "Search the audit trail",
-        "Every event whose id, kind, country, summary, source or quote matches the words, "
-        "best match first, with its source.",
+        "Every event whose id, kind, country, summary, source or quote matches the words (a "
+        "country by any of its names), with its source: the announcements first, then what "
+        "happened, then the monthly figures, best match first in each; at most "
+        f"{SEARCH_LIMIT}, and a first row says so when more matched.",
         _fields(SEARCH_COLUMNS, "tracker_search(:q, :mission)"),
         (
             Param(
