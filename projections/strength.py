@@ -227,13 +227,17 @@ class StrengthProjection(StrengthQueries, StrengthDerivation, Projection):
         if isinstance(event, Mission.ContributorsReported | Mission.NotListed):
             self.db.execute(
                 "INSERT OR REPLACE INTO mission_reports (event_id, mission, effective, listed, "
-                "known, recorded) VALUES (?, ?, ?, ?, ?, ?)",
+                "known, recorded, source_title, source_url, quote) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     event.event_id,
                     event.mission,
                     event.valid.effective.isoformat(),
                     int(isinstance(event, Mission.ContributorsReported)),
                     *times_of(event),
+                    event.source.title,
+                    event.source.url,
+                    event.source.quote,
                 ],
             )
         if isinstance(event, Mission.Closed):

@@ -30,6 +30,25 @@ class ReportedTotal:
 
 
 @dataclass(frozen=True)
+class ReportSource:
+    """Where a UN report's figures come from: its event, title, address, and the quote that
+    names the file and pages ("UN_country_contributions_2022_11.pdf, pages 7-11: ...")."""
+
+    event_id: str
+    title: str | None
+    url: str | None
+    quote: str | None
+
+    def text(self) -> str:
+        """ "the UN's report of November 2022 (UN_country_contributions_2022_11.pdf, pages
+        7-11; MINUSMA/98)": its month as its title ends, its file and pages, its event."""
+        month = (self.title or "").rsplit(", ", 1)[-1]
+        where = (self.quote or "").split(": ", 1)[0]
+        named = f"the UN's report of {month}" if month else "the UN's report"
+        return f"{named} ({'; '.join(filter(None, [where, self.event_id]))})"
+
+
+@dataclass(frozen=True)
 class StrengthRow:
     """Strength of one group on a date. ``strength`` None: unknown (some part of the group is
     present with no published figure); ``known`` is the sum of the parts that are known and
@@ -269,6 +288,37 @@ class StrengthQueries:
                 ],
             )
         }
+
+    def report_source(
+        self, mission: str, day: date, known_at: date | None = None, recorded_at: str | None = None
+    ) -> ReportSource | None:
+        """The source of the mission's report of record of ``day`` that lists it (as known and
+        recorded then): the event, the report's title, its address and the file and pages."""
+        k, t = (known_at or date.max).isoformat(), recorded_at or "~"
+        found = self.db.execute(
+            "SELECT event_id, source_title, source_url, quote FROM mission_reports WHERE "
+            "mission = ? AND effective = ? AND listed AND known <= ? AND recorded <= ? AND NOT "
+            "(superseded_known IS NOT NULL AND superseded_known <= ? AND superseded_recorded <= ?)"
+            " ORDER BY recorded DESC LIMIT 1",
+            [mission, day.isoformat(), k, t, k, t],
+        ).fetchone()
+        return ReportSource(*found) if found else None
+
+    def listed_reports(
+        self, mission: str, known_at: date | None = None, recorded_at: str | None = None
+    ) -> list[date]:
+        """The days of the mission's reports of record that list it (as known and recorded
+        then), in order."""
+        k, t = (known_at or date.max).isoformat(), recorded_at or "~"
+        return [
+            date.fromisoformat(row[0])
+            for row in self.db.execute(
+                "SELECT DISTINCT effective FROM mission_reports WHERE mission = ? AND listed AND "
+                "known <= ? AND recorded <= ? AND NOT (superseded_known IS NOT NULL AND "
+                "superseded_known <= ? AND superseded_recorded <= ?) ORDER BY effective",
+                [mission, k, t, k, t],
+            )
+        ]
 
     def last_report_of_any(
         self, known_at: date | None = None, recorded_at: str | None = None

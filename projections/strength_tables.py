@@ -13,7 +13,8 @@ from events.timeline import Change
 
 # The version of the strength view's tables (``StrengthProjection.version``): kept here, beside
 # them, so that a read path can tell a current view without loading the projection (issue 19).
-STRENGTH_VERSION = 12  # 11: a claim counts until the next UN report; 12: "all gone" from nowhere
+STRENGTH_VERSION = 13  # 11: a claim counts until the next UN report; 12: "all gone" from
+# nowhere; 13: the reports' sources
 
 INTERVAL_COLUMNS = (
     "mission",
@@ -206,6 +207,9 @@ def create_tables(db: Any) -> None:
             "recorded": str,
             "superseded_known": str,
             "superseded_recorded": str,
+            "source_title": str,  # the report as its event cites it (issue 27: evidence)
+            "source_url": str,
+            "quote": str,  # the file and pages: "UN_country_contributions_2022_11.pdf, pages 7-11"
         },
         pk="event_id",
         if_not_exists=True,

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from tracker import Tracker
 from tracker.cli import cli
-from tracker.faces.strength_text import record_note
+from tracker.faces.record_text import record_note
 
 
 def _by(answer: object) -> dict[str, object]:

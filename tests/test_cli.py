@@ -169,7 +169,7 @@ def test_strength_csv(runner: CliRunner, seeded_db: Path) -> None:
     assert code == 0
     assert lines[0] == (
         "contributor,strength,figure_of,approximate,event_id,un_report,no_un_report_for,"
-        "not_listed_in,not_yet_published,record_ends,newest_figure_of,known"
+        "not_listed_in,not_yet_published,record_ends,newest_figure_of,known,missing_from_report"
     )
     # Chad 1,252 and Togo 1,091 on 2013-08-31: the UN's figures (bamada.net cites the same).
     assert any(line.startswith("TCD,1252,2013-08-31,False,MINUSMA/TCD/") for line in lines)

@@ -134,6 +134,7 @@ def test_the_table_and_the_machine_formats_show_a_gap_month(store: Path) -> None
         "record_ends": None,
         "newest_figure_of": "2022-04-20",  # the press figure of the month
         "known": 1280,
+        "missing_from_report": None,
     }
     (may,) = json.loads(ask(store, "strength", "TESTMIS", "--on", "2022-05-31", "--format", "json"))
     assert may["no_un_report_for"] is None

@@ -62,8 +62,8 @@ def head(db: Path) -> tuple[int, str]:
 # strength MINUSMA --on 2013-12-31 --format csv of the seeds: the UN's figure, and its evidence
 CSV_2013 = (
     "strength,figure_of,approximate,event_id,un_report,no_un_report_for,not_listed_in,"
-    "not_yet_published,record_ends,newest_figure_of,known\n"
-    "6439,2013-12-31,False,MINUSMA/BDI/7,2013-12-31,,,,,2013-12-31,6439\n"
+    "not_yet_published,record_ends,newest_figure_of,known,missing_from_report\n"
+    "6439,2013-12-31,False,MINUSMA/18,2013-12-31,,,,,2013-12-31,6439,\n"
 )
 
 
@@ -134,9 +134,10 @@ def test_a_read_only_store_answers_queries_and_refuses_writes(seeded: Path) -> N
     assert query.exit_code == 0, query.output
     assert query.output == CSV_2013
     assert write.exit_code == 1
-    assert write.output == (
-        "Error: the store or its views cannot be written (attempt to write a readonly "
-        "database): nothing was written\n"
+    assert write.output == (  # refused before it is opened (issue 29, 11)
+        f"Error: the store {str(seeded)!r} cannot be written (its file or its folder is "
+        "read-only: a read-only mount, or permissions): nothing was written - to record into "
+        f"it, copy it somewhere writable first (tracker copy-store --from {seeded} --to COPY)\n"
     )
     assert head(seeded) == before
 

@@ -118,7 +118,9 @@ def test_the_uns_figures_of_november_2022_and_the_press_beside_them(seeded: Trac
     (row,) = week.rows
     assert (row.strength, row.approximate, row.event_id) == (1100, True, "MINUSMA/DEU/270")
     assert week.un_report == date(2022, 10, 31) < row.newest == date(2022, 11, 22)
-    claims = [g for g in seeded.reconcile("MINUSMA", "Germany") if g.effective == date(2022, 11, 22)]
+    claims = [
+        g for g in seeded.reconcile("MINUSMA", "Germany") if g.effective == date(2022, 11, 22)
+    ]
     (november,) = claims
     assert november.counted
     assert (november.reported, november.implied, november.since) == (1100, 627, date(2022, 10, 31))

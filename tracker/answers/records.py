@@ -13,8 +13,9 @@ if TYPE_CHECKING:  # in annotations only: the records load without the views (is
     from datetime import date
 
     from projections.mandates import MandateInForce
-    from projections.strength_queries import Dimension, ReportedTotal, StrengthRow
+    from projections.strength_queries import Dimension, ReportedTotal, ReportSource, StrengthRow
     from tracker.answers.estimate import Method
+    from tracker.answers.gaps import ReportGap
 
 
 @dataclass(frozen=True)
@@ -167,11 +168,14 @@ class StrengthAnswer:
     # ``un_report`` until the next; ``closed``: the day the mission closed, and the
     # closure's event id, when that was before ``on``.
     un_report: date | None = None
+    report: ReportSource | None = None  # the source of ``un_report``: title, file and pages
     gap: str | None = None
     not_listed: str | None = None
     # asked as known at a date: the months since ``un_report`` whose report the store holds
     # but the UN had not yet published then (their figures were not yet known)
     unpublished: str | None = None
+    # the contributors missing from ``un_report``: near 0 in it, back in the next report
+    missing: tuple[ReportGap, ...] = ()
     # the last month of the store's record (its latest UN report of any mission), when the
     # date lies after it: the UN's later reports are not in the store (not a gap)
     record_ends: str | None = None

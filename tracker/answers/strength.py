@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+from tracker.answers.gaps import report_gaps
 from tracker.answers.records import StrengthAnswer
 
 if TYPE_CHECKING:
@@ -41,6 +42,13 @@ def strength_answer(
         else view.strength(acronym, on, ("contributor",), None, known_at, at, among)
     )
     unknown = [row.contributor or "" for row in by_contributor if row.strength is None]
+    around = record_around(view, acronym, on, known_at, at)
+    present = {row.contributor for row in by_contributor}
+    missing = [
+        gap
+        for gap in report_gaps(view, acronym, around["un_report"], known_at, at)
+        if gap.contributor in present
+    ]
     return StrengthAnswer(
         mission=acronym,
         on=on,
@@ -56,7 +64,8 @@ def strength_answer(
         position=position,
         version=version,
         method=method,
-        **record_around(view, acronym, on, known_at, at),
+        missing=tuple(missing),
+        **around,
     )
 
 
@@ -95,6 +104,7 @@ def record_around(
     missing = [m for m in within if m not in later]
     return {
         "un_report": latest,
+        "report": view.report_source(acronym, latest, known_at, at) if latest else None,
         "gap": month_ranges([m for m in missing if m not in unlisted]),
         "not_listed": month_ranges([m for m in missing if m in unlisted]),
         "unpublished": month_ranges([m for m in within if m in later]),

@@ -166,6 +166,12 @@ def strength_figure(
         span.set_gid(f"gap:{day.isoformat()[:7]}")
     if gaps:
         handles.append(Patch(**GAP, label="no UN report that month"))
+    missing = missing_months(rows)
+    for day in missing:
+        span = axes.axvspan(day_number(day.replace(day=1)), day_number(day), zorder=2.5, **MISSING)
+        span.set_gid(f"missing:{day.isoformat()[:7]}")
+    if missing:
+        handles.append(Patch(**MISSING, label="a contributor missing from that report"))
     for day, _ in marks:
         axes.axvline(day_number(day), zorder=3, **MARK)
     axes.set_xlim(day_number(start), day_number(end))
@@ -190,6 +196,12 @@ def strength_figure(
         + (
             " Hatched: a month with no UN report, whose figures are the last report's."
             if gaps
+            else ""
+        )
+        + (
+            " Cross-hatched: a report that leaves out a contributor listed before and after "
+            f"(a reporting gap, not a withdrawal): {missing_text(missing)}."
+            if missing
             else ""
         )
         + (UNRENEWED if unrenewed else "")
@@ -290,7 +302,25 @@ def _reported(tracker: Tracker, mission: str, day: date) -> int | None:
 
 
 # A month with no UN report: hatched over the areas (its figures are the last report's)
+def missing_months(rows: list[dict[str, Any]]) -> dict[date, list[str]]:
+    """The series' dates whose UN report leaves out some of its contributors (as the rows'
+    ``missing_from_report`` says), each with those contributors."""
+    found: dict[date, set[str]] = {}
+    for row in rows:
+        if row.get("missing_from_report"):
+            day = date.fromisoformat(row["date"])
+            found.setdefault(day, set()).update(row["missing_from_report"].split(","))
+    return {day: sorted(codes) for day, codes in sorted(found.items())}
+
+
+def missing_text(missing: dict[date, list[str]]) -> str:
+    """ "2021-10 TCD; 2022-03 NER, TCD" """
+    return "; ".join(f"{day.isoformat()[:7]} {', '.join(codes)}" for day, codes in missing.items())
+
+
 GAP: dict[str, Any] = {"facecolor": "none", "edgecolor": "#555555", "hatch": "////", "lw": 0}
+# a month whose UN report leaves a contributor out (a reporting gap, issue 27)
+MISSING: dict[str, Any] = {"facecolor": "none", "edgecolor": "#b35900", "hatch": "xx", "lw": 0}
 UNRENEWED = (
     " The ceiling is not drawn past a year of a mandate with no renewal recorded (the last "
     "recorded ceilings, not known to be current)."

@@ -26,6 +26,7 @@ from tracker.faces.plotting import (
     source_line,
     text_width,
 )
+from tracker.faces.record_text import NO_PLACES
 
 if TYPE_CHECKING:
     from datetime import date
@@ -118,11 +119,13 @@ def strength_map_figure(tracker: Tracker, mission: str, on: date, estimate: bool
             if answer.total == 0
             else f"nothing located on this date: {unassigned:,} unassigned",
         )
+    hint = [f"{NO_PLACES[0].upper()}{NO_PLACES[1:]}."] if unassigned and not answer.method else []
     share = f" ({unassigned / total:.0%})" if total else ""
     lines = [
         f"Located in a region: {located:,} of {total:,}; not located by any source: "
         f"{unassigned:,}{share}, in no region."
     ]
+    lines += hint
     if answer.method:
         lines = _estimate_lines(answer, located, unassigned, share)
     if drawn:
