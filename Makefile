@@ -67,7 +67,8 @@ $(VENV)/.installed-bench: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet --group bench
 	@touch $@
 
-# bench: every UN PDF of the real record (--real-pdfs 0); bench-quick: 6 of them, spread
+# bench: every UN PDF of the real record (--real-pdfs 0); bench-quick: 6 of them, spread.
+# Both: `tracker seed` of the whole record and of MINUSMA into new stores (issue 25's targets).
 bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/run.py 100000 1000000 --real-pdfs 0
 

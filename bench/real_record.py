@@ -6,7 +6,8 @@ where they are, never copied).
   checks against every printed total) against pdfplumber's bare ``extract_words`` of every page
   of the same file, each timed in CPU seconds of the same worker process, one after the other;
 - the import of the CSV files and of the reports read, into a fresh SQLite store;
-- the views built from it (``Tracker.catch_up``), and the first answer after them;
+- the views built from it (``Tracker.catch_up``), and the first answer after them; the
+  strength view alone rebuilt from it (as the generated log's rebuild step);
 - strength answers at sampled dates for the busiest missions, each compared with DuckDB's
   from the same events (bench/flat_events.py).
 """
@@ -172,6 +173,11 @@ def run(
         if got != theirs:
             different = sorted(set(got) ^ set(theirs), key=str)[:6]
             mismatches.append(f"{mission} on {on}: differ in {different}")
+    # the strength view alone rebuilt from the real events: the same work as the generated
+    # log's rebuild step, per event
+    start = time.perf_counter()
+    rebuilt = tracker.rebuild_projection("strength")
+    rebuild_s = time.perf_counter() - start
     tracker.close()
     return {
         "pdf_files": len(files),
@@ -193,6 +199,8 @@ def run(
         "import_s": csv_s + pdf_import_s,
         "views_events": applied,
         "views_s": views_s,
+        "strength_rebuild_s": rebuild_s,
+        "strength_rebuild_events_per_s": rebuilt / rebuild_s,
         "first_answer_ms": first_answer_ms,
         "duckdb_checked_answers": checked,
         "duckdb_mismatches": len(mismatches),

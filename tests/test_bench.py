@@ -43,6 +43,15 @@ REQUIRED_KEYS = (
     "import_floor_vs_library_save",
     "import_floor_unchecked_vs_library_save_cpu",
     "rebuild_floor_vs_library_read",
+    # issue 25: the seeds into a new store, the real record against the library, its views
+    "seed_all_s",
+    "seed_minusma_s",
+    "seed_all_library_save_s",
+    "seed_minusma_library_save_s",
+    "real_import_vs_library_save",
+    "real_library_save_s",
+    "real_views_events_per_s",
+    "real_strength_rebuild_events_per_s",
 )
 
 
@@ -125,6 +134,13 @@ def test_a_tiny_run_of_the_harness_writes_every_key(tmp_path: Path) -> None:
     assert results["rebuild_floor_rows"] > results["events"]
     assert results["rebuild_floor_s"] > results["rebuild_floor_write_s"] > 0
     assert results["pdf_vs_pdfplumber"] > 0
+    # the seeds: the whole record holds more rows than MINUSMA's alone, each with its peer
+    assert results["seed_all_rows"] > results["seed_minusma_rows"] > 0
+    assert results["seed_minusma_library_save_s"] > 0
+    # the library saved the very rows the real record's import stored (events and openings)
+    assert results["real_record"]["library_save_rows"] > results["real_events"]
+    assert results["real_views_events_per_s"] == results["real_events"] / results["real_views_s"]
+    assert results["targets"]["real_views_events_per_s"] in ("ok", "MISSED")
     assert results["cost_growth_1m_vs_100k"] is None  # only one size ran
     assert "import / raw" in done.stdout  # the table
 
