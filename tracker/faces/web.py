@@ -11,10 +11,10 @@ with a plugin (``TrackerWeb``) that
 - shows no file paths: PRAGMA database_list answers nothing and /-/databases is not served.
 
 The files are opened read-only and live (Datasette's ``mode=ro``, not ``--immutable``: they
-change under it). Datasette runs its SQL in this thread (``num_sql_threads`` 0), each query stopped
-at ``SQL_TIME_LIMIT_MS`` and no value past ``MAX_VALUE`` made, so the
-tracker and its views are only ever used from here. No child process: SIGINT and SIGTERM stop
-the server, and nothing is left on the port."""
+change under it). Datasette runs its SQL in this thread (``num_sql_threads`` 0), so the
+tracker and its views are only ever used from here; each query is stopped at
+``SQL_TIME_LIMIT_MS`` and makes no value past ``MAX_VALUE``. No child process: SIGINT and
+SIGTERM stop the server, and nothing is left on the port."""
 
 from __future__ import annotations
 
