@@ -10,28 +10,13 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import PG_PROBLEM, postgres_store
+from tests.test_integrity import RECORD
 from tracker import Tracker
 from tracker.cli import cli
 from tracker.store.config import StoreConfig
 
 # a PostgreSQL server nobody listens on: a command that uses it fails to connect
 ELSEWHERE = "postgresql://someone:s3cr3t@127.0.0.1:9/elsewhere"
-RECORD = [
-    "record",
-    "withdrawn",
-    "--mission",
-    "MINUSMA",
-    "--contributor",
-    "TCD",
-    "--valid",
-    "2023-06-01",
-    "--count",
-    "1",
-    "--source-title",
-    "Test",
-    "--published-on",
-    "2023-06-02",
-]
 
 
 def head(db: str) -> int:

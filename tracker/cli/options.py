@@ -145,6 +145,17 @@ def by_option(f: Any) -> Any:
     )(f)
 
 
+def contributors_option(f: Any) -> Any:
+    """--contributor C, repeatable: only those contributors (strength, export)."""
+    return click.option(
+        "--contributor",
+        "contributors",
+        multiple=True,
+        help="Only this contributor (ISO 3166 alpha-3 or name); repeat for several (summed "
+        "unless --by contributor).",
+    )(f)
+
+
 def estimate_option(f: Any) -> Any:
     """--estimate: the places of the estimate from the deployment maps (issue 18), for an
     answer in rows (strength, export)."""

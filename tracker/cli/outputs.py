@@ -17,6 +17,7 @@ from tracker.cli.base import UserError, cli, console, open_tracker
 from tracker.cli.options import (
     by_option,
     chart_estimate_option,
+    contributors_option,
     estimate_option,
     format_option_csv,
     from_to,
@@ -43,13 +44,7 @@ from tracker.faces.record_text import NO_PLACES
     help="Dates: every day, month end or year end.",
 )
 @by_option
-@click.option(
-    "--contributor",
-    "contributors",
-    multiple=True,
-    help="Only this contributor (ISO 3166 alpha-3 or name); repeat for several (summed "
-    "unless --by contributor).",
-)
+@contributors_option
 @click.option(
     "--present-only",
     is_flag=True,

@@ -18,6 +18,7 @@ from tracker.cli.options import (
     asked,
     by_option,
     contributor_option,
+    contributors_option,
     emit,
     estimate_option,
     format_option,
@@ -51,13 +52,7 @@ def missions(ctx: click.Context, fmt: str) -> None:
 @click.argument("mission")
 @on_option
 @by_option
-@click.option(
-    "--contributor",
-    "contributors",
-    multiple=True,
-    help="Only this contributor (ISO 3166 alpha-3 or name); repeat for several (summed "
-    "unless --by contributor).",
-)
+@contributors_option
 @click.option(
     "--all",
     "show_all",
