@@ -48,6 +48,20 @@ class ReportSource:
         return f"{named} ({'; '.join(filter(None, [where, self.event_id]))})"
 
 
+# A row in force as known at K and recorded by T: known and recorded by then, and not superseded
+# by something known and recorded by then (its four ``?`` take ``_axes``).
+IN_FORCE = (
+    "known <= ? AND recorded <= ? AND NOT (superseded_known IS NOT NULL AND superseded_known <= ? "
+    "AND superseded_recorded <= ?)"
+)
+
+
+def _axes(known_at: date | None, recorded_at: str | None) -> list[str]:
+    """The arguments of ``IN_FORCE``: now, when no time is given."""
+    k, t = (known_at or date.max).isoformat(), recorded_at or "~"
+    return [k, t, k, t]
+
+
 @dataclass(frozen=True)
 class StrengthRow:
     """Strength of one group on a date. ``strength`` None: unknown (some part of the group is
@@ -89,15 +103,12 @@ class StrengthQueries:
     ) -> ReportedTotal | None:
         """The latest whole-mission figure reported on or before ``on`` (as known at
         ``known_at`` and recorded by ``recorded_at``, when given)."""
-        k, t = (known_at or date.max).isoformat(), recorded_at or "~"
         found = list(
             rows(
                 self.db,
-                "SELECT * FROM mission_totals WHERE mission = ? AND effective <= ? "
-                "AND known <= ? AND recorded <= ? AND NOT (superseded_known IS NOT NULL "
-                "AND superseded_known <= ? AND superseded_recorded <= ?) "
+                f"SELECT * FROM mission_totals WHERE mission = ? AND effective <= ? AND {IN_FORCE} "
                 "ORDER BY effective DESC, ord DESC LIMIT 1",
-                [mission, on.isoformat(), k, t, k, t],
+                [mission, on.isoformat(), *_axes(known_at, recorded_at)],
             )
         )
         if not found:
@@ -217,12 +228,10 @@ class StrengthQueries:
     ) -> tuple[date, str] | None:
         """The day the mission closed and the closure's event id (as known at ``known_at``,
         recorded by ``recorded_at``), or None while it is open."""
-        k, t = (known_at or date.max).isoformat(), recorded_at or "~"
         found = self.db.execute(
-            "SELECT effective, event_id FROM mission_closures WHERE mission = ? AND known <= ? "
-            "AND recorded <= ? AND NOT (superseded_known IS NOT NULL AND superseded_known <= ? "
-            "AND superseded_recorded <= ?) ORDER BY effective LIMIT 1",
-            [mission, k, t, k, t],
+            f"SELECT effective, event_id FROM mission_closures WHERE mission = ? AND {IN_FORCE} "
+            "ORDER BY effective LIMIT 1",
+            [mission, *_axes(known_at, recorded_at)],
         ).fetchone()
         if found is None:
             return None
@@ -238,12 +247,8 @@ class StrengthQueries:
         """The mission's reports of record around ``on`` (as known and recorded then): the
         latest that lists it on or before ``on``, the months (YYYY-MM) after that one and to
         ``on`` whose report did not list it (``NotListed``), and the last that lists it."""
-        k, t = (known_at or date.max).isoformat(), recorded_at or "~"
-        in_force = (
-            "mission = ? AND known <= ? AND recorded <= ? AND NOT (superseded_known IS NOT NULL "
-            "AND superseded_known <= ? AND superseded_recorded <= ?)"
-        )
-        args = [mission, k, t, k, t]
+        in_force = f"mission = ? AND {IN_FORCE}"
+        args = [mission, *_axes(known_at, recorded_at)]
         latest, last = self.db.execute(
             f"SELECT (SELECT MAX(effective) FROM mission_reports WHERE {in_force} AND listed "
             "AND effective <= ?), "
@@ -294,13 +299,11 @@ class StrengthQueries:
     ) -> ReportSource | None:
         """The source of the mission's report of record of ``day`` that lists it (as known and
         recorded then): the event, the report's title, its address and the file and pages."""
-        k, t = (known_at or date.max).isoformat(), recorded_at or "~"
         found = self.db.execute(
             "SELECT event_id, source_title, source_url, quote FROM mission_reports WHERE "
-            "mission = ? AND effective = ? AND listed AND known <= ? AND recorded <= ? AND NOT "
-            "(superseded_known IS NOT NULL AND superseded_known <= ? AND superseded_recorded <= ?)"
-            " ORDER BY recorded DESC LIMIT 1",
-            [mission, day.isoformat(), k, t, k, t],
+            f"mission = ? AND effective = ? AND listed AND {IN_FORCE} "
+            "ORDER BY recorded DESC LIMIT 1",
+            [mission, day.isoformat(), *_axes(known_at, recorded_at)],
         ).fetchone()
         return ReportSource(*found) if found else None
 
@@ -309,14 +312,12 @@ class StrengthQueries:
     ) -> list[date]:
         """The days of the mission's reports of record that list it (as known and recorded
         then), in order."""
-        k, t = (known_at or date.max).isoformat(), recorded_at or "~"
         return [
             date.fromisoformat(row[0])
             for row in self.db.execute(
                 "SELECT DISTINCT effective FROM mission_reports WHERE mission = ? AND listed AND "
-                "known <= ? AND recorded <= ? AND NOT (superseded_known IS NOT NULL AND "
-                "superseded_known <= ? AND superseded_recorded <= ?) ORDER BY effective",
-                [mission, k, t, k, t],
+                f"{IN_FORCE} ORDER BY effective",
+                [mission, *_axes(known_at, recorded_at)],
             )
         ]
 
@@ -325,12 +326,9 @@ class StrengthQueries:
     ) -> date | None:
         """The latest report of record of any mission the view holds (as known and recorded
         then): where the store's record ends."""
-        k, t = (known_at or date.max).isoformat(), recorded_at or "~"
         (last,) = self.db.execute(
-            "SELECT MAX(effective) FROM mission_reports WHERE listed AND known <= ? AND "
-            "recorded <= ? AND NOT (superseded_known IS NOT NULL AND superseded_known <= ? "
-            "AND superseded_recorded <= ?)",
-            [k, t, k, t],
+            f"SELECT MAX(effective) FROM mission_reports WHERE listed AND {IN_FORCE}",
+            _axes(known_at, recorded_at),
         ).fetchone()
         return date.fromisoformat(last) if last else None
 

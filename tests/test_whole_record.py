@@ -16,24 +16,12 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SHARED
+from tests.test_seeds import REFERENCE, TYPES, UN_CSV
 from tracker import Tracker
 from tracker.answers.strength import months_due
 from tracker.importers import un_monthly
 
-REFERENCE = SHARED / "un-monthly-pdf" / "un_pdf_reference_all_missions_2015-01_2024-11.csv"
-UN_CSV = [
-    SHARED / "un-monthly" / "un_contributions_by_mission_country_2009-11_2013-12.csv",
-    SHARED / "un-monthly" / "un_contributions_by_mission_country_2014-01_2014-08.csv",
-]
 IPI = SHARED / "ipi" / "ipi_data_mission_1990-11_2017-03.csv"
-TYPES = {
-    "Troops": "troops",
-    "Troops (incl. Staff Officers)": "troops",
-    "Staff Officer": "staff_officers",
-    "Experts on Mission": "military_experts",
-    "Individual Police": "individual_police",
-    "Formed Police Units": "formed_police_units",
-}
 CSV_TYPES = {
     "Troops": "troops",
     "Experts_on_Mission": "military_experts",

@@ -37,10 +37,21 @@ class ReportGap:
 
 
 def _levels(
-    view: StrengthQueries, mission: str, day: date, known_at: date | None, at: str | None
+    view: StrengthQueries,
+    mission: str,
+    day: date,
+    known_at: date | None,
+    at: str | None,
+    among: tuple[str, ...] = (),
 ) -> dict[str, int]:
-    rows = view.strength(mission, day, ("contributor",), None, known_at, at)
+    rows = view.strength(mission, day, ("contributor",), None, known_at, at, among)
     return {r.contributor or "": r.strength for r in rows if r.strength is not None}
+
+
+def _fell(before: int, level: int) -> bool:
+    """Whether a fall from ``before`` to ``level`` is one a gap is made of (the report after
+    must then be as high, ``report_gaps``)."""
+    return before - level >= LEAST and level <= NEAR * before
 
 
 def report_gaps(
@@ -51,18 +62,24 @@ def report_gaps(
     at: str | None = None,
 ) -> list[ReportGap]:
     """The contributors missing from the mission's report of ``report`` (as known and recorded
-    then): near 0 in it, back in the next report, as many as before."""
+    then): near 0 in it, back in the next report, as many as before. The report after is read
+    only for those that fell (on most dates none did: every answer asks this)."""
     if report is None:
         return []
     days = view.listed_reports(mission, known_at, at)
     at_report = bisect_left(days, report)
     if not 0 < at_report < len(days) - 1 or days[at_report] != report:
         return []  # the first, the last or no report: nothing to tell a gap by
-    before, now, after = (
-        _levels(view, mission, day, known_at, at) for day in days[at_report - 1 : at_report + 2]
-    )
+    before = _levels(view, mission, days[at_report - 1], known_at, at)
+    now = _levels(view, mission, report, known_at, at)
+    fell = tuple(sorted(c for c, n in before.items() if _fell(n, now.get(c, 0))))
+    if not fell:
+        return []
+    after = _levels(view, mission, days[at_report + 1], known_at, at, fell)
     found = []
-    for contributor in sorted(before.keys() & after.keys()):
+    for contributor in fell:
+        if contributor not in after:
+            continue
         low = min(before[contributor], after[contributor])
         level = now.get(contributor, 0)
         if low - level >= LEAST and level <= NEAR * low:
